@@ -1,0 +1,5 @@
+"""Run plcheck as ``python -m plcheck``."""
+
+from plcheck.cli import main
+
+main()

@@ -1,0 +1,106 @@
+"""az-id-mapping: the same zone name means different physical zones in different accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from plcheck.facts.zones import AccountZones
+from plcheck.model import CheckSpec, Finding, Status
+
+SPEC = CheckSpec(
+    id="az-id-mapping",
+    title="AZ names map to the same AZ IDs across accounts",
+    command="az-map",
+    inspects="The availability zone name → zone ID mapping of every given account and region.",
+    why=(
+        "AWS maps zone names to physical zones independently for each account: us-east-1a "
+        "in the provider account can be a different zone than us-east-1a in the consumer "
+        "account. PrivateLink attaches by physical zone, so plans written in zone names "
+        "put consumer subnets where the provider's load balancer is not."
+    ),
+    remediation=(
+        "Plan and compare zones by AZ ID (use1-az1), never by name: in Terraform use "
+        "`availability_zone_id` on subnets, and choose consumer subnets whose AZ IDs the "
+        "endpoint service is offered in."
+    ),
+    docs_url="https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html",
+    aws_actions=("ec2:DescribeAvailabilityZones", "sts:GetCallerIdentity"),
+)
+
+
+def judge(accounts: Sequence[AccountZones]) -> list[Finding]:
+    """One finding per zone name whose ID differs between accounts, or one pass per region."""
+    findings: list[Finding] = []
+    for region in sorted({a.region for a in accounts}):
+        in_region = [a for a in accounts if a.region == region]
+        mismatched = _mismatched_names(in_region)
+        for name, by_account in mismatched.items():
+            pairs = ", ".join(f"{zone_id} in {_who(a)}" for a, zone_id in by_account)
+            findings.append(
+                Finding(
+                    check=SPEC.id,
+                    status=Status.WARN,
+                    resource=name,
+                    account=",".join(a.account for a, _ in by_account),
+                    region=region,
+                    message=f"{name} is not the same zone everywhere: {pairs}",
+                    remediation=_remediation(name, by_account),
+                    details={
+                        "zone_name": name,
+                        "zone_ids": {a.account: zone_id for a, zone_id in by_account},
+                    },
+                )
+            )
+        if not mismatched:
+            findings.append(_agreement(in_region, region))
+    return findings
+
+
+def _mismatched_names(
+    accounts: Sequence[AccountZones],
+) -> dict[str, list[tuple[AccountZones, str]]]:
+    names = sorted({name for a in accounts for name in a.name_to_id})
+    mismatched: dict[str, list[tuple[AccountZones, str]]] = {}
+    for name in names:
+        by_account = [(a, a.name_to_id[name]) for a in accounts if name in a.name_to_id]
+        if len({zone_id for _, zone_id in by_account}) > 1:
+            mismatched[name] = by_account
+    return mismatched
+
+
+def _remediation(name: str, by_account: Sequence[tuple[AccountZones, str]]) -> str:
+    first, first_id = by_account[0]
+    others = "; ".join(
+        f"{_who(a)} calls {first_id} {a.id_to_name.get(first_id, '(no such zone)')}"
+        for a, _ in by_account[1:]
+    )
+    return (
+        f"Plan zones by AZ ID, not by name (Terraform: availability_zone_id): {name} in "
+        f"{_who(first)} is {first_id}; {others}."
+    )
+
+
+def _agreement(accounts: Sequence[AccountZones], region: str) -> Finding:
+    if len({a.account for a in accounts}) < 2:
+        only = accounts[0]
+        message = (
+            f"one account ({_who(only)}): {len(only.name_to_id)} zones; "
+            "compare with another account by passing a second --profile"
+        )
+    else:
+        message = f"{len(accounts)} accounts use the same zone names for the same AZ IDs"
+    return Finding(
+        check=SPEC.id,
+        status=Status.PASS,
+        resource=region,
+        account=",".join(a.account for a in accounts),
+        region=region,
+        message=message,
+        details={"mapping": {a.account: a.name_to_id for a in accounts}},
+    )
+
+
+def _who(account: AccountZones) -> str:
+    if account.label and account.label != account.account:
+        return f"{account.account} ({account.label})"
+    return account.account

@@ -1,0 +1,123 @@
+"""The ``plcheck`` command line.
+
+Each command lives in ``plcheck.commands.<name>`` and registers itself on the
+Typer app. ``main`` turns every expected failure into one line on stderr and a
+documented exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from plcheck import __version__
+from plcheck.errors import AwsCallError, UsageError
+from plcheck.model import ExitCode
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+#: Command modules in help order.
+COMMANDS = ("az_map", "checks", "demo")
+
+HELP = (
+    "Preflight diagnostics for AWS PrivateLink: AZ IDs across accounts, load balancer "
+    "coverage, private DNS and reachability, checked before you deploy. Read-only."
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"plcheck {__version__}")
+        raise typer.Exit()
+
+
+def build_app() -> typer.Typer:
+    """The Typer app with every command registered."""
+    app = typer.Typer(
+        name="plcheck",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    @app.callback()
+    def _root(
+        version: bool = typer.Option(
+            False,
+            "--version",
+            "-V",
+            help="Print the version and exit.",
+            is_eager=True,
+            callback=_version,
+        ),
+    ) -> None:
+        """Preflight diagnostics for AWS PrivateLink."""
+
+    for name in COMMANDS:
+        importlib.import_module(f"plcheck.commands.{name}").register(app)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the console script; exits with the run's exit code."""
+    sys.exit(run(list(sys.argv[1:] if argv is None else argv)))
+
+
+def run(args: list[str]) -> int:
+    """Run the CLI on ``args`` and return the exit code."""
+    errors = _click_exceptions()
+    if args in (["--version"], ["-V"]):  # the fast path: nothing else to load
+        print(f"plcheck {__version__}")
+        return 0
+    command = typer.main.get_command(build_app())
+    try:
+        result = command.main(args=args, prog_name="plcheck", standalone_mode=False)
+    except errors.NoArgsIsHelpError as exc:
+        print(exc.ctx.get_help() if exc.ctx else str(exc))
+        return 0
+    except errors.UsageError as exc:
+        return _fail(_usage_line(exc), ExitCode.USAGE)
+    except errors.ClickException as exc:
+        return _fail(exc.format_message(), ExitCode.USAGE)
+    except UsageError as exc:
+        return _fail(str(exc), ExitCode.USAGE)
+    except AwsCallError as exc:
+        return _fail(f"{exc.describe()}: {exc.advice}", ExitCode.INCOMPLETE)
+    except (errors.Abort, KeyboardInterrupt):
+        return _fail("interrupted", 130)
+    except Exception as exc:
+        if os.environ.get("PLCHECK_DEBUG"):
+            raise
+        return _fail(
+            f"internal error: {type(exc).__name__}: {exc} (set PLCHECK_DEBUG=1 for a traceback)", 4
+        )
+    return int(result or 0)
+
+
+def _click_exceptions() -> ModuleType:
+    """Exceptions of the click that Typer runs on (vendored as ``typer._click`` since 0.29)."""
+    try:
+        import typer._click.exceptions as vendored
+    except ImportError:
+        import click.exceptions
+
+        return click.exceptions
+    return vendored
+
+
+def _usage_line(exc: Any) -> str:
+    command = exc.ctx.command_path if exc.ctx else "plcheck"
+    return f"{exc.format_message()} (see `{command} --help`)"
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"plcheck: error: {message}\n")
+    return code

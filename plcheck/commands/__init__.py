@@ -1,0 +1,1 @@
+"""plcheck's commands, one module each, each with ``register(app)``."""

@@ -1,0 +1,69 @@
+"""Errors that end a run early or become ``error`` findings.
+
+AWS failures are classified once, here, so every command reports them the same
+way: a usage problem exits 2 with one line; a failed AWS call becomes an
+``error`` finding that names the IAM action, and the other checks carry on.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class UsageError(Exception):
+    """Bad input from the user: one clear line on stderr and exit code 2."""
+
+
+class AwsErrorKind(str, enum.Enum):
+    """Why an AWS call failed, in the terms a user acts on."""
+
+    ACCESS_DENIED = "access-denied"
+    THROTTLED = "throttled"
+    TIMEOUT = "timeout"
+    UNREACHABLE = "unreachable"
+    NO_CREDENTIALS = "no-credentials"
+    EXPIRED_CREDENTIALS = "expired-credentials"
+    NOT_FOUND = "not-found"
+    INVALID_INPUT = "invalid-input"
+    OTHER = "other"
+
+
+#: What the user should do for each kind of failure.
+ADVICE = {
+    AwsErrorKind.ACCESS_DENIED: "grant {action} to the identity plcheck runs as "
+    "(`plcheck iam-policy` prints everything it needs)",
+    AwsErrorKind.THROTTLED: "AWS kept throttling after retries; run again later or lower "
+    "concurrency with --max-workers",
+    AwsErrorKind.TIMEOUT: "the call timed out; check network access to the AWS endpoint",
+    AwsErrorKind.UNREACHABLE: "the AWS endpoint could not be reached; check the network, "
+    "proxy and AWS_ENDPOINT_URL",
+    AwsErrorKind.NO_CREDENTIALS: "no AWS credentials were found; pass --profile or configure "
+    "the default credential chain",
+    AwsErrorKind.EXPIRED_CREDENTIALS: "the credentials have expired; refresh them "
+    "(e.g. `aws sso login`) and run again",
+    AwsErrorKind.NOT_FOUND: "check the resource ID, the account (--profile) and the region",
+    AwsErrorKind.INVALID_INPUT: "check the resource ID and parameters",
+    AwsErrorKind.OTHER: "see the error message from AWS",
+}
+
+
+class AwsCallError(Exception):
+    """An AWS call that failed after retries, classified."""
+
+    def __init__(self, kind: AwsErrorKind, action: str, code: str, message: str) -> None:
+        super().__init__(f"{action}: {code}: {message}")
+        self.kind = kind
+        self.action = action
+        self.code = code
+        self.message = message
+
+    @property
+    def advice(self) -> str:
+        """A sentence saying what to do about it."""
+        return ADVICE[self.kind].format(action=self.action)
+
+    def describe(self) -> str:
+        """One line for an ``error`` finding."""
+        if self.kind is AwsErrorKind.ACCESS_DENIED:
+            return f"access denied to {self.action} ({self.code})"
+        return f"{self.action} failed: {self.kind.value} ({self.code}: {self.message})"

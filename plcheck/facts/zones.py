@@ -1,0 +1,56 @@
+"""Availability zones as one account sees them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Zone:
+    """One availability zone in one account's names."""
+
+    name: str
+    """The account-specific zone name, e.g. ``us-east-1a``."""
+    zone_id: str
+    """The physical zone ID, the same in every account, e.g. ``use1-az1``."""
+    zone_type: str = "availability-zone"
+    """``availability-zone``, ``local-zone`` or ``wavelength-zone``."""
+
+
+@dataclass(frozen=True)
+class AccountZones:
+    """The zones of one region as one account sees them."""
+
+    label: str
+    """How the user named the account: the profile, or the account ID."""
+    account: str
+    """The 12-digit account ID."""
+    region: str
+    """The region, e.g. ``us-east-1``."""
+    zones: tuple[Zone, ...]
+    """The region's zones, sorted by name."""
+
+    @property
+    def name_to_id(self) -> dict[str, str]:
+        """Zone name → zone ID for standard availability zones."""
+        return {z.name: z.zone_id for z in self.zones if z.zone_type == "availability-zone"}
+
+    @property
+    def id_to_name(self) -> dict[str, str]:
+        """Zone ID → this account's zone name for standard availability zones."""
+        return {z.zone_id: z.name for z in self.zones if z.zone_type == "availability-zone"}
+
+
+@dataclass(frozen=True)
+class ServiceZones:
+    """Where an endpoint service is offered, as one account sees it."""
+
+    service_name: str
+    """The endpoint service name."""
+    visible: bool
+    """Whether ``DescribeVpcEndpointServices`` shows the service to this account."""
+    zone_ids: frozenset[str] = frozenset()
+    """AZ IDs the service is offered in."""
+    zone_names: Mapping[str, str] = field(default_factory=dict)
+    """AZ ID → the zone name this account uses for it."""

@@ -1,0 +1,177 @@
+"""The check model: statuses, check metadata, findings and reports.
+
+Everything here is plain data, free of AWS, so judgements and reporters can be
+tested on hand-made values and the CLI can list checks without importing boto3.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Status(str, enum.Enum):
+    """Outcome of one check on one resource, from best to worst for ordering."""
+
+    PASS = "pass"  # noqa: S105 - a status, not a password
+    SKIP = "skip"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Severity used for ``--fail-on`` and sorting (skip ranks with pass)."""
+        return _RANK[self]
+
+
+_RANK = {Status.PASS: 0, Status.SKIP: 0, Status.WARN: 1, Status.FAIL: 2, Status.ERROR: 2}
+
+#: Statuses in the order reports list their counts.
+SUMMARY_ORDER = (Status.PASS, Status.WARN, Status.FAIL, Status.ERROR, Status.SKIP)
+
+
+class ExitCode(enum.IntEnum):
+    """Process exit codes, the same for every command."""
+
+    OK = 0
+    """No finding at or above the ``--fail-on`` level."""
+    FINDINGS = 1
+    """At least one finding at or above the ``--fail-on`` level."""
+    USAGE = 2
+    """Usage or bad input: malformed IDs, unknown profile, bad flags."""
+    INCOMPLETE = 3
+    """Checks could not be completed (credentials, network, access) and nothing failed."""
+
+
+class FailOn(str, enum.Enum):
+    """Lowest status that makes a run exit 1."""
+
+    FAIL = "fail"
+    WARN = "warn"
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """Metadata of one check, kept beside the function that judges it."""
+
+    id: str
+    """Stable slug, e.g. ``az-id-mapping``; used in reports, ignores and ``explain``."""
+    title: str
+    """A short human title."""
+    command: str
+    """The command whose run includes this check (``az-map``, ``provider``, ...)."""
+    inspects: str
+    """What the check looks at, in a sentence or two."""
+    why: str
+    """Why it matters: what breaks when it does not hold."""
+    remediation: str
+    """How to fix a failure in general; findings carry a concrete remediation too."""
+    docs_url: str
+    """AWS documentation that explains the underlying behaviour."""
+    aws_actions: tuple[str, ...] = ()
+    """IAM actions the check needs (``ec2:DescribeAvailabilityZones``)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The result of one check on one resource."""
+
+    check: str
+    """The check's slug id."""
+    status: Status
+    """Outcome."""
+    resource: str
+    """What was judged: a VPC, subnet, endpoint, service, host name or account."""
+    message: str
+    """One line naming the concrete things (subnet IDs, AZ names and AZ IDs)."""
+    account: str = ""
+    """AWS account ID the resource lives in, when known."""
+    region: str = ""
+    """AWS region, when it applies."""
+    remediation: str = ""
+    """What to change, concretely; empty for passes."""
+    details: Mapping[str, Any] = field(default_factory=dict)
+    """Machine-readable facts behind the message (JSON-serialisable)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of a finding (schema version 1)."""
+        return {
+            "check": self.check,
+            "status": self.status.value,
+            "resource": self.resource,
+            "account": self.account,
+            "region": self.region,
+            "message": self.message,
+            "remediation": self.remediation,
+            "details": dict(self.details),
+        }
+
+
+@dataclass(frozen=True)
+class View:
+    """A command-specific table shown beside the findings (e.g. the AZ map)."""
+
+    title: str
+    """Heading of the table."""
+    columns: tuple[str, ...]
+    """Column headings."""
+    rows: tuple[tuple[str, ...], ...]
+    """Cells, one tuple per row, as text."""
+    highlight: frozenset[int] = frozenset()
+    """Indexes of rows to draw attention to (e.g. names that differ between accounts)."""
+    note: str = ""
+    """A line printed under the table."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON shape of the view."""
+        return {
+            "title": self.title,
+            "columns": list(self.columns),
+            "rows": [list(r) for r in self.rows],
+            "highlight": sorted(self.highlight),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """All findings of one command run, with what renderers need besides."""
+
+    command: str
+    """The command that produced the report (``az-map``)."""
+    findings: tuple[Finding, ...]
+    """Every finding, in the order the checks produced them."""
+    fail_on: FailOn = FailOn.FAIL
+    """Threshold for exit code 1."""
+    views: tuple[View, ...] = ()
+    """Extra, command-specific tables for people and JSON (e.g. the AZ map)."""
+    source: str = ""
+    """File the run was configured from (a config or plan), for SARIF locations."""
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = Counter(f.status for f in self.findings)
+        return {s.value: counts.get(s, 0) for s in SUMMARY_ORDER}
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return exit_code_for(self.findings, self.fail_on)
+
+    def checks_used(self) -> list[str]:
+        """Check ids in first-seen order."""
+        return list(dict.fromkeys(f.check for f in self.findings))
+
+
+def exit_code_for(findings: Iterable[Finding], fail_on: FailOn = FailOn.FAIL) -> ExitCode:
+    """Exit code of a run: 1 beats 3, so a partly failed run still says it failed."""
+    threshold = Status.WARN.rank if fail_on is FailOn.WARN else Status.FAIL.rank
+    statuses = {f.status for f in findings}
+    if any(s is not Status.ERROR and s.rank >= threshold for s in statuses):
+        return ExitCode.FINDINGS
+    if Status.ERROR in statuses:
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK

@@ -1,0 +1,98 @@
+"""Rich tables for people: findings grouped by resource, colored by status."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from itertools import groupby
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from plcheck.model import SUMMARY_ORDER, Report, Status, View
+
+STYLE = {
+    Status.PASS: "green",
+    Status.WARN: "yellow",
+    Status.FAIL: "bold red",
+    Status.ERROR: "magenta",
+    Status.SKIP: "dim",
+}
+
+
+def stdout_console() -> Console:
+    """A console on stdout: colored on a terminal, plain when piped or with NO_COLOR."""
+    piped = not sys.stdout.isatty()
+    return Console(
+        highlight=False,
+        soft_wrap=False,
+        width=120 if piped else None,
+        no_color=bool(os.environ.get("NO_COLOR")) or None,
+    )
+
+
+def print_report(report: Report, console: Console) -> None:
+    """Print views, findings and the summary line."""
+    for view in report.views:
+        console.print(_view_table(view))
+        if view.note:
+            console.print(Text(view.note, style="dim"))
+        console.print()
+    console.print(_findings_table(report))
+    console.print(summary_line(report))
+
+
+def render(report: Report) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120, no_color=True, highlight=False, color_system=None)
+    print_report(report, console)
+    return buffer.getvalue()
+
+
+def summary_line(report: Report) -> Text:
+    """``plcheck az-map: 3 pass, 1 warn → exit 0``, colored by status."""
+    text = Text(f"plcheck {report.command}: ", style="bold")
+    parts = [(s, report.summary[s.value]) for s in SUMMARY_ORDER if report.summary[s.value]]
+    for i, (status, count) in enumerate(parts):
+        if i:
+            text.append(", ")
+        text.append(f"{count} {status.value}", style=STYLE[status])
+    if not parts:
+        text.append("no findings")
+    text.append(f" → exit {int(report.exit_code)}")
+    return text
+
+
+def _findings_table(report: Report) -> Table:
+    table = Table(title=f"plcheck {report.command}", title_justify="left", expand=False)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Check", no_wrap=True)
+    table.add_column("Where", no_wrap=True)
+    table.add_column("Finding", ratio=1)
+    ordered = sorted(report.findings, key=lambda f: f.resource)
+    for resource, group in groupby(ordered, key=lambda f: f.resource):
+        table.add_row("", Text(resource, style="bold cyan"), "", "", end_section=False)
+        for finding in group:
+            body: list[Text] = [Text(finding.message)]
+            if finding.remediation and finding.status is not Status.PASS:
+                body.append(Text(f"Fix: {finding.remediation}", style="dim"))
+            where = " ".join(p for p in (finding.account, finding.region) if p)
+            table.add_row(
+                Text(finding.status.value.upper(), style=STYLE[finding.status]),
+                finding.check,
+                where,
+                Group(*body),
+            )
+        table.add_section()
+    return table
+
+
+def _view_table(view: View) -> Table:
+    table = Table(title=view.title, title_justify="left")
+    for column in view.columns:
+        table.add_column(column, no_wrap=True)
+    for i, row in enumerate(view.rows):
+        table.add_row(*row, style="bold yellow" if i in view.highlight else None)
+    return table

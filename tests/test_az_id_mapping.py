@@ -1,0 +1,81 @@
+"""The az-id-mapping judgement on plain data."""
+
+from __future__ import annotations
+
+from plcheck.checks import az_id_mapping
+from plcheck.facts.zones import AccountZones, Zone
+from plcheck.model import Status
+
+
+def zones(
+    label: str, account: str, mapping: dict[str, str], region: str = "us-east-1"
+) -> AccountZones:
+    return AccountZones(
+        label=label,
+        account=account,
+        region=region,
+        zones=tuple(Zone(name, zone_id) for name, zone_id in sorted(mapping.items())),
+    )
+
+
+PROVIDER = zones("provider", "111111111111", {"us-east-1a": "use1-az1", "us-east-1b": "use1-az2"})
+
+
+def test_same_mapping_passes() -> None:
+    other = zones("consumer", "222222222222", {"us-east-1a": "use1-az1", "us-east-1b": "use1-az2"})
+    [finding] = az_id_mapping.judge([PROVIDER, other])
+    assert finding.status is Status.PASS
+    assert "2 accounts" in finding.message
+
+
+def test_single_account_passes_and_says_how_to_compare() -> None:
+    [finding] = az_id_mapping.judge([PROVIDER])
+    assert finding.status is Status.PASS
+    assert "--profile" in finding.message
+
+
+def test_names_on_different_ids_warn_with_both_ids() -> None:
+    consumer = zones(
+        "consumer",
+        "222222222222",
+        {"us-east-1a": "use1-az4", "us-east-1b": "use1-az2", "us-east-1c": "use1-az1"},
+    )
+    findings = az_id_mapping.judge([PROVIDER, consumer])
+    assert [f.status for f in findings] == [Status.WARN]
+    [warn] = findings
+    assert warn.resource == "us-east-1a"
+    assert "use1-az1" in warn.message
+    assert "use1-az4" in warn.message
+    # The fix names the consumer's own name for the provider's zone.
+    assert "calls use1-az1 us-east-1c" in warn.remediation
+    assert warn.details["zone_ids"] == {"111111111111": "use1-az1", "222222222222": "use1-az4"}
+
+
+def test_local_zones_are_ignored() -> None:
+    consumer = AccountZones(
+        label="consumer",
+        account="222222222222",
+        region="us-east-1",
+        zones=(
+            Zone("us-east-1a", "use1-az1"),
+            Zone("us-east-1b", "use1-az2"),
+            Zone("us-east-1-bos-1a", "use1-bos1-az1", "local-zone"),
+        ),
+    )
+    other = AccountZones(
+        label="provider",
+        account="111111111111",
+        region="us-east-1",
+        zones=(*PROVIDER.zones, Zone("us-east-1-bos-1a", "use1-bos1-az2", "local-zone")),
+    )
+    assert [f.status for f in az_id_mapping.judge([other, consumer])] == [Status.PASS]
+
+
+def test_regions_are_judged_separately() -> None:
+    west = zones("provider", "111111111111", {"us-west-2a": "usw2-az1"}, region="us-west-2")
+    west2 = zones("consumer", "222222222222", {"us-west-2a": "usw2-az2"}, region="us-west-2")
+    findings = az_id_mapping.judge([PROVIDER, west, west2])
+    assert {(f.region, f.status) for f in findings} == {
+        ("us-east-1", Status.PASS),
+        ("us-west-2", Status.WARN),
+    }

@@ -1,0 +1,155 @@
+"""The CLI itself: version, help, the catalog, bad input and startup imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plcheck import __version__
+from plcheck.checks import catalog
+from plcheck.cli import run
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"plcheck {__version__}"
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "plcheck", "--version"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"plcheck {__version__}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["checks"], ["explain", "az-id-mapping"], ["az-map", "--help"], ["--version"]],
+)
+def test_fast_commands_do_not_import_boto3_or_dnspython(args: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from plcheck.cli import run\n"
+        f"code = run({args!r})\n"
+        "heavy = sorted(m for m in ('boto3', 'botocore', 'dns', 'moto') if m in sys.modules)\n"
+        "print('HEAVY', heavy)\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "HEAVY []" in done.stdout
+
+
+def test_checks_lists_the_catalog_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["checks", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [c["id"] for c in listed] == list(catalog())
+    first = listed[0]
+    assert set(first) >= {"id", "title", "command", "inspects", "why", "remediation", "docs_url"}
+
+
+def test_every_check_has_complete_metadata() -> None:
+    for spec in catalog().values():
+        assert spec.id.islower()
+        assert " " not in spec.id
+        for text in (spec.title, spec.inspects, spec.why, spec.remediation):
+            assert len(text) > 10, spec.id
+        assert spec.docs_url.startswith("https://docs.aws.amazon.com/"), spec.id
+
+
+def test_explain_prints_one_check_in_full(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["explain", "az-id-mapping"]) == 0
+    out = capsys.readouterr().out
+    assert "az-id-mapping" in out
+    assert "ec2:DescribeAvailabilityZones" in out
+    assert "https://docs.aws.amazon.com/" in out
+
+
+def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    assert lines[0].startswith("plcheck: error: ")
+    return lines[0]
+
+
+def test_explain_unknown_check_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["explain", "no-such-check"]) == 2
+    assert "unknown check 'no-such-check'" in one_error_line(capsys)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["az-map", "--bogus"], "--bogus"),
+        (["az-map", "--format", "xml"], "xml"),
+        (["az-map", "--fail-on", "never"], "never"),
+        (["no-such-command"], "no-such-command"),
+    ],
+)
+def test_bad_flags_exit_2_with_one_line(
+    args: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(args) == 2
+    assert needle in one_error_line(capsys)
+
+
+@pytest.fixture
+def empty_aws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An environment with no AWS credentials, configuration or region at all."""
+    config = tmp_path / "config"
+    config.write_text("[profile nocreds]\nregion = us-east-1\n")
+    for name in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    return config
+
+
+@pytest.mark.usefixtures("empty_aws")
+def test_unknown_profile_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["az-map", "--profile", "nope"]) == 2
+    assert "unknown AWS profile 'nope'" in one_error_line(capsys)
+
+
+@pytest.mark.usefixtures("empty_aws")
+def test_missing_region_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["az-map"]) == 2
+    assert "no AWS region" in one_error_line(capsys)
+
+
+@pytest.mark.usefixtures("empty_aws")
+def test_malformed_region_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["az-map", "--region", "Mars!"]) == 2
+    assert "Mars!" in one_error_line(capsys)
+
+
+@pytest.mark.usefixtures("empty_aws")
+def test_missing_credentials_exit_3_with_an_error_finding(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["az-map", "--profile", "nocreds", "--format", "json"]) == 3
+    report = json.loads(capsys.readouterr().out)
+    [finding] = report["findings"]
+    assert finding["status"] == "error"
+    assert finding["details"]["error_kind"] == "no-credentials"
+    assert report["exit_code"] == 3
