@@ -193,7 +193,7 @@ class AwsContext:
         )
         session: Any = state.session  # service names are dynamic; the stubs want literals
         client = session.client(service, region_name=state.region, config=config)
-        client.meta.events.register("before-call", _refuse_writes)
+        client.meta.events.register("before-parameter-build", _refuse_writes)
         return client
 
     # -- calls ------------------------------------------------------------------
