@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 #: Command modules in help order.
-COMMANDS = ("az_map", "checks", "demo")
+COMMANDS = ("az_map", "probe", "checks", "demo")
 
 HELP = (
     "Preflight diagnostics for AWS PrivateLink: AZ IDs across accounts, load balancer "

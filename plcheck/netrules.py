@@ -32,10 +32,14 @@ def _covers(rule_cidr: str, source: str) -> bool:
     return outer.version == inner.version and inner.subnet_of(outer)  # type: ignore[arg-type]
 
 
-def _rule_admits_port(rule: SgRule, port: int) -> bool:
+#: Security group protocol spellings (name or IANA number) of the transports rules filter.
+_SG_PROTOCOLS = {"tcp": ("tcp", "6"), "udp": ("udp", "17")}
+
+
+def _rule_admits_port(rule: SgRule, port: int, protocol: str = "tcp") -> bool:
     if rule.protocol in ("-1", "all"):
         return True
-    if rule.protocol not in ("tcp", "6"):
+    if rule.protocol not in _SG_PROTOCOLS[protocol]:
         return False
     low = rule.from_port if rule.from_port is not None else 0
     high = rule.to_port if rule.to_port is not None else 65535
@@ -52,9 +56,16 @@ def sg_rules_admitting(groups: Iterable[SecurityGroup], port: int, source: str) 
     ]
 
 
-def sg_rules_for_port(groups: Iterable[SecurityGroup], port: int) -> list[SgRule]:
-    """Inbound rules of ``groups`` that admit TCP ``port`` from any source at all."""
-    return [rule for group in groups for rule in group.inbound if _rule_admits_port(rule, port)]
+def sg_rules_for_port(
+    groups: Iterable[SecurityGroup], port: int, protocol: str = "tcp"
+) -> list[SgRule]:
+    """Inbound rules of ``groups`` that admit ``port`` (``tcp`` or ``udp``) from any source."""
+    return [
+        rule
+        for group in groups
+        for rule in group.inbound
+        if _rule_admits_port(rule, port, protocol)
+    ]
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,14 @@ def test_python_dash_m_runs_the_cli() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["checks"], ["explain", "az-id-mapping"], ["az-map", "--help"], ["--version"]],
+    [
+        ["--help"],
+        ["checks"],
+        ["explain", "az-id-mapping"],
+        ["az-map", "--help"],
+        ["probe", "--help"],
+        ["--version"],
+    ],
 )
 def test_fast_commands_do_not_import_boto3_or_dnspython(args: list[str]) -> None:
     code = (

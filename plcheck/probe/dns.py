@@ -1,0 +1,209 @@
+"""Resolve a host name's A and AAAA records with dnspython, as ``dig`` would.
+
+dnspython is imported inside functions so ``plcheck --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import dns.resolver
+
+
+class DnsErrorKind(str, enum.Enum):
+    """Why a name did not resolve."""
+
+    NXDOMAIN = "NXDOMAIN"
+    """The name does not exist."""
+    SERVFAIL = "SERVFAIL"
+    """The resolver answered SERVFAIL (it could not get an answer itself)."""
+    REFUSED = "REFUSED"
+    """The resolver refused the query (or answered another error code)."""
+    TIMEOUT = "TIMEOUT"
+    """No answer within the timeout."""
+    NO_ANSWER = "NO_ANSWER"
+    """The name exists but has neither A nor AAAA records."""
+    NO_RESOLVER = "NO_RESOLVER"
+    """No resolver is configured on this machine (no usable /etc/resolv.conf)."""
+    ERROR = "ERROR"
+    """Any other failure (network error, malformed answer)."""
+
+
+@dataclass(frozen=True)
+class Nameserver:
+    """A resolver to ask instead of the system's, from ``--resolver IP[:PORT]``."""
+
+    address: str
+    """IPv4 or IPv6 address of the resolver."""
+    port: int = 53
+    """UDP/TCP port of the resolver."""
+
+    def __str__(self) -> str:
+        host = f"[{self.address}]" if ":" in self.address else self.address
+        return f"{host}:{self.port}"
+
+
+def parse_nameserver(text: str) -> Nameserver:
+    """Parse ``IP``, ``IP:PORT``, ``IPV6`` or ``[IPV6]:PORT``; raise ``ValueError`` if malformed."""
+    text = text.strip()
+    port_text = ""
+    if text.startswith("["):
+        host, sep, rest = text[1:].partition("]")
+        if not sep or (rest and not rest.startswith(":")):
+            raise ValueError(f"bad resolver {text!r}: expected IP, IP:PORT or [IPV6]:PORT")
+        port_text = rest[1:]
+    elif text.count(":") == 1:
+        host, _, port_text = text.partition(":")
+    else:
+        host = text
+    try:
+        address = str(ipaddress.ip_address(host))
+    except ValueError:
+        raise ValueError(f"bad resolver {text!r}: {host!r} is not an IP address") from None
+    port = 53
+    if port_text or text.endswith(":"):
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ValueError(f"bad resolver {text!r}: port must be 1-65535")
+        port = int(port_text)
+    return Nameserver(address, port)
+
+
+@dataclass(frozen=True)
+class DnsResult:
+    """What resolving one host name gave."""
+
+    name: str
+    """The name asked for, without a trailing dot."""
+    resolver: str
+    """Who answered: ``system (10.0.0.2:53)`` or the ``--resolver`` given."""
+    addresses: tuple[str, ...] = ()
+    """A then AAAA addresses, in answer order, without duplicates."""
+    error: DnsErrorKind | None = None
+    """Why the name did not resolve; ``None`` when it has addresses."""
+    detail: str = ""
+    """Human detail of the error (resolver message)."""
+    canonical_name: str = ""
+    """The name after following CNAMEs, when it differs from ``name``."""
+    literal: bool = False
+    """``name`` is an IP address: nothing was resolved."""
+    elapsed_ms: float = 0.0
+    """Time the lookups took, in milliseconds."""
+    timeout: float = 0.0
+    """The lifetime allowed for each lookup, in seconds."""
+
+    @property
+    def ok(self) -> bool:
+        """The name gave at least one address."""
+        return self.error is None and bool(self.addresses)
+
+
+@dataclass(frozen=True)
+class _TypeAnswer:
+    addresses: tuple[str, ...] = ()
+    error: DnsErrorKind | None = None
+    detail: str = ""
+    canonical: str = ""
+
+
+def resolve(name: str, nameserver: Nameserver | None = None, timeout: float = 5.0) -> DnsResult:
+    """Resolve ``name`` (A and AAAA, concurrently) with the system's resolvers or ``nameserver``.
+
+    Never raises for DNS failures: they come back as ``DnsResult.error``.
+    """
+    name = name.rstrip(".")
+    try:
+        literal = ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    else:
+        return DnsResult(
+            name, resolver="(none: IP address)", addresses=(str(literal),), literal=True
+        )
+
+    import dns.resolver
+
+    started = time.perf_counter()
+    try:
+        resolver = _make_resolver(nameserver, timeout)
+    except dns.resolver.NoResolverConfiguration as exc:
+        return DnsResult(
+            name,
+            resolver="system",
+            error=DnsErrorKind.NO_RESOLVER,
+            detail=str(exc),
+            timeout=timeout,
+        )
+    described = str(nameserver) if nameserver else _describe_system(resolver)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="plcheck-dns") as pool:
+        answers = list(pool.map(lambda rdtype: _query(resolver, name, rdtype), ("A", "AAAA")))
+    elapsed = (time.perf_counter() - started) * 1000
+    addresses = tuple(dict.fromkeys(a for answer in answers for a in answer.addresses))
+    canonical = next((a.canonical for a in answers if a.canonical), "")
+    canonical = canonical if canonical != name.lower() else ""
+    worst = _TypeAnswer()
+    if not addresses:
+        # Report the most telling error: NXDOMAIN, then server failures, then no data.
+        failures = [a for a in answers if a.error is not None]
+        ranked = sorted(failures, key=lambda a: list(DnsErrorKind).index(a.error))  # type: ignore[arg-type]
+        worst = ranked[0] if ranked else _TypeAnswer(error=DnsErrorKind.NO_ANSWER)
+    return DnsResult(
+        name,
+        resolver=described,
+        addresses=addresses,
+        error=worst.error,
+        detail=worst.detail,
+        canonical_name=canonical,
+        elapsed_ms=round(elapsed, 1),
+        timeout=timeout,
+    )
+
+
+def _make_resolver(nameserver: Nameserver | None, timeout: float) -> dns.resolver.Resolver:
+    import dns.resolver
+
+    if nameserver is None:
+        resolver = dns.resolver.Resolver(configure=True)
+    else:
+        resolver = dns.resolver.Resolver(configure=False)
+        resolver.nameservers = [nameserver.address]
+        resolver.port = nameserver.port
+    resolver.lifetime = timeout
+    resolver.timeout = min(timeout, 2.0)
+    resolver.cache = None
+    return resolver
+
+
+def _describe_system(resolver: dns.resolver.Resolver) -> str:
+    servers = ", ".join(str(ns) for ns in resolver.nameservers)
+    return f"system ({servers})" if servers else "system"
+
+
+def _query(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> _TypeAnswer:
+    import dns.exception
+    import dns.resolver
+
+    try:
+        answer = resolver.resolve(name, rdtype, search=False, raise_on_no_answer=False)
+    except dns.resolver.NXDOMAIN as exc:
+        return _TypeAnswer(error=DnsErrorKind.NXDOMAIN, detail=str(exc))
+    except dns.resolver.LifetimeTimeout as exc:
+        return _TypeAnswer(error=DnsErrorKind.TIMEOUT, detail=str(exc))
+    except dns.resolver.NoNameservers as exc:
+        errors = exc.kwargs.get("errors", [])
+        texts = [str(error[3]) for error in errors]
+        kind = DnsErrorKind.SERVFAIL if "SERVFAIL" in texts else DnsErrorKind.REFUSED
+        if not any(t in {"SERVFAIL", "REFUSED", "NOTIMP", "FORMERR", "NOTAUTH"} for t in texts):
+            kind = DnsErrorKind.ERROR
+        return _TypeAnswer(error=kind, detail="; ".join(dict.fromkeys(texts)) or str(exc))
+    except dns.exception.DNSException as exc:
+        return _TypeAnswer(error=DnsErrorKind.ERROR, detail=str(exc) or type(exc).__name__)
+    canonical = answer.canonical_name.to_text().rstrip(".").lower()
+    if answer.rrset is None:
+        return _TypeAnswer(error=DnsErrorKind.NO_ANSWER, canonical=canonical)
+    return _TypeAnswer(addresses=tuple(r.to_text() for r in answer.rrset), canonical=canonical)
