@@ -1,0 +1,164 @@
+"""``plcheck az-map`` end to end: real boto3 clients, profiles with role_arn, simulated AWS."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plcheck.cli import run
+from plcheck.sim import SimulatedWorld
+from plcheck.sim.scenarios import AzMismatchScenario, az_mismatch
+
+
+def az_map(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    code = run(["az-map", *args, "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_names_that_differ_across_accounts_warn_with_both_ids(
+    scenario: AzMismatchScenario, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = az_map(capsys, "--profile", "provider", "--profile", "consumer")
+    assert code == 0
+    assert report["command"] == "az-map"
+    warns = {f["resource"]: f for f in report["findings"] if f["status"] == "warn"}
+    # The scenario maps every provider name to another consumer zone.
+    assert set(warns) == set(scenario.provider_az_mapping)
+    first = warns["us-east-1a"]
+    assert first["check"] == "az-id-mapping"
+    assert first["region"] == "us-east-1"
+    provider_id = scenario.provider_az_mapping["us-east-1a"]
+    consumer_id = scenario.consumer_az_mapping["us-east-1a"]
+    assert provider_id in first["message"]
+    assert consumer_id in first["message"]
+    assert first["details"]["zone_ids"] == {
+        scenario.provider_account: provider_id,
+        scenario.consumer_account: consumer_id,
+    }
+    assert report["summary"]["warn"] == len(warns)
+
+
+def test_fail_on_warn_turns_the_mismatch_into_exit_1(
+    scenario: AzMismatchScenario, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = az_map(
+        capsys, "--profile", "provider", "--profile", "consumer", "--fail-on", "warn"
+    )
+    assert code == 1
+    assert report["exit_code"] == 1
+
+
+def test_views_show_names_side_by_side_and_the_inverse(
+    scenario: AzMismatchScenario, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, report = az_map(
+        capsys,
+        "--profile",
+        "provider",
+        "--profile",
+        "consumer",
+        "--service",
+        scenario.service_name,
+    )
+    by_name, by_id = report["views"]
+    assert by_name["columns"][0] == "Zone name"
+    row_a = next(r for r in by_name["rows"] if r[0] == "us-east-1a")
+    assert row_a[1:] == [
+        scenario.provider_az_mapping["us-east-1a"],
+        scenario.consumer_az_mapping["us-east-1a"],
+        "DIFFERENT",
+    ]
+    # The inverse view marks the service's zones as each account sees them.
+    served = {r[0]: r for r in by_id["rows"] if "✓ service" in r[1]}
+    assert set(served) == set(scenario.service_zone_ids)
+    for zone_id, row in served.items():
+        consumer_name = {v: k for k, v in scenario.consumer_az_mapping.items()}[zone_id]
+        assert row[2] == f"{consumer_name} ✓ service"
+
+
+def test_a_single_account_passes(
+    scenario: AzMismatchScenario, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = az_map(capsys, "--profile", "consumer")
+    assert code == 0
+    [finding] = report["findings"]
+    assert finding["status"] == "pass"
+    assert finding["account"] == scenario.consumer_account
+
+
+def test_one_describe_per_account_and_region(
+    world: SimulatedWorld, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from plcheck.aws import context
+
+    sent: list[str] = []
+    original = context.AwsContext._send
+
+    def spy(self: Any, scope: Any, service: str, operation: str, *a: Any, **k: Any) -> Any:
+        sent.append(f"{scope.profile}:{operation}")
+        return original(self, scope, service, operation, *a, **k)
+
+    monkeypatch.setattr(context.AwsContext, "_send", spy)
+    code, _ = az_map(capsys, "--profile", "provider", "--profile", "consumer")
+    assert code == 0
+    assert sorted(sent) == [
+        "consumer:describe_availability_zones",
+        "consumer:get_caller_identity",
+        "provider:describe_availability_zones",
+        "provider:get_caller_identity",
+    ]
+
+
+def test_table_output_file_is_plain_text(
+    scenario: AzMismatchScenario, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.txt"
+    assert run(["az-map", "-p", "provider", "-p", "consumer", "--output", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    text = out.read_text()
+    assert "\x1b[" not in text
+    assert "DIFFERENT" in text
+    assert "plcheck az-map: 6 warn → exit 0" in text
+
+
+def test_piped_table_with_no_color_from_a_subprocess() -> None:
+    # A subprocess reaches the world over HTTP, through AWS_ENDPOINT_URL.
+    with SimulatedWorld(serve=True) as served:
+        az_mismatch(served)
+        done = subprocess.run(
+            [sys.executable, "-m", "plcheck", "az-map", "-p", "provider", "-p", "consumer"],
+            capture_output=True,
+            text=True,
+            env={**served.env, "NO_COLOR": "1"},
+            check=False,
+            timeout=60,
+        )
+    assert done.returncode == 0, done.stderr
+    assert "\x1b[" not in done.stdout
+    assert "us-east-1a" in done.stdout
+    assert "warn" in done.stdout
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "markdown"])
+def test_every_format_renders_a_real_run(
+    scenario: AzMismatchScenario, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["az-map", "-p", "provider", "-p", "consumer", "--format", fmt]) == 0
+    assert "az-id-mapping" in capsys.readouterr().out
+
+
+def test_role_arn_is_assumed_on_top_of_a_profile(
+    world: SimulatedWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    role = "arn:aws:iam::333333333333:role/plcheck-readonly"
+    code, report = az_map(
+        capsys, "--profile", "provider", "--role-arn", role, "--external-id", "x1"
+    )
+    assert code == 0
+    [finding] = report["findings"]
+    assert finding["account"] == "333333333333"
