@@ -69,20 +69,22 @@ def _findings_table(report: Report) -> Table:
     table = Table(title=f"plcheck {report.command}", title_justify="left", expand=False)
     table.add_column("Status", no_wrap=True)
     table.add_column("Check", no_wrap=True)
-    table.add_column("Where", no_wrap=True)
     table.add_column("Finding", ratio=1)
-    ordered = sorted(report.findings, key=lambda f: f.resource)
-    for resource, group in groupby(ordered, key=lambda f: f.resource):
-        table.add_row("", Text(resource, style="bold cyan"), "", "", end_section=False)
+    ordered = sorted(report.findings, key=lambda f: (f.resource, f.account, f.region))
+    for (resource, account, region), group in groupby(
+        ordered, key=lambda f: (f.resource, f.account, f.region)
+    ):
+        where = " · ".join(p for p in (account.replace(",", ", "), region) if p)
+        table.add_row(
+            "", Text(resource, style="bold cyan"), Text(where, style="cyan"), end_section=False
+        )
         for finding in group:
             body: list[Text] = [Text(finding.message)]
             if finding.remediation and finding.status is not Status.PASS:
                 body.append(Text(f"Fix: {finding.remediation}", style="dim"))
-            where = " ".join(p for p in (finding.account, finding.region) if p)
             table.add_row(
                 Text(finding.status.value.upper(), style=STYLE[finding.status]),
                 finding.check,
-                where,
                 Group(*body),
             )
         table.add_section()
