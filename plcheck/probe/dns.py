@@ -1,6 +1,7 @@
-"""Resolve a host name's A and AAAA records with dnspython, as ``dig`` would.
+"""DNS lookups with dnspython, as ``dig`` would: a host's addresses, any record set.
 
-dnspython is imported inside functions so ``plcheck --help`` stays fast.
+Shared by ``plcheck probe`` (A and AAAA) and the provider's TXT verification
+check. dnspython is imported inside functions so ``plcheck --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -104,11 +105,17 @@ class DnsResult:
 
 
 @dataclass(frozen=True)
-class _TypeAnswer:
-    addresses: tuple[str, ...] = ()
+class RecordAnswer:
+    """One record type's answer for one name; DNS failures are data, not exceptions."""
+
+    values: tuple[str, ...] = ()
+    """Record values as text; a TXT record's strings are joined into one value, unquoted."""
     error: DnsErrorKind | None = None
+    """Why there are no values; None on an answer."""
     detail: str = ""
+    """Resolver message for an error."""
     canonical: str = ""
+    """The name after following CNAMEs."""
 
 
 def resolve(name: str, nameserver: Nameserver | None = None, timeout: float = 5.0) -> DnsResult:
@@ -130,7 +137,7 @@ def resolve(name: str, nameserver: Nameserver | None = None, timeout: float = 5.
 
     started = time.perf_counter()
     try:
-        resolver = _make_resolver(nameserver, timeout)
+        resolver = make_resolver(nameserver, timeout)
     except dns.resolver.NoResolverConfiguration as exc:
         return DnsResult(
             name,
@@ -139,19 +146,19 @@ def resolve(name: str, nameserver: Nameserver | None = None, timeout: float = 5.
             detail=str(exc),
             timeout=timeout,
         )
-    described = str(nameserver) if nameserver else _describe_system(resolver)
+    described = str(nameserver) if nameserver else describe_system(resolver)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="plcheck-dns") as pool:
-        answers = list(pool.map(lambda rdtype: _query(resolver, name, rdtype), ("A", "AAAA")))
+        answers = list(pool.map(lambda rdtype: query(resolver, name, rdtype), ("A", "AAAA")))
     elapsed = (time.perf_counter() - started) * 1000
-    addresses = tuple(dict.fromkeys(a for answer in answers for a in answer.addresses))
+    addresses = tuple(dict.fromkeys(a for answer in answers for a in answer.values))
     canonical = next((a.canonical for a in answers if a.canonical), "")
     canonical = canonical if canonical != name.lower() else ""
-    worst = _TypeAnswer()
+    worst = RecordAnswer()
     if not addresses:
         # Report the most telling error: NXDOMAIN, then server failures, then no data.
         failures = [a for a in answers if a.error is not None]
         ranked = sorted(failures, key=lambda a: list(DnsErrorKind).index(a.error))  # type: ignore[arg-type]
-        worst = ranked[0] if ranked else _TypeAnswer(error=DnsErrorKind.NO_ANSWER)
+        worst = ranked[0] if ranked else RecordAnswer(error=DnsErrorKind.NO_ANSWER)
     return DnsResult(
         name,
         resolver=described,
@@ -164,7 +171,7 @@ def resolve(name: str, nameserver: Nameserver | None = None, timeout: float = 5.
     )
 
 
-def _make_resolver(nameserver: Nameserver | None, timeout: float) -> dns.resolver.Resolver:
+def make_resolver(nameserver: Nameserver | None, timeout: float) -> dns.resolver.Resolver:
     import dns.resolver
 
     if nameserver is None:
@@ -179,31 +186,38 @@ def _make_resolver(nameserver: Nameserver | None, timeout: float) -> dns.resolve
     return resolver
 
 
-def _describe_system(resolver: dns.resolver.Resolver) -> str:
+def describe_system(resolver: dns.resolver.Resolver) -> str:
     servers = ", ".join(str(ns) for ns in resolver.nameservers)
     return f"system ({servers})" if servers else "system"
 
 
-def _query(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> _TypeAnswer:
+def query(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> RecordAnswer:
     import dns.exception
     import dns.resolver
 
     try:
         answer = resolver.resolve(name, rdtype, search=False, raise_on_no_answer=False)
     except dns.resolver.NXDOMAIN as exc:
-        return _TypeAnswer(error=DnsErrorKind.NXDOMAIN, detail=str(exc))
+        return RecordAnswer(error=DnsErrorKind.NXDOMAIN, detail=str(exc))
     except dns.resolver.LifetimeTimeout as exc:
-        return _TypeAnswer(error=DnsErrorKind.TIMEOUT, detail=str(exc))
+        return RecordAnswer(error=DnsErrorKind.TIMEOUT, detail=str(exc))
     except dns.resolver.NoNameservers as exc:
         errors = exc.kwargs.get("errors", [])
         texts = [str(error[3]) for error in errors]
         kind = DnsErrorKind.SERVFAIL if "SERVFAIL" in texts else DnsErrorKind.REFUSED
         if not any(t in {"SERVFAIL", "REFUSED", "NOTIMP", "FORMERR", "NOTAUTH"} for t in texts):
             kind = DnsErrorKind.ERROR
-        return _TypeAnswer(error=kind, detail="; ".join(dict.fromkeys(texts)) or str(exc))
+        return RecordAnswer(error=kind, detail="; ".join(dict.fromkeys(texts)) or str(exc))
     except dns.exception.DNSException as exc:
-        return _TypeAnswer(error=DnsErrorKind.ERROR, detail=str(exc) or type(exc).__name__)
+        return RecordAnswer(error=DnsErrorKind.ERROR, detail=str(exc) or type(exc).__name__)
     canonical = answer.canonical_name.to_text().rstrip(".").lower()
     if answer.rrset is None:
-        return _TypeAnswer(error=DnsErrorKind.NO_ANSWER, canonical=canonical)
-    return _TypeAnswer(addresses=tuple(r.to_text() for r in answer.rrset), canonical=canonical)
+        return RecordAnswer(error=DnsErrorKind.NO_ANSWER, canonical=canonical)
+    return RecordAnswer(values=tuple(_text(r) for r in answer.rrset), canonical=canonical)
+
+
+def _text(rdata: object) -> str:
+    strings = getattr(rdata, "strings", None)
+    if strings is not None:  # TXT: one record may be split into several strings
+        return b"".join(strings).decode("utf-8", "replace")
+    return str(rdata.to_text())  # type: ignore[attr-defined]

@@ -1,0 +1,525 @@
+"""Gather everything about the provider's endpoint services, once per run.
+
+The calls, in dependency order, each independent group run concurrently:
+
+1. caller identity, DescribeVpcEndpointServiceConfigurations (by ID, or all,
+   paginated), DescribeAvailabilityZones;
+2. DescribeLoadBalancers for every service's load balancers (20 ARNs a call),
+   DescribeVpcEndpointConnections for all services in one call, and
+   DescribeVpcEndpointServicePermissions per service (it takes one ID);
+3. per load balancer DescribeListeners and DescribeLoadBalancerAttributes (one
+   ARN a call); DescribeSubnets of the load balancers' VPCs and
+   DescribeSecurityGroups of their groups, one call each;
+4. DescribeTargetGroups for the listeners' target groups (20 ARNs a call);
+5. per target group DescribeTargetHealth and DescribeTargetGroupAttributes;
+   DescribeInstances once for instance targets' zones.
+
+A failed call is kept as the failure of its part; the checks that needed it
+report an ``error`` finding and the others carry on.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from plcheck.aws.context import AwsContext, Outcome, Scope
+from plcheck.aws.network import security_groups
+from plcheck.aws.zones import account_zones
+from plcheck.errors import AwsCallError
+from plcheck.facts.network import SecurityGroup
+from plcheck.facts.provider import (
+    Connection,
+    LbZone,
+    Listener,
+    LoadBalancer,
+    Principal,
+    RegionSupport,
+    ServiceConfig,
+    Subnet,
+    TargetGroup,
+    TargetState,
+)
+from plcheck.facts.zones import AccountZones
+
+T = TypeVar("T")
+
+#: Most ARNs DescribeLoadBalancers / DescribeTargetGroups take in one call.
+ARNS_PER_CALL = 20
+
+
+@dataclass
+class ProviderFacts:
+    """What one provider account and region yielded; each part a value or its failure."""
+
+    account: str
+    """The provider account ID (empty when STS could not tell)."""
+    region: str
+    """The region read."""
+    services: Outcome[list[ServiceConfig]]
+    """The endpoint services asked for (or all the account owns)."""
+    zones: Outcome[AccountZones] = field(default_factory=Outcome)
+    """The region's zones as the provider names them."""
+    load_balancers: Outcome[dict[str, LoadBalancer]] = field(default_factory=Outcome)
+    """ARN → load balancer, for every service's load balancers."""
+    listeners: dict[str, Outcome[tuple[Listener, ...]]] = field(default_factory=dict)
+    """Load balancer ARN → its listeners."""
+    target_groups: dict[str, Outcome[TargetGroup]] = field(default_factory=dict)
+    """Target group ARN → the group with its targets' health and cross-zone setting."""
+    subnets: Outcome[dict[str, Subnet]] = field(default_factory=Outcome)
+    """Subnet ID → subnet, for the load balancers' VPCs."""
+    security_groups: Outcome[dict[str, SecurityGroup]] = field(default_factory=Outcome)
+    """Group ID → group, for the load balancers' security groups."""
+    connections: Outcome[list[Connection]] = field(default_factory=Outcome)
+    """Endpoint connections of every service."""
+    permissions: dict[str, Outcome[tuple[Principal, ...]]] = field(default_factory=dict)
+    """Service ID → its allowed principals."""
+
+
+def gather(
+    ctx: AwsContext,
+    scope: Scope,
+    service_ids: Sequence[str] = (),
+    alongside: Callable[[list[ServiceConfig]], object] | None = None,
+) -> ProviderFacts:
+    """Read the provider's services (``service_ids``, or all it owns) and what is behind them.
+
+    ``alongside`` runs with the services found, concurrently with the calls that follow
+    (the command looks up the DNS verification records there).
+    """
+    facts = ProviderFacts(account="", region=ctx.region(scope), services=Outcome(value=[]))
+    listed_zones: list[Outcome[dict[str, Any]]] = []
+
+    def set_services(o: Outcome[list[ServiceConfig]]) -> None:
+        facts.services = o
+
+    def set_account(o: Outcome[str]) -> None:
+        facts.account = o.value or ""
+
+    ctx.gather(
+        [
+            _into(lambda: ctx.account_id(scope), set_account),
+            _into(lambda: _services(ctx, scope, service_ids), set_services),
+            _into(
+                lambda: ctx.call(scope, "ec2", "describe_availability_zones"), listed_zones.append
+            ),
+        ]
+    )
+    facts.zones = (
+        Outcome(value=account_zones(ctx, scope, facts.account))  # served from the call cache
+        if listed_zones[0].error is None
+        else Outcome(error=listed_zones[0].error)
+    )
+    found = facts.services.value
+    if not found:
+        return facts
+    ids = [s.service_id for s in found]
+    lb_arns = sorted({arn for s in found for arn in s.load_balancer_arns})
+
+    def balancers_and_behind() -> None:
+        facts.load_balancers = _outcome(lambda: _load_balancers(ctx, scope, lb_arns))
+        if facts.load_balancers.value is not None:
+            _behind_load_balancers(ctx, scope, facts, list(facts.load_balancers.value.values()))
+
+    def set_connections(o: Outcome[list[Connection]]) -> None:
+        facts.connections = o
+
+    def permissions_of(service_id: str) -> Callable[[], None]:
+        return _into(
+            lambda: _permissions(ctx, scope, service_id),
+            lambda o: facts.permissions.__setitem__(service_id, o),
+        )
+
+    ctx.gather(
+        [
+            balancers_and_behind,
+            _into(lambda: _connections(ctx, scope, ids), set_connections),
+            *[permissions_of(sid) for sid in ids],
+            *([lambda: alongside(found)] if alongside else []),
+        ]
+    )
+    return facts
+
+
+def _outcome(thunk: Callable[[], T]) -> Outcome[T]:
+    try:
+        return Outcome(value=thunk())
+    except AwsCallError as exc:
+        return Outcome(error=exc)
+
+
+def _into(thunk: Callable[[], T], store: Callable[[Outcome[T]], object]) -> Callable[[], None]:
+    """A thunk for ``ctx.gather`` that stores its outcome (value or AWS failure) with ``store``."""
+
+    def run() -> None:
+        store(_outcome(thunk))
+
+    return run
+
+
+def _chunks(items: Sequence[str], size: int = ARNS_PER_CALL) -> list[list[str]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+# -- services -----------------------------------------------------------------------
+
+
+def _services(ctx: AwsContext, scope: Scope, service_ids: Sequence[str]) -> list[ServiceConfig]:
+    params: dict[str, Any] = {"ServiceIds": sorted(set(service_ids))} if service_ids else {}
+    response = ctx.paginate(scope, "ec2", "describe_vpc_endpoint_service_configurations", **params)
+    region = ctx.region(scope)
+    return [_service(s, region) for s in response.get("ServiceConfigurations", [])]
+
+
+def _service(s: Mapping[str, Any], region: str) -> ServiceConfig:
+    dns = s.get("PrivateDnsNameConfiguration") or {}
+    return ServiceConfig(
+        service_id=s["ServiceId"],
+        service_name=s.get("ServiceName", ""),
+        region=region,
+        state=s.get("ServiceState", ""),
+        acceptance_required=bool(s.get("AcceptanceRequired")),
+        load_balancer_arns=(
+            *s.get("NetworkLoadBalancerArns", []),
+            *s.get("GatewayLoadBalancerArns", []),
+        ),
+        zone_ids=tuple(s.get("AvailabilityZoneIds", [])),
+        private_dns_name=s.get("PrivateDnsName") or "",
+        dns_state=dns.get("State", ""),
+        dns_txt_name=dns.get("Name", ""),
+        dns_txt_value=dns.get("Value", ""),
+        supported_regions=tuple(
+            RegionSupport(r["Region"], r.get("ServiceState", ""))
+            for r in s.get("SupportedRegions", [])
+        ),
+    )
+
+
+def _connections(ctx: AwsContext, scope: Scope, service_ids: Sequence[str]) -> list[Connection]:
+    """Every connection of the services, in one paginated call (the filter takes a list)."""
+    response = ctx.paginate(
+        scope,
+        "ec2",
+        "describe_vpc_endpoint_connections",
+        Filters=[{"Name": "service-id", "Values": sorted(service_ids)}],
+    )
+    return [
+        Connection(
+            service_id=c.get("ServiceId", ""),
+            endpoint_id=c.get("VpcEndpointId", ""),
+            owner=c.get("VpcEndpointOwner", ""),
+            state=c.get("VpcEndpointState", ""),
+            created=c.get("CreationTimestamp"),
+        )
+        for c in response.get("VpcEndpointConnections", [])
+    ]
+
+
+def _permissions(ctx: AwsContext, scope: Scope, service_id: str) -> tuple[Principal, ...]:
+    response = ctx.paginate(
+        scope, "ec2", "describe_vpc_endpoint_service_permissions", ServiceId=service_id
+    )
+    return tuple(
+        Principal(p.get("Principal", ""), p.get("PrincipalType", ""))
+        for p in response.get("AllowedPrincipals", [])
+    )
+
+
+# -- load balancers -----------------------------------------------------------------
+
+
+def _load_balancers(ctx: AwsContext, scope: Scope, arns: Sequence[str]) -> dict[str, LoadBalancer]:
+    if not arns:
+        return {}
+    pages = ctx.gather(
+        [
+            lambda chunk=chunk: ctx.paginate(  # type: ignore[misc]
+                scope, "elbv2", "describe_load_balancers", LoadBalancerArns=chunk
+            )
+            for chunk in _chunks(arns)
+        ]
+    )
+    found: dict[str, LoadBalancer] = {}
+    for page in pages:
+        for lb in page.get().get("LoadBalancers", []):
+            found[lb["LoadBalancerArn"]] = LoadBalancer(
+                arn=lb["LoadBalancerArn"],
+                name=lb.get("LoadBalancerName", ""),
+                lb_type=lb.get("Type", ""),
+                vpc_id=lb.get("VpcId", ""),
+                state=(lb.get("State") or {}).get("Code", ""),
+                zones=tuple(
+                    LbZone(z.get("ZoneName", ""), z.get("SubnetId", ""))
+                    for z in lb.get("AvailabilityZones", [])
+                ),
+                security_groups=tuple(lb.get("SecurityGroups", [])),
+                enforce_sg_on_privatelink=lb.get(
+                    "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", ""
+                ),
+            )
+    return found
+
+
+def _behind_load_balancers(
+    ctx: AwsContext, scope: Scope, facts: ProviderFacts, balancers: Sequence[LoadBalancer]
+) -> None:
+    """Listeners, attributes, subnets and groups of the balancers; then their target groups."""
+    vpcs = sorted({lb.vpc_id for lb in balancers if lb.vpc_id})
+    group_ids = sorted({g for lb in balancers for g in lb.security_groups})
+    lb_cross_zone: dict[str, Outcome[bool]] = {}
+
+    def set_subnets(o: Outcome[dict[str, Subnet]]) -> None:
+        facts.subnets = o
+
+    def set_groups(o: Outcome[dict[str, SecurityGroup]]) -> None:
+        facts.security_groups = o
+
+    def per_balancer(lb: LoadBalancer) -> list[Callable[[], None]]:
+        return [
+            _into(
+                lambda: _listeners(ctx, scope, lb.arn),
+                lambda o: facts.listeners.__setitem__(lb.arn, o),
+            ),
+            _into(
+                lambda: _cross_zone_of_lb(ctx, scope, lb.arn),
+                lambda o: lb_cross_zone.__setitem__(lb.arn, o),
+            ),
+        ]
+
+    ctx.gather(
+        [
+            _into(lambda: _subnets(ctx, scope, vpcs), set_subnets),
+            _into(
+                lambda: {g.group_id: g for g in security_groups(ctx, scope, group_ids)},
+                set_groups,
+            ),
+            *[thunk for lb in balancers for thunk in per_balancer(lb)],
+        ]
+    )
+    listeners = [
+        listener
+        for outcome in facts.listeners.values()
+        if outcome.value is not None
+        for listener in outcome.value
+    ]
+    facts.target_groups = _target_groups(
+        ctx, scope, listeners, lb_cross_zone, facts.subnets.value or {}
+    )
+
+
+def _listeners(ctx: AwsContext, scope: Scope, lb_arn: str) -> tuple[Listener, ...]:
+    response = ctx.paginate(scope, "elbv2", "describe_listeners", LoadBalancerArn=lb_arn)
+    return tuple(
+        Listener(
+            arn=item["ListenerArn"],
+            load_balancer_arn=lb_arn,
+            protocol=item.get("Protocol", ""),
+            port=int(item.get("Port", 0)),
+            target_group_arns=tuple(dict.fromkeys(_forwarded_groups(item))),
+        )
+        for item in response.get("Listeners", [])
+    )
+
+
+def _forwarded_groups(listener: Mapping[str, Any]) -> Iterable[str]:
+    for action in listener.get("DefaultActions", []):
+        if action.get("TargetGroupArn"):
+            yield action["TargetGroupArn"]
+        for group in (action.get("ForwardConfig") or {}).get("TargetGroups", []):
+            if group.get("TargetGroupArn"):
+                yield group["TargetGroupArn"]
+
+
+def _attributes(response: Mapping[str, Any]) -> dict[str, str]:
+    return {a["Key"]: str(a.get("Value", "")) for a in response.get("Attributes", [])}
+
+
+def _cross_zone_of_lb(ctx: AwsContext, scope: Scope, lb_arn: str) -> bool:
+    response = ctx.call(scope, "elbv2", "describe_load_balancer_attributes", LoadBalancerArn=lb_arn)
+    # NLBs default to off; the attribute is always present in practice.
+    return _attributes(response).get("load_balancing.cross_zone.enabled", "false") == "true"
+
+
+def _subnets(ctx: AwsContext, scope: Scope, vpc_ids: Sequence[str]) -> dict[str, Subnet]:
+    """Every subnet of the balancers' VPCs in one call: their own and their IP targets'."""
+    if not vpc_ids:
+        return {}
+    response = ctx.paginate(
+        scope, "ec2", "describe_subnets", Filters=[{"Name": "vpc-id", "Values": list(vpc_ids)}]
+    )
+    return {
+        s["SubnetId"]: Subnet(
+            subnet_id=s["SubnetId"],
+            vpc_id=s.get("VpcId", ""),
+            zone_name=s.get("AvailabilityZone", ""),
+            zone_id=s.get("AvailabilityZoneId", ""),
+            cidr=s.get("CidrBlock", ""),
+        )
+        for s in response.get("Subnets", [])
+    }
+
+
+# -- target groups ------------------------------------------------------------------
+
+
+def _target_groups(
+    ctx: AwsContext,
+    scope: Scope,
+    listeners: Sequence[Listener],
+    lb_cross_zone: Mapping[str, Outcome[bool]],
+    subnets: Mapping[str, Subnet],
+) -> dict[str, Outcome[TargetGroup]]:
+    arns = sorted({arn for listener in listeners for arn in listener.target_group_arns})
+    if not arns:
+        return {}
+    pages = ctx.gather(
+        [
+            lambda chunk=chunk: ctx.paginate(  # type: ignore[misc]
+                scope, "elbv2", "describe_target_groups", TargetGroupArns=chunk
+            )
+            for chunk in _chunks(arns)
+        ]
+    )
+    described: dict[str, Mapping[str, Any]] = {}
+    failures: dict[str, AwsCallError] = {}
+    for chunk, page in zip(_chunks(arns), pages, strict=True):
+        if page.error is not None:
+            failures.update(dict.fromkeys(chunk, page.error))
+            continue
+        for group in (page.value or {}).get("TargetGroups", []):
+            described[group["TargetGroupArn"]] = group
+    groups = list(described.values())
+    per_group = ctx.gather(
+        [
+            *[
+                lambda g=g: ctx.call(
+                    scope, "elbv2", "describe_target_health", TargetGroupArn=g["TargetGroupArn"]
+                )
+                for g in groups
+            ],
+            *[
+                lambda g=g: ctx.call(
+                    scope,
+                    "elbv2",
+                    "describe_target_group_attributes",
+                    TargetGroupArn=g["TargetGroupArn"],
+                )
+                for g in groups
+            ],
+        ]
+    )
+    health, attributes = per_group[: len(groups)], per_group[len(groups) :]
+    instance_ids = sorted(
+        {
+            d["Target"]["Id"]
+            for g, h in zip(groups, health, strict=True)
+            if g.get("TargetType") == "instance" and h.value is not None
+            for d in h.value.get("TargetHealthDescriptions", [])
+        }
+    )
+    instance_zones = _outcome(lambda: _instance_zones(ctx, scope, instance_ids))
+    result: dict[str, Outcome[TargetGroup]] = {
+        arn: Outcome(error=error) for arn, error in failures.items()
+    }
+    owners = {
+        arn: listener.load_balancer_arn
+        for listener in listeners
+        for arn in listener.target_group_arns
+    }
+    for group, health_out, attrs_out in zip(groups, health, attributes, strict=True):
+        arn = group["TargetGroupArn"]
+        lb_cross = lb_cross_zone.get(owners.get(arn, ""), Outcome(value=False))
+        error = health_out.error or attrs_out.error or lb_cross.error
+        if error is None and group.get("TargetType") == "instance":
+            error = instance_zones.error
+        if error is not None:
+            result[arn] = Outcome(error=error)
+            continue
+        setting = _attributes(attrs_out.value or {}).get(
+            "load_balancing.cross_zone.enabled", "use_load_balancer_configuration"
+        )
+        if setting in ("true", "false"):
+            cross_zone, source = setting == "true", "target group"
+        else:
+            cross_zone, source = bool(lb_cross.value), "load balancer"
+        result[arn] = Outcome(
+            value=TargetGroup(
+                arn=arn,
+                name=group.get("TargetGroupName", ""),
+                protocol=group.get("Protocol", ""),
+                port=group.get("Port"),
+                target_type=group.get("TargetType", ""),
+                cross_zone=cross_zone,
+                cross_zone_source=source,
+                targets=tuple(
+                    _target_state(d, group, subnets, instance_zones.value or {})
+                    for d in (health_out.value or {}).get("TargetHealthDescriptions", [])
+                ),
+            )
+        )
+    return result
+
+
+def _instance_zones(ctx: AwsContext, scope: Scope, instance_ids: Sequence[str]) -> dict[str, str]:
+    """Instance ID → zone name, in one call (a filter, so a terminated ID is no error)."""
+    if not instance_ids:
+        return {}
+    response = ctx.paginate(
+        scope,
+        "ec2",
+        "describe_instances",
+        Filters=[{"Name": "instance-id", "Values": list(instance_ids)}],
+    )
+    return {
+        i["InstanceId"]: (i.get("Placement") or {}).get("AvailabilityZone", "")
+        for r in response.get("Reservations", [])
+        for i in r.get("Instances", [])
+    }
+
+
+def _target_state(
+    description: Mapping[str, Any],
+    group: Mapping[str, Any],
+    subnets: Mapping[str, Subnet],
+    instance_zones: Mapping[str, str],
+) -> TargetState:
+    target = description.get("Target") or {}
+    health = description.get("TargetHealth") or {}
+    target_id = str(target.get("Id", ""))
+    return TargetState(
+        target_id=target_id,
+        port=target.get("Port"),
+        zone_name=_target_zone(target, group, subnets, instance_zones),
+        state=health.get("State", ""),
+        reason=health.get("Reason", ""),
+        description=health.get("Description", ""),
+    )
+
+
+def _target_zone(
+    target: Mapping[str, Any],
+    group: Mapping[str, Any],
+    subnets: Mapping[str, Subnet],
+    instance_zones: Mapping[str, str],
+) -> str:
+    """The zone a target serves: registered zone, instance placement, or its IP's subnet."""
+    if target.get("AvailabilityZone"):
+        return str(target["AvailabilityZone"])
+    target_type = group.get("TargetType")
+    target_id = str(target.get("Id", ""))
+    if target_type == "instance":
+        return instance_zones.get(target_id, "")
+    if target_type == "alb":
+        return "all"  # an ALB target spans its own zones
+    if target_type == "ip":
+        try:
+            address = ipaddress.ip_address(target_id)
+        except ValueError:
+            return ""
+        for subnet in subnets.values():
+            in_vpc = subnet.vpc_id == group.get("VpcId") and subnet.cidr
+            if in_vpc and address in ipaddress.ip_network(subnet.cidr, strict=False):
+                return subnet.zone_name
+    return ""

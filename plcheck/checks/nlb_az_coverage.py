@@ -1,0 +1,114 @@
+"""nlb-az-coverage: the service is offered in every standard AZ of its region."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from plcheck.facts.provider import LoadBalancer, ServiceConfig, Subnet, zone_label
+from plcheck.facts.zones import AccountZones
+from plcheck.model import CheckSpec, Finding, Status
+
+SPEC = CheckSpec(
+    id="nlb-az-coverage",
+    title="Load balancers cover every availability zone",
+    command="provider",
+    inspects=(
+        "The AZ IDs of the subnets of each endpoint service's load balancers, against every "
+        "standard availability zone ID of the region."
+    ),
+    why=(
+        "An endpoint service is offered only in the zones its load balancers have subnets in. "
+        "A consumer can place an endpoint only in those zones (by AZ ID, and zone names differ "
+        "per account), so consumers whose subnets sit in a missing zone cannot attach there."
+    ),
+    remediation=(
+        "Give each load balancer a subnet in every missing zone (`aws elbv2 set-subnets`); "
+        "small dedicated PrivateLink subnets (a /28 per zone) are the low-risk way to add zones."
+    ),
+    docs_url="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/availability-zones.html",
+    aws_actions=(
+        "ec2:DescribeVpcEndpointServiceConfigurations",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeAvailabilityZones",
+    ),
+)
+
+
+def offered_zone_ids(
+    load_balancers: Sequence[LoadBalancer], subnets: Mapping[str, Subnet], zones: AccountZones
+) -> dict[str, list[str]]:
+    """AZ ID → the load balancers' subnets in it."""
+    offered: dict[str, list[str]] = {}
+    for lb in load_balancers:
+        for lb_zone in lb.zones:
+            subnet = subnets.get(lb_zone.subnet_id)
+            zone_id = subnet.zone_id if subnet else zones.name_to_id.get(lb_zone.zone_name, "")
+            if zone_id:
+                offered.setdefault(zone_id, []).append(lb_zone.subnet_id)
+    return offered
+
+
+def judge(
+    service: ServiceConfig,
+    load_balancers: Sequence[LoadBalancer],
+    subnets: Mapping[str, Subnet],
+    zones: AccountZones,
+    account: str = "",
+) -> list[Finding]:
+    """Pass when every standard AZ ID is offered; warn naming each missing one."""
+    names = zones.id_to_name
+    offered = offered_zone_ids(load_balancers, subnets, zones)
+    region_ids = sorted(names, key=_zone_order)
+    missing = [z for z in region_ids if z not in offered]
+    offered_text = ", ".join(
+        zone_label(names.get(z, ""), z) for z in sorted(offered, key=_zone_order)
+    )
+    details = {
+        "offered_zone_ids": sorted(offered, key=_zone_order),
+        "missing_zone_ids": missing,
+        "region_zone_ids": region_ids,
+        "zone_names": {z: names.get(z, "") for z in region_ids},
+        "subnets_by_zone_id": offered,
+    }
+    if not missing:
+        return [
+            Finding(
+                check=SPEC.id,
+                status=Status.PASS,
+                resource=service.service_id,
+                account=account,
+                region=service.region,
+                message=f"offered in all {len(region_ids)} zones of {service.region}: "
+                f"{offered_text}",
+                details=details,
+            )
+        ]
+    missing_text = ", ".join(f"{z} (your {names.get(z, '?')})" for z in missing)
+    lb_names = ", ".join(lb.name for lb in load_balancers) or "its load balancer"
+    return [
+        Finding(
+            check=SPEC.id,
+            status=Status.WARN,
+            resource=service.service_id,
+            account=account,
+            region=service.region,
+            message=(
+                f"offered in {len(offered)} of {len(region_ids)} zones "
+                f"({offered_text or 'none'}); missing {missing_text}: consumers with subnets "
+                "in those zones cannot attach there"
+            ),
+            remediation=(
+                f"Add a subnet in each missing zone to {lb_names} "
+                f"(aws elbv2 set-subnets, keeping the existing ones): {missing_text}. "
+                "Dedicated small PrivateLink subnets (a /28 per zone) are the low-risk way; "
+                "consumers must match zones by AZ ID, not by name."
+            ),
+            details=details,
+        )
+    ]
+
+
+def _zone_order(zone_id: str) -> tuple[str, int]:
+    prefix, _, number = zone_id.rpartition("-az")
+    return (prefix, int(number) if number.isdigit() else 0)

@@ -1,0 +1,229 @@
+"""An endpoint service as its owner (the provider) sees it, as plain facts.
+
+Gathered by :mod:`plcheck.aws.provider` (and the TXT lookups by
+:mod:`plcheck.commands.provider`); judged by the provider checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class RegionSupport:
+    """One region the service accepts endpoints from (cross-region access)."""
+
+    region: str
+    """Region name, e.g. ``eu-west-1``."""
+    state: str
+    """Its ``ServiceState`` there, e.g. ``Available``."""
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """One endpoint service configuration (DescribeVpcEndpointServiceConfigurations)."""
+
+    service_id: str
+    """``vpce-svc-…``."""
+    service_name: str
+    """``com.amazonaws.vpce.<region>.vpce-svc-…``."""
+    region: str
+    """The region the service lives in."""
+    state: str
+    """``ServiceState``: Pending, Available, Deleting, Deleted or Failed."""
+    acceptance_required: bool
+    """Whether the provider must accept each endpoint connection."""
+    load_balancer_arns: tuple[str, ...]
+    """Network (and gateway) load balancers behind the service."""
+    zone_ids: tuple[str, ...] = ()
+    """``AvailabilityZoneIds`` as the service reports them."""
+    private_dns_name: str = ""
+    """The private DNS name, or empty."""
+    dns_state: str = ""
+    """``PrivateDnsNameConfiguration.State``: pendingVerification, verified or failed."""
+    dns_txt_name: str = ""
+    """Label of the verification TXT record (``_abc…``), to prefix the domain with."""
+    dns_txt_value: str = ""
+    """Value the verification TXT record must hold (``vpce:…``)."""
+    supported_regions: tuple[RegionSupport, ...] = ()
+    """``SupportedRegions``, including the service's own region."""
+
+    @property
+    def txt_record_name(self) -> str:
+        """The full name of the TXT record AWS asks for, under the private DNS name itself."""
+        if not self.private_dns_name or not self.dns_txt_name:
+            return ""
+        return f"{self.dns_txt_name}.{verification_domain(self.private_dns_name)}"
+
+
+def verification_domain(private_dns_name: str) -> str:
+    """The domain verified for a private DNS name (a wildcard's ``*.`` dropped)."""
+    name = private_dns_name.strip().rstrip(".").lower()
+    return name[2:] if name.startswith("*.") else name
+
+
+@dataclass(frozen=True)
+class LbZone:
+    """One zone a load balancer is enabled in."""
+
+    zone_name: str
+    """The provider's zone name."""
+    subnet_id: str
+    """The load balancer's subnet in that zone."""
+
+
+@dataclass(frozen=True)
+class LoadBalancer:
+    """A load balancer behind an endpoint service."""
+
+    arn: str
+    """Load balancer ARN."""
+    name: str
+    """Load balancer name."""
+    lb_type: str
+    """``network`` or ``gateway``."""
+    vpc_id: str
+    """Its VPC."""
+    state: str
+    """``State.Code``: active, provisioning, active_impaired or failed."""
+    zones: tuple[LbZone, ...]
+    """Zones and subnets it is enabled in."""
+    security_groups: tuple[str, ...] = ()
+    """Its security groups (NLBs created with security groups)."""
+    enforce_sg_on_privatelink: str = ""
+    """``EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic``: on, off or empty."""
+
+
+@dataclass(frozen=True)
+class Listener:
+    """One listener of a load balancer."""
+
+    arn: str
+    """Listener ARN."""
+    load_balancer_arn: str
+    """Its load balancer."""
+    protocol: str
+    """TCP, TLS, UDP, TCP_UDP, GENEVE, …"""
+    port: int
+    """Listener port."""
+    target_group_arns: tuple[str, ...] = ()
+    """Target groups its default actions forward to."""
+
+
+@dataclass(frozen=True)
+class TargetState:
+    """One registered target and its health."""
+
+    target_id: str
+    """Instance ID, IP address or ALB ARN."""
+    port: int | None
+    """Target port."""
+    zone_name: str
+    """The provider's zone name the target is in; ``all`` (any zone) or empty when unknown."""
+    state: str
+    """healthy, unhealthy, initial, unused, draining, unavailable, …"""
+    reason: str = ""
+    """``TargetHealth.Reason``, e.g. ``Target.FailedHealthChecks``."""
+    description: str = ""
+    """``TargetHealth.Description``."""
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    """A target group a listener forwards to, with its targets' health."""
+
+    arn: str
+    """Target group ARN."""
+    name: str
+    """Target group name."""
+    protocol: str
+    """Target protocol."""
+    port: int | None
+    """Target port."""
+    target_type: str
+    """instance, ip, alb or lambda."""
+    cross_zone: bool
+    """Whether cross-zone load balancing is on for it (its own attribute, else its LB's)."""
+    cross_zone_source: str
+    """Where ``cross_zone`` comes from: ``target group`` or ``load balancer``."""
+    targets: tuple[TargetState, ...] = ()
+    """Registered targets."""
+
+
+@dataclass(frozen=True)
+class Subnet:
+    """A subnet in the provider account."""
+
+    subnet_id: str
+    """``subnet-…``."""
+    vpc_id: str
+    """Its VPC."""
+    zone_name: str
+    """The provider's zone name."""
+    zone_id: str
+    """The physical AZ ID."""
+    cidr: str
+    """Its IPv4 CIDR block."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One endpoint connected to a service (DescribeVpcEndpointConnections)."""
+
+    service_id: str
+    """The service."""
+    endpoint_id: str
+    """The consumer's ``vpce-…``."""
+    owner: str
+    """The consumer account."""
+    state: str
+    """pendingAcceptance, available, rejected, expired, failed, …"""
+    created: datetime | None = None
+    """When the endpoint was created (timezone-aware)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """One allowed principal of a service."""
+
+    principal: str
+    """``*`` or an ARN (account root, role, user, organization, …)."""
+    principal_type: str = ""
+    """All, Account, Role, User, OrganizationUnit or Service."""
+
+
+@dataclass(frozen=True)
+class TxtLookup:
+    """The TXT records found (or not) at one name."""
+
+    name: str
+    """The name asked for, without the trailing dot."""
+    values: tuple[str, ...] = ()
+    """TXT values, each one record's strings joined, unquoted."""
+    error: str = ""
+    """Empty on an answer, else why not: NXDOMAIN, NO_ANSWER, TIMEOUT, NO_RESOLVER, SERVFAIL, …"""
+    detail: str = ""
+    """Resolver message for an error."""
+
+    @property
+    def unreachable(self) -> bool:
+        """DNS itself failed here: the name's records are unknown, not absent."""
+        return self.error not in ("", "NXDOMAIN", "NO_ANSWER")
+
+
+@dataclass(frozen=True)
+class TxtLookups:
+    """TXT lookups for one service's verification record."""
+
+    resolver: str
+    """Who was asked: ``system (…)`` or the ``--resolver``."""
+    lookups: tuple[TxtLookup, ...]
+    """One per candidate name, the private DNS name's own first."""
+
+
+def zone_label(zone_name: str, zone_id: str) -> str:
+    """``us-east-1a (use1-az1)``: a zone by the provider's name and its AZ ID."""
+    if zone_name and zone_id:
+        return f"{zone_name} ({zone_id})"
+    return zone_name or zone_id or "an unknown zone"

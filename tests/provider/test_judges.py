@@ -1,0 +1,387 @@
+"""The provider checks' judgements on plain dataclasses: no AWS, no DNS."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from plcheck.checks import (
+    nlb_az_coverage,
+    nlb_listeners,
+    nlb_security_groups,
+    nlb_target_health,
+    private_dns_txt_record,
+    private_dns_verification,
+    service_acceptance,
+    service_allowed_principals,
+    service_state,
+    service_supported_regions,
+)
+from plcheck.facts.network import SecurityGroup, SgRule
+from plcheck.facts.provider import (
+    Connection,
+    LbZone,
+    Listener,
+    LoadBalancer,
+    Principal,
+    RegionSupport,
+    ServiceConfig,
+    Subnet,
+    TargetGroup,
+    TargetState,
+    TxtLookup,
+    TxtLookups,
+)
+from plcheck.facts.zones import AccountZones, Zone
+from plcheck.model import Status
+
+SID = "vpce-svc-0123456789abcdef0"
+LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/api/1"
+TG_ARN = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/api/2"
+
+
+def service(**changes: object) -> ServiceConfig:
+    base: dict[str, object] = {
+        "service_id": SID,
+        "service_name": f"com.amazonaws.vpce.us-east-1.{SID}",
+        "region": "us-east-1",
+        "state": "Available",
+        "acceptance_required": True,
+        "load_balancer_arns": (LB_ARN,),
+        "private_dns_name": "api.example.com",
+        "dns_state": "pendingVerification",
+        "dns_txt_name": "_abc",
+        "dns_txt_value": "vpce:xyz",
+        "supported_regions": (RegionSupport("us-east-1", "Available"),),
+    }
+    base.update(changes)
+    return ServiceConfig(**base)  # type: ignore[arg-type]
+
+
+ZONES = AccountZones(
+    label="provider",
+    account="111111111111",
+    region="us-east-1",
+    zones=(
+        Zone("us-east-1a", "use1-az2"),
+        Zone("us-east-1b", "use1-az1"),
+        Zone("us-east-1c", "use1-az3"),
+        Zone("us-east-1-bos-1a", "use1-bos1-az1", "local-zone"),
+    ),
+)
+SUBNETS = {
+    "subnet-a": Subnet("subnet-a", "vpc-1", "us-east-1a", "use1-az2", "10.0.1.0/24"),
+    "subnet-b": Subnet("subnet-b", "vpc-1", "us-east-1b", "use1-az1", "10.0.2.0/24"),
+    "subnet-c": Subnet("subnet-c", "vpc-1", "us-east-1c", "use1-az3", "10.0.3.0/24"),
+}
+
+
+def nlb(*subnets: str, groups: tuple[str, ...] = (), enforce: str = "") -> LoadBalancer:
+    return LoadBalancer(
+        arn=LB_ARN,
+        name="api-nlb",
+        lb_type="network",
+        vpc_id="vpc-1",
+        state="active",
+        zones=tuple(LbZone(SUBNETS[s].zone_name, s) for s in subnets),
+        security_groups=groups,
+        enforce_sg_on_privatelink=enforce,
+    )
+
+
+# -- service-state --------------------------------------------------------------------
+
+
+def test_service_state() -> None:
+    assert service_state.judge(service())[0].status is Status.PASS
+    [failed] = service_state.judge(service(state="Failed"))
+    assert failed.status is Status.FAIL
+    assert "Failed" in failed.message
+    assert service_state.missing(SID, "1", "us-east-1").status is Status.FAIL
+
+
+# -- nlb-az-coverage ------------------------------------------------------------------
+
+
+def test_coverage_of_every_standard_zone_passes() -> None:
+    [finding] = nlb_az_coverage.judge(
+        service(), [nlb("subnet-a", "subnet-b", "subnet-c")], SUBNETS, ZONES
+    )
+    assert finding.status is Status.PASS  # the local zone does not count
+
+
+def test_missing_zone_warns_by_id_and_by_name() -> None:
+    [finding] = nlb_az_coverage.judge(service(), [nlb("subnet-a", "subnet-b")], SUBNETS, ZONES)
+    assert finding.status is Status.WARN
+    assert "use1-az3 (your us-east-1c)" in finding.message
+    assert "cannot attach" in finding.message
+    assert finding.details["missing_zone_ids"] == ["use1-az3"]
+    assert "PrivateLink subnets" in finding.remediation
+
+
+# -- nlb-listeners ----------------------------------------------------------------------
+
+
+def test_listeners() -> None:
+    listener = Listener("arn:l", LB_ARN, "TLS", 8443, (TG_ARN,))
+    [ok] = nlb_listeners.judge(nlb("subnet-a"), [listener])
+    assert ok.status is Status.PASS
+    assert "TLS:8443" in ok.message
+    [none] = nlb_listeners.judge(nlb("subnet-a"), [])
+    assert none.status is Status.FAIL
+    assert "create-listener" in none.remediation
+
+
+# -- nlb-target-health -----------------------------------------------------------------
+
+
+def group(*targets: TargetState, cross_zone: bool = False) -> TargetGroup:
+    return TargetGroup(
+        TG_ARN, "api-tg", "TCP", 443, "ip", cross_zone, "load balancer", tuple(targets)
+    )
+
+
+def target(ip: str, zone: str, state: str = "healthy") -> TargetState:
+    return TargetState(ip, 443, zone, state, "" if state == "healthy" else "Target.Timeout")
+
+
+IDS = ZONES.name_to_id
+
+
+def test_healthy_in_every_zone_passes() -> None:
+    lb = nlb("subnet-a", "subnet-b")
+    g = group(target("10.0.1.9", "us-east-1a"), target("10.0.2.9", "us-east-1b"))
+    [finding] = nlb_target_health.judge(lb, [g], IDS)
+    assert finding.status is Status.PASS
+    assert "us-east-1a (use1-az2) 1/1" in finding.message
+
+
+def test_empty_zone_with_cross_zone_off_warns() -> None:
+    lb = nlb("subnet-a", "subnet-b")
+    g = group(target("10.0.1.9", "us-east-1a"), target("10.0.2.9", "us-east-1b", "unhealthy"))
+    [finding] = nlb_target_health.judge(lb, [g], IDS)
+    assert finding.status is Status.WARN
+    assert "no healthy target in us-east-1b (use1-az1)" in finding.message
+    assert "load_balancing.cross_zone.enabled,Value=true" in finding.remediation
+
+
+def test_empty_zone_with_cross_zone_on_passes() -> None:
+    lb = nlb("subnet-a", "subnet-b")
+    g = group(target("10.0.1.9", "us-east-1a"), cross_zone=True)
+    assert nlb_target_health.judge(lb, [g], IDS)[0].status is Status.PASS
+
+
+def test_target_in_all_zones_counts_everywhere() -> None:
+    lb = nlb("subnet-a", "subnet-b")
+    g = group(target("192.168.0.9", "all"))
+    assert nlb_target_health.judge(lb, [g], IDS)[0].status is Status.PASS
+
+
+@pytest.mark.parametrize(
+    ("targets", "words"),
+    [
+        ((), "no targets registered"),
+        ((target("10.0.1.9", "us-east-1a", "unhealthy"),), "no healthy target (1 registered"),
+    ],
+)
+def test_no_healthy_target_fails(targets: tuple[TargetState, ...], words: str) -> None:
+    [finding] = nlb_target_health.judge(nlb("subnet-a"), [group(*targets)], IDS)
+    assert finding.status is Status.FAIL
+    assert words in finding.message
+
+
+def test_no_target_group_fails() -> None:
+    [finding] = nlb_target_health.judge(nlb("subnet-a"), [], IDS)
+    assert finding.status is Status.FAIL
+
+
+# -- nlb-security-groups ---------------------------------------------------------------
+
+
+def sg(*rules: SgRule) -> dict[str, SecurityGroup]:
+    return {"sg-1": SecurityGroup("sg-1", "nlb", "vpc-1", rules, ())}
+
+
+def rule(port: int, protocol: str = "tcp", **sources: tuple[str, ...]) -> SgRule:
+    return SgRule("sg-1", protocol, port, port, **sources)
+
+
+TCP_443 = [Listener("arn:l", LB_ARN, "TCP", 443)]
+
+
+def test_no_groups_or_enforcement_off_passes() -> None:
+    assert nlb_security_groups.judge(nlb("subnet-a"), TCP_443, {})[0].status is Status.PASS
+    [off] = nlb_security_groups.judge(
+        nlb("subnet-a", groups=("sg-1",), enforce="off"), TCP_443, sg()
+    )
+    assert off.status is Status.PASS
+    assert "enforcement off" in off.message
+
+
+def test_cidr_rule_for_the_port_passes() -> None:
+    lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
+    [finding] = nlb_security_groups.judge(lb, TCP_443, sg(rule(443, cidrs=("10.0.0.0/8",))))
+    assert finding.status is Status.PASS
+    assert "TCP 443 from 10.0.0.0/8" in finding.message
+
+
+def test_group_reference_cannot_match_privatelink_traffic() -> None:
+    lb = nlb("subnet-a", groups=("sg-1",))  # empty setting: AWS's default, on
+    [finding] = nlb_security_groups.judge(
+        lb, TCP_443, sg(rule(443, groups=("sg-app",)), rule(80, cidrs=("10.0.0.0/8",)))
+    )
+    assert finding.status is Status.FAIL
+    assert "sg-1" in finding.message
+    assert "TCP 443" in finding.message
+    assert "sg-app" in finding.message
+    assert "enforce-security-group-inbound-rules-on-private-link-traffic off" in (
+        finding.remediation
+    )
+
+
+def test_prefix_list_only_warns() -> None:
+    lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
+    [finding] = nlb_security_groups.judge(lb, TCP_443, sg(rule(443, prefix_lists=("pl-1",))))
+    assert finding.status is Status.WARN
+
+
+def test_udp_half_of_a_tcp_udp_listener_is_checked() -> None:
+    lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
+    listeners = [Listener("arn:l", LB_ARN, "TCP_UDP", 53)]
+    findings = nlb_security_groups.judge(lb, listeners, sg(rule(53, cidrs=("10.0.0.0/8",))))
+    assert [(f.status, f.details["transport"]) for f in findings] == [(Status.FAIL, "udp")]
+
+
+# -- private-dns-verification -----------------------------------------------------------
+
+
+def test_private_dns_verification() -> None:
+    assert private_dns_verification.judge(service(private_dns_name=""))[0].status is Status.SKIP
+    assert private_dns_verification.judge(service(dns_state="verified"))[0].status is Status.PASS
+    for state in ("pendingVerification", "failed"):
+        [finding] = private_dns_verification.judge(service(dns_state=state))
+        assert finding.status is Status.FAIL
+        assert '_abc.api.example.com = "vpce:xyz"' in finding.message
+        assert f"--service-id {SID}" in finding.remediation
+
+
+def test_wildcard_private_dns_name_verifies_the_domain() -> None:
+    assert service(private_dns_name="*.example.com").txt_record_name == "_abc.example.com"
+
+
+# -- private-dns-txt-record --------------------------------------------------------------
+
+
+def lookups(*found: TxtLookup) -> TxtLookups:
+    return TxtLookups("127.0.0.1:53", found)
+
+
+def test_candidate_names_stop_before_the_public_suffix() -> None:
+    names = private_dns_txt_record.candidate_names(service(private_dns_name="a.b.example.co.uk"))
+    assert names == ["_abc.a.b.example.co.uk", "_abc.b.example.co.uk", "_abc.example.co.uk"]
+    assert private_dns_txt_record.lookup_names(service())[-1] == "api.example.com"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [('"vpce:xyz"', "vpce:xyz"), ('"vpce:" "xyz"', "vpce:xyz"), ("vpce:xyz", "vpce:xyz")],
+)
+def test_txt_values_are_normalised(text: str, value: str) -> None:
+    assert private_dns_txt_record.normalise_txt(text) == value
+
+
+def test_txt_found_under_a_parent_passes() -> None:
+    [finding] = private_dns_txt_record.judge(
+        service(),
+        lookups(TxtLookup("_abc.api.example.com", error="NXDOMAIN"), TxtLookup(
+            "_abc.example.com", values=('"vpce:xyz"',)
+        )),
+    )  # fmt: skip
+    assert finding.status is Status.PASS
+    assert "_abc.example.com" in finding.message
+
+
+def test_txt_missing_or_different_fails_showing_each_name() -> None:
+    [finding] = private_dns_txt_record.judge(
+        service(),
+        lookups(
+            TxtLookup("_abc.api.example.com", values=("vpce:old",)),
+            TxtLookup("_abc.example.com", error="NO_ANSWER"),
+        ),
+    )
+    assert finding.status is Status.FAIL
+    assert '_abc.api.example.com has "vpce:old"' in finding.message
+    assert "_abc.example.com has no TXT record" in finding.message
+
+
+def test_txt_unreachable_dns_is_an_error_and_verified_skips() -> None:
+    timeout = lookups(TxtLookup("_abc.api.example.com", error="TIMEOUT"))
+    assert private_dns_txt_record.judge(service(), timeout)[0].status is Status.ERROR
+    verified = service(dns_state="verified")
+    assert private_dns_txt_record.judge(verified, timeout)[0].status is Status.SKIP
+    assert private_dns_txt_record.judge(service(private_dns_name=""), None)[0].status is Status.SKIP
+
+
+# -- service-acceptance ------------------------------------------------------------------
+
+NOW = datetime(2025, 1, 10, tzinfo=timezone.utc)
+
+
+def connection(state: str, days: int = 2) -> Connection:
+    return Connection(SID, "vpce-0aaa", "222222222222", state, NOW - timedelta(days=days))
+
+
+def test_acceptance() -> None:
+    [ok] = service_acceptance.judge(service(), [connection("available")], NOW)
+    assert ok.status is Status.PASS
+    assert "1 available" in ok.message
+    [pending] = service_acceptance.judge(service(), [connection("pendingAcceptance", 3)], NOW)
+    assert pending.status is Status.WARN
+    assert "vpce-0aaa of account 222222222222 has waited 3 d" in pending.message
+    assert "accept-vpc-endpoint-connections" in pending.remediation
+    for state in ("rejected", "expired"):
+        [stuck] = service_acceptance.judge(service(), [connection(state)], NOW)
+        assert stuck.status is Status.WARN
+        assert state in stuck.message
+
+
+# -- service-allowed-principals -----------------------------------------------------------
+
+
+def test_principals_admit_by_root_role_or_star() -> None:
+    principals = [
+        Principal("arn:aws:iam::222222222222:root", "Account"),
+        Principal("arn:aws:iam::333333333333:role/app", "Role"),
+    ]
+    [ok] = service_allowed_principals.judge(service(), principals, ["222222222222", "333333333333"])
+    assert ok.status is Status.PASS
+    [missing] = service_allowed_principals.judge(service(), principals, ["444444444444"])
+    assert missing.status is Status.FAIL
+    assert "arn:aws:iam::444444444444:root" in missing.remediation
+    [star] = service_allowed_principals.judge(service(), [Principal("*", "All")], ["444444444444"])
+    assert star.status is Status.WARN
+    [none] = service_allowed_principals.judge(service(), [])
+    assert none.status is Status.WARN
+
+
+# -- service-supported-regions -----------------------------------------------------------
+
+
+def test_supported_regions() -> None:
+    cross = service(
+        supported_regions=(
+            RegionSupport("us-east-1", "Available"),
+            RegionSupport("eu-west-1", "Available"),
+            RegionSupport("ap-south-1", "Pending"),
+        )
+    )
+    assert service_supported_regions.judge(cross, ["us-east-1", "eu-west-1"])[0].status is (
+        Status.PASS
+    )
+    [pending] = service_supported_regions.judge(cross, ["ap-south-1"])
+    assert pending.status is Status.FAIL
+    assert "Pending" in pending.message
+    [unsupported] = service_supported_regions.judge(cross, ["eu-central-1"])
+    assert unsupported.status is Status.FAIL
+    assert "--add-supported-regions eu-central-1" in unsupported.remediation
