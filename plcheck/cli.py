@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 COMMANDS = (
     "az_map",
     "provider",
+    "consumer",
     "probe",
     "checks",
     "demo",

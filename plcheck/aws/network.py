@@ -18,6 +18,19 @@ def security_groups(ctx: AwsContext, scope: Scope, group_ids: Iterable[str]) -> 
     return [_group(g) for g in response.get("SecurityGroups", [])]
 
 
+def security_groups_in_vpcs(
+    ctx: AwsContext, scope: Scope, vpc_ids: Iterable[str]
+) -> list[SecurityGroup]:
+    """Every security group of the given VPCs, in one paginated call."""
+    ids = sorted(set(vpc_ids))
+    if not ids:
+        return []
+    response = ctx.paginate(
+        scope, "ec2", "describe_security_groups", Filters=[{"Name": "vpc-id", "Values": ids}]
+    )
+    return [_group(g) for g in response.get("SecurityGroups", [])]
+
+
 def network_acls_for_vpcs(
     ctx: AwsContext, scope: Scope, vpc_ids: Iterable[str]
 ) -> list[NetworkAcl]:

@@ -42,12 +42,10 @@ def service_zones(ctx: AwsContext, scope: Scope, service_name: str) -> ServiceZo
     if not details:
         return ServiceZones(service_name=service_name, visible=False)
     detail = details[0]
-    names = list(detail.get("AvailabilityZones", []))
-    ids = list(detail.get("AvailabilityZoneIds", []))
+    # Zone names are the caller's; map IDs to names with DescribeAvailabilityZones, since
+    # AWS does not promise AvailabilityZones and AvailabilityZoneIds share an order.
     return ServiceZones(
         service_name=service_name,
         visible=True,
-        zone_ids=frozenset(ids),
-        # AWS lists both in the same order: the caller's names for the same zones.
-        zone_names=dict(zip(ids, names, strict=True)) if len(ids) == len(names) else {},
+        zone_ids=frozenset(detail.get("AvailabilityZoneIds", [])),
     )

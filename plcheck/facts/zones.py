@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -52,5 +51,3 @@ class ServiceZones:
     """Whether ``DescribeVpcEndpointServices`` shows the service to this account."""
     zone_ids: frozenset[str] = frozenset()
     """AZ IDs the service is offered in."""
-    zone_names: Mapping[str, str] = field(default_factory=dict)
-    """AZ ID → the zone name this account uses for it."""

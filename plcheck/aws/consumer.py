@@ -1,0 +1,205 @@
+"""Gather a consumer VPC, its interface endpoints and their services.
+
+Every gatherer makes one call (or one paginated call) however many endpoints,
+subnets or services there are; the command runs them concurrently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from plcheck.aws.context import AwsContext, Scope
+from plcheck.errors import AwsCallError, AwsErrorKind
+from plcheck.facts.consumer import (
+    AMAZON_PROVIDED_DNS,
+    DhcpOptions,
+    Endpoint,
+    HostedZone,
+    ServiceDetail,
+    Subnet,
+    Vpc,
+    VpcDnsAttributes,
+)
+
+
+def vpc(ctx: AwsContext, scope: Scope, vpc_id: str) -> Vpc:
+    """The VPC: owner, CIDR blocks and DHCP options set (one call)."""
+    listed = ctx.call(scope, "ec2", "describe_vpcs", VpcIds=[vpc_id]).get("Vpcs", [])
+    if not listed:
+        raise AwsCallError(
+            AwsErrorKind.NOT_FOUND, "ec2:DescribeVpcs", "InvalidVpcID.NotFound", vpc_id
+        )
+    found = listed[0]
+    cidrs = [found["CidrBlock"]] if found.get("CidrBlock") else []
+    for assoc in found.get("CidrBlockAssociationSet", []):
+        state = assoc.get("CidrBlockState", {}).get("State", "associated")
+        if state == "associated" and assoc.get("CidrBlock") not in cidrs:
+            cidrs.append(assoc["CidrBlock"])
+    for assoc in found.get("Ipv6CidrBlockAssociationSet", []):
+        state = assoc.get("Ipv6CidrBlockState", {}).get("State", "associated")
+        if state == "associated" and assoc.get("Ipv6CidrBlock"):
+            cidrs.append(assoc["Ipv6CidrBlock"])
+    return Vpc(
+        vpc_id=found["VpcId"],
+        owner=str(found.get("OwnerId", "")),
+        cidr_blocks=tuple(cidrs),
+        dhcp_options_id=str(found.get("DhcpOptionsId") or "default"),
+    )
+
+
+def vpc_dns_attributes(ctx: AwsContext, scope: Scope, vpc_id: str) -> VpcDnsAttributes:
+    """``enableDnsSupport`` and ``enableDnsHostnames`` (two calls, run concurrently)."""
+    support, hostnames = ctx.gather(
+        [
+            lambda: ctx.call(
+                scope, "ec2", "describe_vpc_attribute", VpcId=vpc_id, Attribute="enableDnsSupport"
+            ),
+            lambda: ctx.call(
+                scope, "ec2", "describe_vpc_attribute", VpcId=vpc_id, Attribute="enableDnsHostnames"
+            ),
+        ]
+    )
+    return VpcDnsAttributes(
+        vpc_id=vpc_id,
+        dns_support=bool(support.get().get("EnableDnsSupport", {}).get("Value")),
+        dns_hostnames=bool(hostnames.get().get("EnableDnsHostnames", {}).get("Value")),
+    )
+
+
+def dhcp_options(ctx: AwsContext, scope: Scope, options_id: str) -> DhcpOptions:
+    """The DHCP options set; ``default`` (none associated) needs no call."""
+    if options_id == "default":
+        return DhcpOptions(options_id="default")
+    sets = ctx.call(scope, "ec2", "describe_dhcp_options", DhcpOptionsIds=[options_id])
+    config: dict[str, list[str]] = {}
+    for item in sets.get("DhcpOptions", [{}])[0].get("DhcpConfigurations", []):
+        config[item["Key"]] = [str(v.get("Value", "")) for v in item.get("Values", [])]
+    # A set without domain-name-servers leaves instances on the VPC resolver.
+    servers = tuple(config.get("domain-name-servers") or [AMAZON_PROVIDED_DNS])
+    return DhcpOptions(
+        options_id=options_id,
+        name_servers=servers,
+        domain_name=" ".join(config.get("domain-name", [])),
+    )
+
+
+def subnets(ctx: AwsContext, scope: Scope, vpc_id: str) -> list[Subnet]:
+    """Every subnet of the VPC with its zone name and zone ID (one paginated call)."""
+    response = ctx.paginate(
+        scope, "ec2", "describe_subnets", Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]
+    )
+    return sorted(
+        (
+            Subnet(
+                subnet_id=s["SubnetId"],
+                vpc_id=s.get("VpcId", vpc_id),
+                zone_name=s.get("AvailabilityZone", ""),
+                zone_id=s.get("AvailabilityZoneId", ""),
+                cidr=s.get("CidrBlock", ""),
+                available_ips=int(s.get("AvailableIpAddressCount", 0)),
+                name=_name_tag(s.get("Tags")),
+            )
+            for s in response.get("Subnets", [])
+        ),
+        key=lambda s: (s.zone_name, s.subnet_id),
+    )
+
+
+def interface_endpoints(ctx: AwsContext, scope: Scope, vpc_id: str) -> list[Endpoint]:
+    """The VPC's interface endpoints (one paginated call; other types are left out)."""
+    response = ctx.paginate(
+        scope, "ec2", "describe_vpc_endpoints", Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]
+    )
+    return sorted(
+        (
+            _endpoint(e)
+            for e in response.get("VpcEndpoints", [])
+            if e.get("VpcEndpointType") == "Interface"
+        ),
+        key=lambda e: e.endpoint_id,
+    )
+
+
+def _endpoint(e: dict[str, Any]) -> Endpoint:
+    error = e.get("LastError") or {}
+    return Endpoint(
+        endpoint_id=e["VpcEndpointId"],
+        vpc_id=e.get("VpcId", ""),
+        service_name=e.get("ServiceName", ""),
+        state=str(e.get("State", "")),
+        subnet_ids=tuple(e.get("SubnetIds", [])),
+        group_ids=tuple(g["GroupId"] for g in e.get("Groups", [])),
+        private_dns_enabled=bool(e.get("PrivateDnsEnabled")),
+        service_region=str(e.get("ServiceRegion", "")),
+        last_error=": ".join(x for x in (error.get("Code"), error.get("Message")) if x),
+        failure_reason=str(e.get("FailureReason", "")),
+        dns_names=tuple(d["DnsName"] for d in e.get("DnsEntries", []) if d.get("DnsName")),
+    )
+
+
+def endpoint_services(
+    ctx: AwsContext, scope: Scope, service_names: Iterable[str], regions: Iterable[str] = ()
+) -> dict[str, ServiceDetail]:
+    """The services this account can see, by name (one paginated call for all of them).
+
+    A name the account cannot see is simply absent. The names go in a
+    ``service-name`` filter rather than ``ServiceNames``, which fails the whole
+    call on the first name that is not visible. ``regions`` are the services'
+    regions; other regions than the scope's are asked for with ``ServiceRegions``.
+    """
+    names = sorted(set(service_names))
+    if not names:
+        return {}
+    params: dict[str, Any] = {"Filters": [{"Name": "service-name", "Values": names}]}
+    here = ctx.region(scope)
+    wanted = sorted({r for r in regions if r} | {here})
+    if wanted != [here]:
+        params["ServiceRegions"] = wanted
+    response = ctx.paginate(scope, "ec2", "describe_vpc_endpoint_services", **params)
+    details = {}
+    for d in response.get("ServiceDetails", []):
+        if d.get("ServiceName") not in names:
+            continue
+        details[d["ServiceName"]] = ServiceDetail(
+            service_name=d["ServiceName"],
+            service_id=str(d.get("ServiceId", "")),
+            owner=str(d.get("Owner", "")),
+            region=str(d.get("ServiceRegion") or here),
+            zone_ids=frozenset(d.get("AvailabilityZoneIds", [])),
+            private_dns_name=str(d.get("PrivateDnsName", "")),
+            private_dns_verification=str(d.get("PrivateDnsNameVerificationState", "")),
+            acceptance_required=bool(d.get("AcceptanceRequired")),
+            service_types=tuple(t["ServiceType"] for t in d.get("ServiceType", [])),
+        )
+    return details
+
+
+def hosted_zones_for_vpc(
+    ctx: AwsContext, scope: Scope, vpc_id: str, region: str
+) -> list[HostedZone]:
+    """Private hosted zones associated with the VPC, whoever owns them (ListHostedZonesByVPC)."""
+    zones: list[HostedZone] = []
+    token: str | None = None
+    while True:
+        params: dict[str, Any] = {"VPCId": vpc_id, "VPCRegion": region}
+        if token:
+            params["NextToken"] = token
+        page = ctx.call(scope, "route53", "list_hosted_zones_by_vpc", **params)
+        for z in page.get("HostedZoneSummaries", []):
+            owner = z.get("Owner") or {}
+            zones.append(
+                HostedZone(
+                    zone_id=str(z["HostedZoneId"]).rsplit("/", 1)[-1],
+                    name=str(z["Name"]).rstrip(".").lower(),
+                    owning_account=str(owner.get("OwningAccount", "")),
+                    owning_service=str(owner.get("OwningService", "")),
+                )
+            )
+        token = page.get("NextToken")
+        if not token:
+            return zones
+
+
+def _name_tag(tags: list[dict[str, str]] | None) -> str:
+    return next((t["Value"] for t in tags or [] if t.get("Key") == "Name"), "")

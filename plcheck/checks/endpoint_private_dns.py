@@ -1,0 +1,94 @@
+"""endpoint-private-dns: the service's private DNS name is verified and used by the endpoint."""
+
+from __future__ import annotations
+
+from plcheck.facts.consumer import Endpoint, ServiceDetail
+from plcheck.model import CheckSpec, Finding, Status
+
+SPEC = CheckSpec(
+    id="endpoint-private-dns",
+    title="Private DNS is verified and enabled on the endpoint",
+    command="consumer",
+    inspects=(
+        "The service's private DNS name and its verification state, and PrivateDnsEnabled on "
+        "each interface endpoint to it."
+    ),
+    why=(
+        "With private DNS the service's own name (api.example.com) resolves to the endpoint "
+        "inside the VPC, so clients and TLS certificates work unchanged. Without it clients "
+        "must use the endpoint's vpce-… names, which the service's certificate does not cover. "
+        "AWS uses a private DNS name only after the provider has verified the domain."
+    ),
+    remediation=(
+        "Enable private DNS on the endpoint (aws ec2 modify-vpc-endpoint --private-dns-enabled; "
+        "Terraform private_dns_enabled = true). An unverified name must be verified by the "
+        "provider (TXT record, then StartVpcEndpointServicePrivateDnsVerification)."
+    ),
+    docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
+    aws_actions=("ec2:DescribeVpcEndpointServices", "ec2:DescribeVpcEndpoints"),
+)
+
+
+def judge(
+    resource: str,
+    service: ServiceDetail,
+    endpoint: Endpoint | None,
+    *,
+    account: str,
+    region: str,
+) -> list[Finding]:
+    """One finding for an endpoint (or, with ``endpoint`` None, a planned one) to ``service``."""
+    name = service.private_dns_name
+    details = {
+        "service_name": service.service_name,
+        "private_dns_name": name,
+        "verification_state": service.private_dns_verification,
+        "private_dns_enabled": endpoint.private_dns_enabled if endpoint else None,
+    }
+
+    def finding(status: Status, message: str, remediation: str = "") -> list[Finding]:
+        return [
+            Finding(
+                check=SPEC.id,
+                status=status,
+                resource=resource,
+                account=account,
+                region=region,
+                message=message,
+                remediation=remediation,
+                details=details,
+            )
+        ]
+
+    if not name:
+        return finding(
+            Status.SKIP,
+            f"{service.service_name} has no private DNS name: clients use the endpoint's "
+            "vpce-… names",
+        )
+    if service.private_dns_verification != "verified":
+        state = service.private_dns_verification or "unknown"
+        owner = service.owner or "the provider"
+        return finding(
+            Status.FAIL,
+            f"the private DNS name {name} of {service.service_name} is not verified ({state}): "
+            "AWS will not resolve it to the endpoint",
+            f"{owner} must publish the verification TXT record for {name} and run aws ec2 "
+            f"start-vpc-endpoint-service-private-dns-verification --service-id "
+            f"{service.service_id or 'vpce-svc-…'}; until then clients must use vpce-… names.",
+        )
+    if endpoint is None:
+        return finding(
+            Status.PASS,
+            f"{name} is verified: create the endpoint with private DNS enabled",
+        )
+    if endpoint.private_dns_enabled:
+        return finding(Status.PASS, f"{endpoint.endpoint_id} answers for {name} in its VPC")
+    regional = next((n for n in endpoint.dns_names if n != name), "its vpce-… name")
+    return finding(
+        Status.WARN,
+        f"private DNS is off on {endpoint.endpoint_id}: {name} does not resolve to it; clients "
+        f"must use {regional}, and TLS certificates for {name} will not match that name",
+        f"aws ec2 modify-vpc-endpoint --vpc-endpoint-id {endpoint.endpoint_id} "
+        "--private-dns-enabled",
+    )

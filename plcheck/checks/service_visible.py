@@ -1,0 +1,102 @@
+"""service-visible: the consumer account can see the endpoint service in its region."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from plcheck.facts.consumer import ServiceDetail, region_in_service_name
+from plcheck.model import CheckSpec, Finding, Status
+
+SPEC = CheckSpec(
+    id="service-visible",
+    title="The endpoint service is visible to the consumer account",
+    command="consumer",
+    inspects=(
+        "DescribeVpcEndpointServices for each service name, from the consumer's account and "
+        "region (with ServiceRegions for a service in another region)."
+    ),
+    why=(
+        "An account can only create an endpoint to a service it can see: a misspelt name, the "
+        "wrong region, or an account missing from the service's allowed principals all make "
+        "CreateVpcEndpoint fail with InvalidServiceName."
+    ),
+    remediation=(
+        "Check the service name and region with the provider; the provider must add this "
+        "account (arn:aws:iam::ACCOUNT:root) or the deploying role to the service's allowed "
+        "principals, and enable cross-region access for this region if the service runs in "
+        "another."
+    ),
+    docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html",
+    aws_actions=("ec2:DescribeVpcEndpointServices",),
+)
+
+
+def judge(
+    service_names: Sequence[str],
+    services: Mapping[str, ServiceDetail],
+    *,
+    account: str,
+    region: str,
+) -> list[Finding]:
+    """One finding per service name: pass when visible, fail with the possible causes."""
+    findings = []
+    for name in service_names:
+        detail = services.get(name)
+        if detail is not None:
+            findings.append(_visible(detail, account, region))
+        else:
+            findings.append(_invisible(name, account, region))
+    return findings
+
+
+def _visible(detail: ServiceDetail, account: str, region: str) -> Finding:
+    where = (
+        f"cross-region from {detail.region}"
+        if detail.region and detail.region != region
+        else f"in {region}"
+    )
+    owner = f", owner {detail.owner}" if detail.owner else ""
+    return Finding(
+        check=SPEC.id,
+        status=Status.PASS,
+        resource=detail.service_name,
+        account=account,
+        region=region,
+        message=f"{detail.service_name} is visible to {account} {where}{owner}",
+        details={
+            "service_id": detail.service_id,
+            "owner": detail.owner,
+            "service_region": detail.region,
+            "zone_ids": sorted(detail.zone_ids),
+            "acceptance_required": detail.acceptance_required,
+        },
+    )
+
+
+def _invisible(name: str, account: str, region: str) -> Finding:
+    named_region = region_in_service_name(name)
+    causes = []
+    if named_region and named_region != region:
+        causes.append(
+            f"the name is for {named_region} but this run is in {region}: run with --region "
+            f"{named_region}, or the provider must enable cross-region access for {region}"
+        )
+    causes.append("the name is misspelt, or the service was deleted")
+    causes.append(
+        f"account {account} is not an allowed principal of the service: the provider must "
+        f"add arn:aws:iam::{account}:root (or the role that deploys) to it"
+    )
+    return Finding(
+        check=SPEC.id,
+        status=Status.FAIL,
+        resource=name,
+        account=account,
+        region=region,
+        message=f"{account} cannot see {name} in {region}; possible causes: " + "; ".join(causes),
+        remediation=(
+            f"Confirm the service name and region with the provider, and ask them to allow "
+            f"arn:aws:iam::{account}:root (aws ec2 modify-vpc-endpoint-service-permissions "
+            f"--service-id … --add-allowed-principals arn:aws:iam::{account}:root)."
+        ),
+        details={"service_name": name, "named_region": named_region, "causes": causes},
+    )

@@ -1,0 +1,143 @@
+"""The consumer side of PrivateLink, as plain facts: a VPC, its endpoints and their services."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: The name server value that means "the VPC's own resolver" in DHCP options.
+AMAZON_PROVIDED_DNS = "AmazonProvidedDNS"
+
+
+@dataclass(frozen=True)
+class Vpc:
+    """A VPC as DescribeVpcs shows it."""
+
+    vpc_id: str
+    """``vpc-…``."""
+    owner: str
+    """Account that owns the VPC."""
+    cidr_blocks: tuple[str, ...]
+    """Associated IPv4 and IPv6 CIDR blocks (primary first)."""
+    dhcp_options_id: str
+    """``dopt-…``, or ``default`` when no DHCP options set is associated."""
+
+
+@dataclass(frozen=True)
+class VpcDnsAttributes:
+    """The two DNS attributes of a VPC (DescribeVpcAttribute, one call each)."""
+
+    vpc_id: str
+    """The VPC."""
+    dns_support: bool
+    """``enableDnsSupport``: the VPC resolver answers at all."""
+    dns_hostnames: bool
+    """``enableDnsHostnames``: needed for private DNS of interface endpoints."""
+
+
+@dataclass(frozen=True)
+class DhcpOptions:
+    """The DHCP options set of a VPC."""
+
+    options_id: str
+    """``dopt-…``, or ``default`` (no set associated: the VPC resolver is used)."""
+    name_servers: tuple[str, ...] = (AMAZON_PROVIDED_DNS,)
+    """``domain-name-servers`` values; ``AmazonProvidedDNS`` is the VPC resolver."""
+    domain_name: str = ""
+    """``domain-name``, when set."""
+
+
+@dataclass(frozen=True)
+class Subnet:
+    """A subnet with its zone in the owning account's names."""
+
+    subnet_id: str
+    """``subnet-…``."""
+    vpc_id: str
+    """The VPC it belongs to."""
+    zone_name: str
+    """This account's zone name, e.g. ``us-east-1a``."""
+    zone_id: str
+    """The physical zone ID, e.g. ``use1-az4``."""
+    cidr: str
+    """The IPv4 CIDR block ("" for IPv6-only subnets)."""
+    available_ips: int = 0
+    """Free IPv4 addresses; an endpoint needs one per subnet."""
+    name: str = ""
+    """The ``Name`` tag, when there is one."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """An interface VPC endpoint (DescribeVpcEndpoints)."""
+
+    endpoint_id: str
+    """``vpce-…``."""
+    vpc_id: str
+    """The VPC it is in."""
+    service_name: str
+    """The endpoint service it connects to."""
+    state: str
+    """As AWS spells it: ``available``, ``pendingAcceptance``, ``failed``, …."""
+    subnet_ids: tuple[str, ...]
+    """One subnet per zone the endpoint has a network interface in."""
+    group_ids: tuple[str, ...]
+    """Security groups of its network interfaces."""
+    private_dns_enabled: bool
+    """Whether the service's private DNS name resolves to this endpoint in the VPC."""
+    service_region: str = ""
+    """Region of the service (differs from the VPC's for cross-region endpoints)."""
+    last_error: str = ""
+    """``LastError`` as ``Code: Message``, when AWS reports one."""
+    failure_reason: str = ""
+    """``FailureReason``, when AWS reports one."""
+    dns_names: tuple[str, ...] = ()
+    """Names in ``DnsEntries``: the regional and zonal ``vpce-…`` names (and private DNS)."""
+
+
+@dataclass(frozen=True)
+class ServiceDetail:
+    """An endpoint service as the consumer's account sees it (DescribeVpcEndpointServices)."""
+
+    service_name: str
+    """``com.amazonaws.vpce.<region>.vpce-svc-…`` or an AWS service name."""
+    service_id: str = ""
+    """``vpce-svc-…``."""
+    owner: str = ""
+    """Account that owns the service (``amazon`` for AWS services)."""
+    region: str = ""
+    """``ServiceRegion``: where the service runs."""
+    zone_ids: frozenset[str] = frozenset()
+    """AZ IDs the service is offered in (in ``region``)."""
+    private_dns_name: str = ""
+    """The private DNS name the provider set, if any."""
+    private_dns_verification: str = ""
+    """``verified``, ``pendingVerification`` or ``failed`` (empty without a name)."""
+    acceptance_required: bool = False
+    """Whether the provider must accept each endpoint connection."""
+    service_types: tuple[str, ...] = ()
+    """``Interface``, ``Gateway``, ``GatewayLoadBalancer``."""
+
+
+@dataclass(frozen=True)
+class HostedZone:
+    """A private hosted zone associated with a VPC (ListHostedZonesByVPC)."""
+
+    zone_id: str
+    """Route 53 hosted zone ID (``Z…``)."""
+    name: str
+    """Domain, lower case, without the trailing dot."""
+    owning_account: str = ""
+    """Account that owns the zone (customer zones)."""
+    owning_service: str = ""
+    """Service that owns the zone (AWS-managed zones, e.g. an endpoint's private DNS)."""
+
+
+_CUSTOM_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.([a-z]{2}(?:-[a-z]+)+-\d)\.vpce-svc-")
+_AWS_SERVICE = re.compile(r"^(?:[a-z]+\.)?com\.amazonaws\.([a-z]{2}(?:-[a-z]+)+-\d)\.")
+
+
+def region_in_service_name(service_name: str) -> str:
+    """The region a service name names (``com.amazonaws.vpce.<region>.vpce-svc-…``), or ""."""
+    match = _CUSTOM_SERVICE.match(service_name) or _AWS_SERVICE.match(service_name)
+    return match.group(1) if match else ""
