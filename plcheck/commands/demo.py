@@ -7,7 +7,8 @@ AWS (see :mod:`plcheck.sim`). It needs no credentials and no network.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator
+from collections.abc import Generator
+from contextlib import closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,8 +34,9 @@ class DemoStep:
     """The arguments after ``plcheck``."""
 
 
-def demo_steps(world: SimulatedWorld) -> Iterator[DemoStep]:
+def demo_steps(world: SimulatedWorld) -> Generator[DemoStep, None, None]:
     """Build each scenario through the AWS API and yield the commands that diagnose it."""
+    from plcheck.commands import consumer, provider
     from plcheck.sim import scenarios
 
     mismatch = scenarios.az_mismatch(world)
@@ -56,6 +58,64 @@ def demo_steps(world: SimulatedWorld) -> Iterator[DemoStep]:
             mismatch.service_name,
         ),
     )
+    yield from _probe_steps()
+    yield from provider.demo_steps(world)
+    yield from consumer.demo_steps(world, mismatch)
+
+
+PROBE_HOST = "api.burrito.example.com"
+"""The name the probe step resolves and handshakes with."""
+
+
+def _probe_steps() -> Generator[DemoStep, None, None]:
+    """``plcheck probe`` against a DNS server and TLS servers this step runs on loopback."""
+    import tempfile
+    from contextlib import ExitStack
+    from pathlib import Path
+
+    from plcheck.sim.dns_server import DnsServer
+    from plcheck.sim.tls_server import Pki, servers_on_one_port
+
+    pki = Pki("plcheck demo")
+    lb_name = "burrito-nlb-0123456789abcdef.elb.us-east-1.amazonaws.com"
+    certs = {
+        "127.0.0.2": pki.leaf(PROBE_HOST),
+        "127.0.0.3": pki.leaf(lb_name),  # the load balancer's own name, not the service's
+        "127.0.0.4": pki.leaf(PROBE_HOST, expired=True),
+    }
+    # The servers run exactly as long as the step: the demo loop resumes this
+    # generator after running the command (or closes it if interrupted), which
+    # leaves the ExitStack and stops them before the CA bundle is deleted.
+    with ExitStack() as stack:
+        directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="plcheck-demo-"))
+        ca_bundle = pki.ca_bundle(Path(directory), "burrito-demo-ca.pem")
+        servers = servers_on_one_port(certs)
+        for server in servers:
+            stack.callback(server.stop)  # registered before any starts, so none is left running
+        for server in servers:
+            server.start()
+        dns = stack.enter_context(DnsServer({PROBE_HOST: {"A": list(certs)}}))
+        yield DemoStep(
+            command="probe",
+            title="Probe a name from where you stand: DNS, TCP and TLS",
+            story=(
+                f"A DNS server on {dns.resolver} answers {PROBE_HOST} with "
+                f"{', '.join(certs)}; TLS servers there present certificates from a demo CA: "
+                f"127.0.0.2 a good one, 127.0.0.3 one for {lb_name}, 127.0.0.4 an expired one."
+            ),
+            args=(
+                "probe",
+                PROBE_HOST,
+                "--resolver",
+                dns.resolver,
+                "--port",
+                str(servers[0].port),
+                "--ca-bundle",
+                str(ca_bundle),
+                "--timeout",
+                "2",
+            ),
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -80,8 +140,9 @@ def register(app: typer.Typer) -> None:
         from plcheck.report.table_format import stdout_console
 
         console = stdout_console()
-        with SimulatedWorld() as world:
-            for step in demo_steps(world):
+        # closing(): a step's servers stop even if the demo is interrupted mid-step.
+        with SimulatedWorld() as world, closing(demo_steps(world)) as steps:
+            for step in steps:
                 if only and step.command not in only:
                     continue
                 console.print(Rule(step.title, style="cyan"))
@@ -89,5 +150,7 @@ def register(app: typer.Typer) -> None:
                     console.print(step.story, style="dim")
                 console.print(f"$ plcheck {shlex.join(step.args)}", style="bold")
                 code = run(list(step.args))
+                if code == 130:  # Ctrl-C inside a step ends the whole demo
+                    raise typer.Exit(130)
                 console.print(f"(exit code {code})", style="dim")
                 console.print()
