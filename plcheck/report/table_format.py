@@ -75,9 +75,11 @@ def _findings_table(report: Report) -> Table:
         ordered, key=lambda f: (f.resource, f.account, f.region)
     ):
         where = " · ".join(p for p in (account.replace(",", ", "), region) if p)
-        table.add_row(
-            "", Text(resource, style="bold cyan"), Text(where, style="cyan"), end_section=False
-        )
+        # The resource heads its group in the wide column: IDs and ARNs can be long.
+        heading = Text(resource, style="bold cyan")
+        if where:
+            heading.append(f"  ({where})", style="cyan")
+        table.add_row("", "", heading)
         for finding in group:
             body: list[Text] = [Text(finding.message)]
             if finding.remediation and finding.status is not Status.PASS:
