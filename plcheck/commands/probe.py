@@ -182,6 +182,7 @@ def views(probed: ProbeRun) -> list[View]:
     owner = {}
     if probed.endpoint is not None:
         owner = {ip: i for i in probed.endpoint.interfaces for ip in i.private_ips}
+    server_name = probed.options.sni or probed.options.hostname
     rows = []
     for result in probed.tcp:
         eni = owner.get(result.address)
@@ -189,32 +190,36 @@ def views(probed: ProbeRun) -> list[View]:
             tcp_cell = f"{result.latency_ms:.1f} ms"
         else:
             tcp_cell = result.error.value if result.error else "failed"
+        interface = [f"{eni.interface_id} ({eni.availability_zone})" if eni else "—"]
         rows.append(
             (
                 result.address,
                 ", ".join(names.get(result.address, ())),
-                f"{eni.interface_id} ({eni.availability_zone})" if eni else "",
+                *(interface if probed.endpoint is not None else []),
                 tcp_cell,
-                _tls_cell(tls.get(result.address)),
+                _tls_cell(tls.get(result.address), server_name),
             )
         )
+    interface_column = ("Endpoint interface",) if probed.endpoint is not None else ()
     return [
         View(
             title=f"Addresses probed on port {probed.options.port}",
-            columns=("Address", "Resolved from", "Endpoint interface", "TCP", "TLS"),
+            columns=("Address", "Resolved from", *interface_column, "TCP", "TLS"),
             rows=tuple(rows),
             highlight=frozenset(i for i, r in enumerate(probed.tcp) if not r.connected),
         )
     ]
 
 
-def _tls_cell(result: TlsResult | None) -> str:
+def _tls_cell(result: TlsResult | None, server_name: str) -> str:
     if result is None:
         return "—"
     if not result.handshake:
         return result.error.value if result.error else "failed"
-    verified = "verified" if result.verified else f"unverified ({result.verify_error})"
-    return f"{result.protocol}, {verified}"
+    chain = "trusted chain" if result.verified else f"untrusted ({result.verify_error})"
+    if result.cert is not None and not probe_tls.covers(result.cert, server_name):
+        chain += f", not for {server_name}"
+    return f"{result.protocol}, {chain}"
 
 
 def _names_by_address(dns: Sequence[DnsResult]) -> dict[str, list[str]]:
