@@ -28,6 +28,9 @@ COMMANDS = (
     "provider",
     "consumer",
     "probe",
+    "check",
+    "plan",
+    "iam_policy",
     "checks",
     "demo",
 )
@@ -75,7 +78,24 @@ def build_app() -> typer.Typer:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the console script; exits with the run's exit code."""
-    sys.exit(run(list(sys.argv[1:] if argv is None else argv)))
+    try:
+        code = run(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()
+    except (BrokenPipeError, SystemExit) as exc:
+        # The reader went away (`plcheck … | head`); rich turns that into SystemExit(1).
+        code = exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int) else 1
+    if _stdout_is_broken():
+        # Point stdout at /dev/null so the interpreter's final flush cannot complain.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(code)
+
+
+def _stdout_is_broken() -> bool:
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        return True
+    return False
 
 
 def run(args: list[str]) -> int:
@@ -111,7 +131,7 @@ def run(args: list[str]) -> int:
         return _fail(str(exc), ExitCode.USAGE)
     except AwsCallError as exc:
         return _fail(f"{exc.describe()}: {exc.advice}", ExitCode.INCOMPLETE)
-    except (errors.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         return _fail("interrupted", 130)
     except Exception as exc:
         if os.environ.get("PLCHECK_DEBUG"):

@@ -160,3 +160,19 @@ def test_missing_credentials_exit_3_with_an_error_finding(
     assert finding["status"] == "error"
     assert finding["details"]["error_kind"] == "no-credentials"
     assert report["exit_code"] == 3
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    # `plcheck --help | head -1`: the reader goes away before plcheck is done writing.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "plcheck", "--help"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=30)
+    assert "Traceback" not in stderr
+    assert "Exception ignored" not in stderr

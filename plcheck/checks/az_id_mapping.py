@@ -24,7 +24,11 @@ SPEC = CheckSpec(
         "endpoint service is offered in."
     ),
     docs_url="https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html",
-    aws_actions=("ec2:DescribeAvailabilityZones", "sts:GetCallerIdentity"),
+    aws_actions=(
+        "ec2:DescribeAvailabilityZones",
+        "ec2:DescribeVpcEndpointServices",  # with --service
+        "sts:GetCallerIdentity",
+    ),
 )
 
 

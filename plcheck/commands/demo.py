@@ -36,7 +36,7 @@ class DemoStep:
 
 def demo_steps(world: SimulatedWorld) -> Generator[DemoStep, None, None]:
     """Build each scenario through the AWS API and yield the commands that diagnose it."""
-    from plcheck.commands import consumer, provider
+    from plcheck.commands import check, consumer, provider
     from plcheck.sim import scenarios
 
     mismatch = scenarios.az_mismatch(world)
@@ -61,6 +61,7 @@ def demo_steps(world: SimulatedWorld) -> Generator[DemoStep, None, None]:
     yield from _probe_steps()
     yield from provider.demo_steps(world)
     yield from consumer.demo_steps(world, mismatch)
+    yield from check.demo_steps(world, mismatch)
 
 
 PROBE_HOST = "api.burrito.example.com"

@@ -1,0 +1,59 @@
+"""config-ignore-expired: an ``[[ignore]]`` in plcheck.toml whose ``until`` date has passed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from plcheck.model import CheckSpec, Finding, Status
+
+SPEC = CheckSpec(
+    id="config-ignore-expired",
+    title="Ignores in the gate's config have not expired",
+    command="check",
+    inspects="The until date of every [[ignore]] in the plcheck.toml that `plcheck check` reads.",
+    why=(
+        "An ignore with an end date records a known, accepted problem that was meant to be "
+        "fixed by then. After the date the ignore stops applying, so its findings count "
+        "again and may fail the pipeline; this warning says why."
+    ),
+    remediation=(
+        "Fix what the ignore covered, or, if it is still accepted, move its until date "
+        "forward (with a reason) or delete the ignore."
+    ),
+    docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html",
+)
+
+
+def judge(
+    source: str,
+    line: int,
+    description: str,
+    reason: str,
+    until: dt.date,
+    today: dt.date,
+) -> list[Finding]:
+    """A warning for one ignore that expired on ``until`` (the caller checks that it has)."""
+    where = f"{source}:{line}" if line else source
+    return [
+        Finding(
+            check=SPEC.id,
+            status=Status.WARN,
+            resource=where,
+            message=(
+                f"the ignore of {description} ({reason!r}) expired on {until.isoformat()}; "
+                "its findings count again"
+            ),
+            remediation=(
+                f"Fix what it covered, or move its until date past {today.isoformat()} "
+                f"in {where} if it is still accepted."
+            ),
+            details={
+                "source": source,
+                "line": line,
+                "ignore": description,
+                "reason": reason,
+                "until": until.isoformat(),
+                "today": today.isoformat(),
+            },
+        )
+    ]

@@ -1,0 +1,592 @@
+"""``plcheck.toml``: the links between providers and consumers that ``plcheck check`` checks.
+
+The file is validated in full before any AWS call; every mistake is one line
+naming the file, the line and what is wrong::
+
+    plcheck.toml:7: link 'burrito': unknown key 'servce'
+
+tomllib reports no positions for valid TOML, so :class:`_Lines` finds them by
+reading the file's table headers and keys alongside the parsed data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from plcheck.commands.common import validate_id
+from plcheck.errors import UsageError
+
+if TYPE_CHECKING:
+    from plcheck.aws import Scope
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+DEFAULT_CONFIG = "plcheck.toml"
+
+_SERVICE_ID = re.compile(r"vpce-svc-[0-9a-f]{8}(?:[0-9a-f]{9})?")
+_SERVICE_NAME = re.compile(r"(?:[a-z0-9-]+\.)*com\.amazonaws\.[a-z0-9.-]+")
+_LINK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+@dataclass(frozen=True)
+class Account:
+    """Where to reach one side of a link: a profile, a region, maybe a role."""
+
+    profile: str | None = None
+    """AWS profile; None means the default credential chain."""
+    region: str | None = None
+    """Region; None means the profile's."""
+    role_arn: str | None = None
+    """Role to assume on top of the profile's credentials."""
+    external_id: str | None = None
+    """External ID for ``role_arn``."""
+    resolver: str | None = None
+    """Provider only: ``IP[:PORT]`` of the resolver for the verification TXT lookups."""
+    dns_timeout: float = 5.0
+    """Provider only: seconds for each TXT lookup."""
+
+    def scope(self) -> Scope:
+        """The AWS layer's scope for this account."""
+        from plcheck.aws import Scope
+
+        return Scope(
+            profile=self.profile,
+            region=self.region,
+            role_arn=self.role_arn,
+            external_id=self.external_id,
+        )
+
+    @property
+    def label(self) -> str:
+        """How to name it in messages."""
+        return self.profile or self.role_arn or "default credentials"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """``probe = { host = ..., port = ... }``: DNS, TCP and TLS to the link's name."""
+
+    host: str
+    """The name clients use."""
+    port: int = 443
+    """TCP port."""
+    resolver: str | None = None
+    """``IP[:PORT]`` of the resolver to ask instead of the system's."""
+    endpoint: str | None = None
+    """An interface endpoint (``vpce-…``) to compare answers with (read in the consumer account)."""
+    sni: str | None = None
+    """Server name to send, instead of ``host``."""
+    insecure: bool = False
+    """Report certificate problems as warnings."""
+    ca_bundle: Path | None = None
+    """PEM file of CAs (relative paths are relative to the config file)."""
+    timeout: float = 5.0
+    """Seconds per lookup, connect and handshake."""
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """One ``[[link.consumer]]``: a VPC that has, or will have, an endpoint to the service."""
+
+    account: Account
+    """Where the VPC is."""
+    vpc: str
+    """``vpc-…``."""
+    subnets: tuple[str, ...] | None = None
+    """Planned endpoint subnets; None when not given (the existing endpoint's, or advice)."""
+    security_groups: tuple[str, ...] = ()
+    """Planned endpoint security groups (empty: the VPC's default group)."""
+    ports: tuple[int, ...] = (443,)
+    """TCP ports clients use (default: the probe's port, else 443)."""
+    probe: Probe | None = None
+    """DNS/TCP/TLS probe to run, when asked."""
+    line: int = 0
+    """Line of the ``[[link.consumer]]`` header."""
+
+    @property
+    def label(self) -> str:
+        """``consumer vpc-…`` for messages and details."""
+        return f"{self.account.label} {self.vpc}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One ``[[link]]``: a service and the VPCs that consume it."""
+
+    name: str
+    """The link's name (in every finding's details)."""
+    service: str
+    """The endpoint service name."""
+    provider: Account | None
+    """The provider's account, when the gate can read it."""
+    consumers: tuple[Consumer, ...]
+    """The consumer VPCs."""
+    line: int = 0
+    """Line of the ``[[link]]`` header."""
+
+    @property
+    def service_id(self) -> str | None:
+        """``vpce-svc-…`` from the service name (None for AWS services)."""
+        match = _SERVICE_ID.search(self.service)
+        return match.group(0) if match else None
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """One ``[[ignore]]``: findings of a check that are known and accepted."""
+
+    check: str
+    """Check id."""
+    reason: str
+    """Why: shown on every ignored finding."""
+    resource: str | None = None
+    """Only findings on this resource (an ID, or the last part of an ARN or service name)."""
+    link: str | None = None
+    """Only findings of this link."""
+    until: dt.date | None = None
+    """Last day the ignore applies; afterwards the findings count again, with a warning."""
+    line: int = 0
+    """Line of the ``[[ignore]]`` header."""
+
+    def expired(self, today: dt.date) -> bool:
+        """Whether ``today`` is after ``until``."""
+        return self.until is not None and today > self.until
+
+    def describe(self) -> str:
+        """``nlb-az-coverage on vpce-svc-…`` for messages."""
+        parts = [self.check]
+        if self.resource:
+            parts.append(f"on {self.resource}")
+        if self.link:
+            parts.append(f"in link {self.link!r}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    """A whole ``plcheck.toml``."""
+
+    path: Path
+    """The file read (as given, for messages and SARIF locations)."""
+    links: tuple[Link, ...]
+    """Every link, in file order."""
+    ignores: tuple[Ignore, ...] = field(default_factory=tuple)
+    """Every ignore, in file order."""
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def load(path: Path) -> GateConfig:
+    """Read and validate ``path``; any problem is a :class:`UsageError` naming file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such config file (pass --config FILE)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read: {exc}") from None
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> GateConfig:
+    """Validate the TOML ``text`` of ``path`` (see :func:`load`)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(_syntax_error(path, exc)) from None
+    return _Parser(path, _Lines(text)).config(data)
+
+
+def _syntax_error(path: Path, exc: Exception) -> str:
+    message = str(exc)
+    match = re.search(r"\(at line (\d+), column \d+\)", message)
+    line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else 0)
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+    message = message.split("\n", 1)[0]  # 3.14 adds the document after a newline
+    return f"{path}:{line}: invalid TOML: {message}" if line else f"{path}: invalid TOML: {message}"
+
+
+#: A position in the document: ``("link", 0, "consumer", 1)``.
+TablePath = tuple[str | int, ...]
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')\s*(?:\.|=)")
+
+
+class _Lines:
+    """Line numbers of the tables and keys of a TOML document, for error messages."""
+
+    def __init__(self, text: str) -> None:
+        self.tables: dict[TablePath, int] = {}
+        self.keys: dict[tuple[TablePath, str], int] = {}
+        counters: dict[tuple[str | int, ...], int] = {}
+        current: TablePath = ()
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = _HEADER.match(line)
+            if header:
+                names = [n.strip().strip("\"'") for n in header.group(2).split(".")]
+                current = self._resolve(names, header.group(1) == "[[", counters)
+                self.tables.setdefault(current, number)
+                continue
+            key = _KEY.match(line)
+            if key:
+                self.keys.setdefault((current, key.group(1).strip("\"'")), number)
+
+    def _resolve(
+        self, names: list[str], array: bool, counters: dict[tuple[str | int, ...], int]
+    ) -> TablePath:
+        # Each name refers to the latest element of an array of tables opened so far.
+        path: list[str | int] = []
+        for i, name in enumerate(names):
+            path.append(name)
+            last = i == len(names) - 1
+            key = tuple(path)
+            if last and array:
+                counters[key] = counters.get(key, -1) + 1
+                path.append(counters[key])
+            elif key in counters:
+                path.append(counters[key])
+        return tuple(path)
+
+    def of(self, where: TablePath, key: str | None = None) -> int:
+        """The line of ``key`` in the table at ``where``, else of the table, else 0."""
+        if key is not None and (where, key) in self.keys:
+            return self.keys[(where, key)]
+        # An inline table ``probe = {...}`` is on its key's line in the parent table.
+        if where and isinstance(where[-1], str) and (where[:-1], where[-1]) in self.keys:
+            return self.keys[(where[:-1], where[-1])]
+        return self.tables.get(where, 0)
+
+
+_ACCOUNT_KEYS = ("profile", "region", "role_arn", "external_id")
+_LINK_KEYS = ("name", "service", "provider", "consumer")
+_PROVIDER_KEYS = (*_ACCOUNT_KEYS, "resolver", "dns_timeout")
+_CONSUMER_KEYS = (*_ACCOUNT_KEYS, "vpc", "subnets", "security_groups", "ports", "probe")
+_PROBE_KEYS = ("host", "port", "resolver", "endpoint", "sni", "insecure", "ca_bundle", "timeout")
+_IGNORE_KEYS = ("check", "resource", "link", "reason", "until")
+
+
+class _Parser:
+    """Turns parsed TOML into a :class:`GateConfig`, failing on the first mistake."""
+
+    def __init__(self, path: Path, lines: _Lines) -> None:
+        self.path = path
+        self.lines = lines
+
+    def fail(self, where: TablePath, key: str | None, context: str, problem: str) -> UsageError:
+        line = self.lines.of(where, key)
+        prefix = f"{self.path}:{line}" if line else str(self.path)
+        return UsageError(f"{prefix}: {context + ': ' if context else ''}{problem}")
+
+    def config(self, data: Mapping[str, Any]) -> GateConfig:
+        self.known_keys(data, (), "", ("link", "ignore"))
+        links_data = self.array(data, (), "", "link")
+        if not links_data:
+            raise self.fail((), None, "", "no [[link]] tables: describe at least one link")
+        links = tuple(self.link(raw, ("link", i)) for i, raw in enumerate(links_data))
+        seen: dict[str, int] = {}
+        for i, link in enumerate(links):
+            if link.name in seen:
+                raise self.fail(
+                    ("link", i),
+                    "name",
+                    "",
+                    f"duplicate link name {link.name!r} (see line {links[seen[link.name]].line})",
+                )
+            seen[link.name] = i
+        ignores = tuple(
+            self.ignore(raw, ("ignore", i), set(seen))
+            for i, raw in enumerate(self.array(data, (), "", "ignore"))
+        )
+        return GateConfig(path=self.path, links=links, ignores=ignores)
+
+    # -- tables ------------------------------------------------------------------------------
+
+    def link(self, raw: Mapping[str, Any], where: TablePath) -> Link:
+        name = raw.get("name")
+        context = f"link {name!r}" if isinstance(name, str) and name else f"link #{where[-1]!s}"
+        self.known_keys(raw, where, context, _LINK_KEYS)
+        name = self.string(raw, where, context, "name", required=True)
+        assert name is not None
+        if not _LINK_NAME.fullmatch(name):
+            raise self.fail(where, "name", context, "name must be letters, digits, '.', '_', '-'")
+        service = self.string(raw, where, context, "service", required=True)
+        assert service is not None
+        if not (_SERVICE_NAME.fullmatch(service) or _SERVICE_ID.fullmatch(service)):
+            raise self.fail(
+                where,
+                "service",
+                context,
+                f"service {service!r} is not an endpoint service name "
+                "(com.amazonaws.vpce.REGION.vpce-svc-…)",
+            )
+        if _SERVICE_ID.fullmatch(service):
+            raise self.fail(
+                where,
+                "service",
+                context,
+                f"service {service!r} is an ID; give the service name consumers use "
+                f"(com.amazonaws.vpce.REGION.{service})",
+            )
+        provider = None
+        if "provider" in raw:
+            table = self.table(raw, where, context, "provider")
+            provider = self.account(table, (*where, "provider"), f"{context} provider")
+            provider = self.provider_dns(table, (*where, "provider"), context, provider)
+            if _SERVICE_ID.search(service) is None:
+                raise self.fail(
+                    where,
+                    "provider",
+                    context,
+                    f"{service} is an AWS service: it has no provider account to check",
+                )
+        consumers = tuple(
+            self.consumer(c, (*where, "consumer", i), context)
+            for i, c in enumerate(self.array(raw, where, context, "consumer"))
+        )
+        if provider is None and not consumers:
+            raise self.fail(where, None, context, "give a provider, a [[link.consumer]], or both")
+        return Link(name, service, provider, consumers, self.lines.of(where))
+
+    def account(self, raw: Mapping[str, Any], where: TablePath, context: str) -> Account:
+        for key in _ACCOUNT_KEYS:
+            self.string(raw, where, context, key)
+        region = raw.get("region")
+        if region is not None:
+            self.checked_id(where, "region", context, "region", region)
+        role_arn = raw.get("role_arn")
+        if role_arn is not None and not re.fullmatch(
+            r"arn:aws[a-z-]*:iam::\d{12}:role/.+", role_arn
+        ):
+            raise self.fail(where, "role_arn", context, f"malformed role ARN {role_arn!r}")
+        if raw.get("external_id") is not None and role_arn is None:
+            raise self.fail(where, "external_id", context, "external_id needs role_arn")
+        return Account(
+            profile=raw.get("profile"),
+            region=region,
+            role_arn=role_arn,
+            external_id=raw.get("external_id"),
+        )
+
+    def consumer(self, raw: Any, where: TablePath, link_context: str) -> Consumer:
+        context = f"{link_context} consumer #{where[-1]!s}"
+        if not isinstance(raw, Mapping):
+            raise self.fail(where, None, context, "must be a table")
+        self.known_keys(raw, where, context, _CONSUMER_KEYS)
+        account = self.account(raw, where, context)
+        vpc = self.string(raw, where, context, "vpc", required=True)
+        assert vpc is not None
+        self.checked_id(where, "vpc", context, "vpc", vpc)
+        context = f"{link_context} consumer {vpc}"
+        subnets = None
+        if "subnets" in raw:
+            value = raw["subnets"]
+            if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+                raise self.fail(where, "subnets", context, "subnets must be a list of subnet IDs")
+            if not value:
+                raise self.fail(where, "subnets", context, "subnets is empty; leave it out instead")
+            for subnet in value:
+                self.checked_id(where, "subnets", context, "subnet", subnet)
+            subnets = tuple(value)
+        groups = self.ids(raw, where, context, "security_groups", "security group")
+        probe = None
+        if "probe" in raw:
+            table = self.table(raw, where, context, "probe")
+            probe = self.probe(table, (*where, "probe"), f"{context} probe")
+        ports = raw.get("ports", [probe.port if probe else 443])
+        if not isinstance(ports, list) or not ports or not all(_is_port(p) for p in ports):
+            raise self.fail(where, "ports", context, "ports must be a list of ports 1-65535")
+        return Consumer(
+            account=account,
+            vpc=vpc,
+            subnets=subnets,
+            security_groups=groups,
+            ports=tuple(dict.fromkeys(ports)),
+            probe=probe,
+            line=self.lines.of(where),
+        )
+
+    def ids(
+        self, raw: Mapping[str, Any], where: TablePath, context: str, key: str, kind: str
+    ) -> tuple[str, ...]:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(where, key, context, f"{key} must be a list of {kind} IDs")
+        for item in value:
+            self.checked_id(where, key, context, kind, item)
+        return tuple(value)
+
+    def provider_dns(
+        self, raw: Mapping[str, Any], where: TablePath, context: str, account: Account
+    ) -> Account:
+        resolver = self.string(raw, where, f"{context} provider", "resolver")
+        timeout = raw.get("dns_timeout", 5.0)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise self.fail(
+                where, "dns_timeout", f"{context} provider", "dns_timeout must be seconds > 0"
+            )
+        return replace(account, resolver=resolver, dns_timeout=float(timeout))
+
+    def probe(self, raw: Mapping[str, Any], where: TablePath, context: str) -> Probe:
+        self.known_keys(raw, where, context, _PROBE_KEYS)
+        host = self.string(raw, where, context, "host", required=True)
+        assert host is not None
+        if not host.strip() or "/" in host or " " in host:
+            raise self.fail(where, "host", context, f"host must be a host name, not {host!r}")
+        port = raw.get("port", 443)
+        if not _is_port(port):
+            raise self.fail(where, "port", context, f"port must be 1-65535, not {port!r}")
+        timeout = raw.get("timeout", 5.0)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise self.fail(where, "timeout", context, "timeout must be a number of seconds > 0")
+        endpoint = self.string(raw, where, context, "endpoint")
+        if endpoint is not None:
+            self.checked_id(where, "endpoint", context, "endpoint", endpoint)
+        ca_bundle = self.string(raw, where, context, "ca_bundle")
+        ca_path = None
+        if ca_bundle is not None:
+            ca_path = Path(ca_bundle)
+            if not ca_path.is_absolute():
+                ca_path = self.path.parent / ca_path
+        return Probe(
+            host=host,
+            port=port,
+            resolver=self.string(raw, where, context, "resolver"),
+            endpoint=endpoint,
+            sni=self.string(raw, where, context, "sni"),
+            insecure=bool(self.boolean(raw, where, context, "insecure")),
+            ca_bundle=ca_path,
+            timeout=float(timeout),
+        )
+
+    def ignore(self, raw: Any, where: TablePath, links: set[str]) -> Ignore:
+        context = f"ignore #{int(where[-1]) + 1}"
+        if not isinstance(raw, Mapping):
+            raise self.fail(where, None, context, "must be a table")
+        self.known_keys(raw, where, context, _IGNORE_KEYS)
+        check = self.string(raw, where, context, "check", required=True)
+        assert check is not None
+        from plcheck.checks import catalog
+
+        if check not in catalog():
+            raise self.fail(
+                where, "check", context, f"unknown check {check!r} (see plcheck checks)"
+            )
+        context = f"ignore of {check}"
+        reason = self.string(raw, where, context, "reason", required=True)
+        if not reason or not reason.strip():
+            raise self.fail(where, "reason", context, "reason must say why")
+        link = self.string(raw, where, context, "link")
+        if link is not None and link not in links:
+            raise self.fail(where, "link", context, f"no link named {link!r}")
+        until = raw.get("until")
+        if isinstance(until, str):
+            try:
+                until = dt.date.fromisoformat(until)
+            except ValueError:
+                raise self.fail(
+                    where, "until", context, f"until must be a date (YYYY-MM-DD), not {until!r}"
+                ) from None
+        if isinstance(until, dt.datetime):
+            until = until.date()
+        if until is not None and not isinstance(until, dt.date):
+            raise self.fail(where, "until", context, "until must be a date (YYYY-MM-DD)")
+        return Ignore(
+            check=check,
+            reason=reason.strip(),
+            resource=self.string(raw, where, context, "resource"),
+            link=link,
+            until=until,
+            line=self.lines.of(where),
+        )
+
+    # -- values ------------------------------------------------------------------------------
+
+    def known_keys(
+        self, raw: Mapping[str, Any], where: TablePath, context: str, known: Sequence[str]
+    ) -> None:
+        for key in raw:
+            if key not in known:
+                hint = _closest(key, known)
+                raise self.fail(
+                    where,
+                    key,
+                    context,
+                    f"unknown key {key!r}" + (f" (did you mean {hint!r}?)" if hint else ""),
+                )
+
+    def array(
+        self, raw: Mapping[str, Any], where: TablePath, context: str, key: str
+    ) -> list[Mapping[str, Any]]:
+        value = raw.get(key, [])
+        if isinstance(value, Mapping):
+            raise self.fail(where, key, context, f"write [[{_dotted(where, key)}]], not [{key}]")
+        if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+            raise self.fail(where, key, context, f"{key} must be tables ([[{key}]])")
+        return value
+
+    def table(
+        self, raw: Mapping[str, Any], where: TablePath, context: str, key: str
+    ) -> Mapping[str, Any]:
+        value = raw[key]
+        if not isinstance(value, Mapping):
+            raise self.fail(where, key, context, f"{key} must be a table, e.g. {key} = {{ ... }}")
+        if key == "provider":
+            self.known_keys(value, (*where, key), f"{context} provider", _PROVIDER_KEYS)
+        return value
+
+    def string(
+        self,
+        raw: Mapping[str, Any],
+        where: TablePath,
+        context: str,
+        key: str,
+        *,
+        required: bool = False,
+    ) -> str | None:
+        value = raw.get(key)
+        if value is None:
+            if required:
+                raise self.fail(where, None, context, f"missing key {key!r}")
+            return None
+        if not isinstance(value, str):
+            raise self.fail(where, key, context, f"{key} must be a string, not {value!r}")
+        return value
+
+    def boolean(
+        self, raw: Mapping[str, Any], where: TablePath, context: str, key: str
+    ) -> bool | None:
+        value = raw.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise self.fail(where, key, context, f"{key} must be true or false, not {value!r}")
+        return value
+
+    def checked_id(self, where: TablePath, key: str, context: str, kind: str, value: Any) -> None:
+        try:
+            validate_id(kind, str(value))
+        except UsageError as exc:
+            raise self.fail(where, key, context, str(exc)) from None
+
+
+def _is_port(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536
+
+
+def _dotted(where: TablePath, key: str) -> str:
+    return ".".join([*(p for p in where if isinstance(p, str)), key])
+
+
+def _closest(key: str, known: Sequence[str]) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return matches[0] if matches else None

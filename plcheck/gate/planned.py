@@ -1,0 +1,451 @@
+"""Judge a Terraform plan's interface endpoints against the live account, before apply.
+
+What is known at plan time is checked with the consumer's own gatherers and
+judges (service-visible, endpoint-az-coverage, vpc-dns-attributes,
+endpoint-private-dns): planned subnet IDs against the AZ IDs the service is
+offered in, ``private_dns_enabled`` against the VPC's DNS attributes (the
+planned ``aws_vpc``'s when the plan creates or changes it), the service name's
+visibility. Subnets created in the same plan are judged by their planned zone:
+``availability_zone_id``, or ``availability_zone`` translated through this
+account's own zone names. Whatever is known only after apply is a ``skip``
+saying what it waits for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from plcheck.checks import (
+    endpoint_az_coverage,
+    endpoint_private_dns,
+    service_visible,
+    vpc_dns_attributes,
+)
+from plcheck.commands.common import error_finding
+from plcheck.errors import AwsCallError
+from plcheck.facts.consumer import (
+    ServiceDetail,
+    Subnet,
+    VpcDnsAttributes,
+    region_in_service_name,
+)
+from plcheck.facts.zones import AccountZones
+from plcheck.gate.terraform import (
+    PlannedEndpoint,
+    PlannedVpc,
+    TerraformPlan,
+    Unknown,
+)
+from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from plcheck.aws import AwsContext, Outcome, Scope
+
+
+@dataclass
+class LiveFacts:
+    """What the account yielded for the plan; each part a value or its failure."""
+
+    account: str
+    """Account ID of the scope."""
+    region: str
+    """Region of the scope."""
+    zones: Outcome[AccountZones]
+    """The region's zones in this account's names."""
+    services: Outcome[dict[str, ServiceDetail]]
+    """Visible services, by name, among those the plan's endpoints name."""
+    subnets: dict[str, Outcome[list[Subnet]]] = field(default_factory=dict)
+    """VPC ID → its subnets, for existing VPCs the endpoints are planned in."""
+    dns: dict[str, Outcome[VpcDnsAttributes]] = field(default_factory=dict)
+    """VPC ID → its DNS attributes, for existing VPCs the plan does not change."""
+
+
+def gather(ctx: AwsContext, scope: Scope, plan: TerraformPlan) -> LiveFacts:
+    """Read, concurrently, everything the plan's endpoints are judged against."""
+    from plcheck.aws import Outcome
+    from plcheck.aws import consumer as live
+    from plcheck.aws.zones import account_zones
+
+    names = sorted({e.service_name for e in plan.endpoints if isinstance(e.service_name, str)})
+    regions = sorted(
+        {
+            (e.service_region if isinstance(e.service_region, str) else "")
+            or region_in_service_name(str(e.service_name))
+            for e in plan.endpoints
+            if isinstance(e.service_name, str)
+        }
+        - {""}
+    )
+    vpcs = sorted({e.vpc_id for e in plan.endpoints if isinstance(e.vpc_id, str) and e.vpc_id})
+    dns_vpcs = [v for v in vpcs if plan.vpc_by_id(v) is None]
+    region = ctx.region(scope)
+    thunks: list[Callable[[], Any]] = [
+        lambda: ctx.account_id(scope),
+        lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
+        lambda: live.endpoint_services(ctx, scope, names, regions),
+    ]
+    thunks += [partial(live.subnets, ctx, scope, v) for v in vpcs]
+    thunks += [partial(live.vpc_dns_attributes, ctx, scope, v) for v in dns_vpcs]
+    account, listed, services, *rest = ctx.gather(thunks)
+    account_id = str(account.value or "")
+    zones: Outcome[AccountZones] = (
+        Outcome(value=account_zones(ctx, scope, account_id))  # served from the call cache
+        if listed.error is None
+        else Outcome(error=listed.error)
+    )
+    facts = LiveFacts(account_id, region, zones, services)
+    facts.subnets = dict(zip(vpcs, rest[: len(vpcs)], strict=True))
+    facts.dns = dict(zip(dns_vpcs, rest[len(vpcs) :], strict=True))
+    return facts
+
+
+def judge(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
+    """Every finding for the plan's endpoints; ``skip`` for what apply decides."""
+    findings: list[Finding] = []
+    findings += _visibility(plan, facts)
+    for endpoint in plan.endpoints:
+        findings += _coverage(endpoint, plan, facts)
+        if endpoint.private_dns_enabled is not False:
+            findings += _private_dns(endpoint, facts)
+    findings += _dns_attributes(plan, facts)
+    return findings
+
+
+def run(ctx: AwsContext, scope: Scope, plan: TerraformPlan) -> list[Finding]:
+    """Gather and judge (the gate's entry point); a plan without endpoints needs no call."""
+    if not plan.endpoints:
+        return []
+    return judge(plan, gather(ctx, scope, plan))
+
+
+# -- the checks ------------------------------------------------------------------------------
+
+
+def _with(findings: Sequence[Finding], **details: Any) -> list[Finding]:
+    """The findings with the plan's context added to their details."""
+    return [
+        Finding(
+            check=f.check,
+            status=f.status,
+            resource=f.resource,
+            account=f.account,
+            region=f.region,
+            message=f.message,
+            remediation=f.remediation,
+            details={**f.details, **details},
+        )
+        for f in findings
+    ]
+
+
+def _skip(
+    spec: CheckSpec, resource: str, facts: LiveFacts, message: str, **details: Any
+) -> Finding:
+    return Finding(
+        check=spec.id,
+        status=Status.SKIP,
+        resource=resource,
+        account=facts.account,
+        region=facts.region,
+        message=message,
+        details={"known_after_apply": True, **details},
+    )
+
+
+def _failed(
+    spec: CheckSpec, resource: str, facts: LiveFacts, thunk: Callable[[], list[Finding]]
+) -> list[Finding]:
+    try:
+        return thunk()
+    except AwsCallError as exc:
+        return [error_finding(spec, resource, exc, facts.account, facts.region)]
+
+
+def _service_from_plan(endpoint: PlannedEndpoint, plan: TerraformPlan) -> str | None:
+    """The planned service the endpoint's unknown service name comes from, if any."""
+    if not isinstance(endpoint.service_name, Unknown):
+        return None
+    unknown = endpoint.service_name
+    for ref in (*unknown.resources, *unknown.references):
+        for service in plan.services:
+            # A reference to the resource itself, or to an output of the module holding it.
+            if service.address == ref or service.address.startswith((f"{ref}.", f"{ref}[")):
+                return service.address
+    return None
+
+
+def _unknown_service(
+    spec: CheckSpec, endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts
+) -> Finding:
+    assert isinstance(endpoint.service_name, Unknown)
+    source = _service_from_plan(endpoint, plan)
+    why = (
+        f"its service is {source}, created in this plan"
+        if source
+        else f"service_name is known only after apply: {endpoint.service_name.describe()}"
+    )
+    return _skip(
+        spec,
+        endpoint.address,
+        facts,
+        f"{endpoint.address}: not checked before apply: {why}",
+        address=endpoint.address,
+        unknown=["service_name"],
+    )
+
+
+def _visibility(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
+    """service-visible once per service name, naming the endpoints that use it."""
+    spec = service_visible.SPEC
+    findings: list[Finding] = []
+    by_name: dict[str, list[str]] = {}
+    for endpoint in plan.endpoints:
+        if isinstance(endpoint.service_name, Unknown):
+            findings.append(_unknown_service(spec, endpoint, plan, facts))
+        else:
+            by_name.setdefault(endpoint.service_name, []).append(endpoint.address)
+    for name, addresses in by_name.items():
+        findings += _with(
+            _failed(
+                spec,
+                name,
+                facts,
+                lambda name=name: service_visible.judge(  # type: ignore[misc]
+                    [name], facts.services.get(), account=facts.account, region=facts.region
+                ),
+            ),
+            addresses=addresses,
+        )
+    return findings
+
+
+def _service(endpoint: PlannedEndpoint, facts: LiveFacts) -> ServiceDetail | None:
+    if isinstance(endpoint.service_name, Unknown) or facts.services.error is not None:
+        return None
+    return (facts.services.value or {}).get(endpoint.service_name)
+
+
+def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
+    spec = endpoint_az_coverage.SPEC
+    address = endpoint.address
+    if isinstance(endpoint.service_name, Unknown):
+        return [_unknown_service(spec, endpoint, plan, facts)]
+    if facts.services.error is not None:
+        return [error_finding(spec, address, facts.services.error, facts.account, facts.region)]
+    if facts.zones.error is not None:
+        return [error_finding(spec, address, facts.zones.error, facts.account, facts.region)]
+    service = _service(endpoint, facts)
+    if service is None:
+        return [
+            _skip(
+                spec,
+                address,
+                facts,
+                f"{address}: {endpoint.service_name} is not visible (see service-visible), so "
+                "its zones cannot be compared",
+                address=address,
+            )
+        ]
+    zones = facts.zones.get()
+    vpc_id = endpoint.vpc_id
+    live: list[Subnet] = []
+    if isinstance(vpc_id, str) and vpc_id:
+        outcome = facts.subnets.get(vpc_id)
+        if outcome is not None and outcome.error is not None:
+            return [error_finding(spec, address, outcome.error, facts.account, facts.region)]
+        live = list(outcome.value or []) if outcome else []
+    vpc_label = vpc_id if isinstance(vpc_id, str) else _vpc_label(vpc_id, plan)
+    if isinstance(endpoint.subnet_ids, Unknown):
+        resolved = _planned_subnets(endpoint.subnet_ids, plan, zones, vpc_label)
+        if isinstance(resolved, str):
+            return [
+                _skip(
+                    spec,
+                    address,
+                    facts,
+                    f"{address}: subnets not checked before apply: {resolved}",
+                    address=address,
+                    unknown=["subnet_ids"],
+                )
+            ]
+        live += resolved
+        subnet_ids: Sequence[str] = [s.subnet_id for s in resolved]
+        source = "plan"
+    else:
+        subnet_ids = endpoint.subnet_ids
+        source = "live"
+    found = endpoint_az_coverage.judge(
+        address,
+        service,
+        subnet_ids,
+        live,
+        zones,
+        vpc_id=vpc_label,
+        chosen=bool(subnet_ids),
+        existing=False,
+    )
+    return _with(found, address=address, subnets_from=source)
+
+
+def _vpc_label(vpc: Unknown, plan: TerraformPlan) -> str:
+    planned = [v.address for r in vpc.resources for v in plan.vpc(r)]
+    return planned[0] if planned else "the planned VPC"
+
+
+def _planned_subnets(
+    subnet_ids: Unknown, plan: TerraformPlan, zones: AccountZones, vpc: str
+) -> list[Subnet] | str:
+    """The planned subnets the endpoint will use, with their zones; or why they are unknown."""
+    refs = subnet_ids.resources
+    if not refs:
+        return f"{subnet_ids.describe()} is known only after apply"
+    subnets: list[Subnet] = []
+    pending = []
+    for ref in refs:
+        planned = plan.subnet(ref)
+        if not planned:
+            pending.append(ref)
+            continue
+        for p in planned:
+            zone_id = p.zone_id if isinstance(p.zone_id, str) else ""
+            zone_name = p.zone_name if isinstance(p.zone_name, str) else ""
+            if not zone_id and zone_name:
+                # A zone NAME in this account's names: translate it with this account's map.
+                zone_id = zones.name_to_id.get(zone_name, "")
+            if not zone_name and zone_id:
+                zone_name = zones.id_to_name.get(zone_id, "")
+            if not zone_id:
+                pending.append(p.address)
+                continue
+            subnets.append(
+                Subnet(
+                    subnet_id=p.address,
+                    vpc_id=vpc,
+                    zone_name=zone_name,
+                    zone_id=zone_id,
+                    cidr=p.cidr if isinstance(p.cidr, str) else "",
+                )
+            )
+    if pending:
+        return (
+            f"{subnet_ids.attribute} comes from {', '.join(pending)}, whose zone is known only "
+            "after apply (set availability_zone_id to have it checked before)"
+        )
+    return subnets
+
+
+def _private_dns(endpoint: PlannedEndpoint, facts: LiveFacts) -> list[Finding]:
+    spec = endpoint_private_dns.SPEC
+    if isinstance(endpoint.private_dns_enabled, Unknown):
+        return [
+            _skip(
+                spec,
+                endpoint.address,
+                facts,
+                f"{endpoint.address}: private_dns_enabled is known only after apply",
+                address=endpoint.address,
+                unknown=["private_dns_enabled"],
+            )
+        ]
+    service = _service(endpoint, facts)
+    if service is None:
+        return []  # service-visible / the unknown service name already say why
+    return _with(
+        endpoint_private_dns.judge(
+            endpoint.address, service, None, account=facts.account, region=facts.region
+        ),
+        address=endpoint.address,
+    )
+
+
+def _dns_attributes(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
+    """vpc-dns-attributes once per VPC, naming the planned endpoints that use private DNS."""
+    spec = vpc_dns_attributes.SPEC
+    by_vpc: dict[str, list[PlannedEndpoint]] = {}
+    findings: list[Finding] = []
+    for endpoint in plan.endpoints:
+        if isinstance(endpoint.vpc_id, Unknown):
+            planned = [v for r in endpoint.vpc_id.resources for v in plan.vpc(r)]
+            key = planned[0].address if planned else ""
+            if not key:
+                findings.append(
+                    _skip(
+                        spec,
+                        endpoint.address,
+                        facts,
+                        f"{endpoint.address}: the VPC's DNS attributes are not checked before "
+                        f"apply: {endpoint.vpc_id.describe()} is known only after apply",
+                        address=endpoint.address,
+                        unknown=["vpc_id"],
+                    )
+                )
+                continue
+        else:
+            key = endpoint.vpc_id
+        by_vpc.setdefault(key, []).append(endpoint)
+    for key, endpoints in by_vpc.items():
+        users = [e.address for e in endpoints if e.private_dns_enabled is True]
+        addresses = [e.address for e in endpoints]
+        planned_vpc = plan.vpc_by_id(key) or next(iter(plan.vpc(key)), None)
+        if planned_vpc is not None:
+            findings += _planned_dns(planned_vpc, key, users, addresses, facts)
+            continue
+        outcome = facts.dns.get(key)
+        if outcome is None:
+            continue
+        if outcome.error is not None:
+            findings.append(error_finding(spec, key, outcome.error, facts.account, facts.region))
+            continue
+        findings += _with(
+            vpc_dns_attributes.judge(
+                outcome.get(), users, account=facts.account, region=facts.region
+            ),
+            addresses=addresses,
+            attributes_from="live",
+        )
+    return findings
+
+
+def _planned_dns(
+    vpc: PlannedVpc, key: str, users: list[str], addresses: list[str], facts: LiveFacts
+) -> list[Finding]:
+    spec = vpc_dns_attributes.SPEC
+    unknown = [
+        name
+        for name, value in (
+            ("enable_dns_support", vpc.dns_support),
+            ("enable_dns_hostnames", vpc.dns_hostnames),
+        )
+        if isinstance(value, Unknown)
+    ]
+    if unknown:
+        return [
+            _skip(
+                spec,
+                vpc.address,
+                facts,
+                f"{vpc.address}: {' and '.join(unknown)} known only after apply",
+                addresses=addresses,
+                unknown=unknown,
+            )
+        ]
+    attrs = VpcDnsAttributes(
+        vpc_id=key, dns_support=bool(vpc.dns_support), dns_hostnames=bool(vpc.dns_hostnames)
+    )
+    off = [
+        name
+        for name, on in (
+            ("enable_dns_support", attrs.dns_support),
+            ("enable_dns_hostnames", attrs.dns_hostnames),
+        )
+        if not on
+    ]
+    found = vpc_dns_attributes.judge(attrs, users, account=facts.account, region=facts.region)
+    if off:
+        # The plan is where to fix it, not the CLI.
+        fix = f"Set {' and '.join(f'{n} = true' for n in off)} on {vpc.address}."
+        found = [replace(f, remediation=fix) if f.remediation else f for f in found]
+    return _with(found, addresses=addresses, attributes_from=f"plan ({vpc.address})")

@@ -1,0 +1,72 @@
+"""The least-privilege IAM policy plcheck needs: read-only, built from the check catalog.
+
+Every check declares the IAM actions its gatherers call (``CheckSpec.aws_actions``);
+the AWS layer adds what it calls for itself. A test runs every command against
+the simulated world and proves each action sent is in this policy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from plcheck.checks import catalog
+
+#: Actions the AWS layer calls on its own, whatever the checks are.
+LAYER_ACTIONS = (
+    # AwsContext.account_id: which account a profile reaches.
+    "sts:GetCallerIdentity",
+)
+
+#: Verbs plcheck's actions may have; the AWS layer refuses any other operation.
+READ_VERBS = ("Describe", "List", "Get")
+
+#: Checks each command runs, by the ``command`` of their specs.
+COMMAND_SPECS = {
+    "az-map": ("az-map",),
+    "provider": ("provider",),
+    "consumer": ("consumer",),
+    "probe": ("probe",),
+    "check": ("provider", "consumer", "probe", "check"),
+    "plan": ("consumer", "plan"),
+}
+
+_ACTION = re.compile(r"[a-z0-9-]+:[A-Z][A-Za-z0-9]+")
+
+
+def actions(commands: Iterable[str] = ()) -> list[str]:
+    """Sorted IAM actions for ``commands`` (every command when empty)."""
+    commands = list(commands)
+    every = not commands
+    commands = commands or list(COMMAND_SPECS)
+    wanted = {c for command in commands for c in COMMAND_SPECS[command]}
+    found = set(LAYER_ACTIONS)
+    for spec in catalog().values():
+        if every or spec.command in wanted:
+            found.update(spec.aws_actions)
+    for action in found:
+        if not _ACTION.fullmatch(action) or not is_read_only(action):
+            raise ValueError(f"not a read-only IAM action: {action!r}")
+    return sorted(found)
+
+
+def is_read_only(action: str) -> bool:
+    """Whether ``service:Verb…`` reads only (Describe, List or Get, no wildcard)."""
+    _, _, name = action.partition(":")
+    return "*" not in action and name.startswith(READ_VERBS)
+
+
+def policy(commands: Iterable[str] = ()) -> dict[str, Any]:
+    """The IAM policy document: one statement, sorted actions, every resource."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PlcheckReadOnly",
+                "Effect": "Allow",
+                "Action": actions(commands),
+                "Resource": "*",
+            }
+        ],
+    }

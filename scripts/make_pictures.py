@@ -1,0 +1,124 @@
+"""Draw each command's table as an SVG for the README: ``make pictures``.
+
+Runs the demo's simulated world and steps (plus ``plcheck plan`` on a hand-written
+plan), each through the real CLI with a JSON report, rebuilds the report and
+prints it with the table reporter to a recording console, then saves
+``docs/images/<command>.svg``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from plcheck.cli import run
+from plcheck.commands.demo import DemoStep, demo_steps
+from plcheck.model import FailOn, Finding, Report, Status, View
+from plcheck.report.table_format import print_report
+from plcheck.sim import SimulatedWorld
+from plcheck.sim.scenarios import AzMismatchScenario, az_mismatch
+
+ROOT = Path(__file__).resolve().parents[1]
+IMAGES = ROOT / "docs" / "images"
+PLAN_TEMPLATE = ROOT / "tests" / "gate" / "data" / "plan_unknown.json"
+WIDTH = 110
+
+
+def report_from_json(data: dict[str, Any], source: str = "") -> Report:
+    """The :class:`Report` a JSON report (schema version 1) was rendered from."""
+    return Report(
+        command=data["command"],
+        findings=tuple(
+            Finding(
+                check=f["check"],
+                status=Status(f["status"]),
+                resource=f["resource"],
+                account=f["account"],
+                region=f["region"],
+                message=f["message"],
+                remediation=f["remediation"],
+                details=f["details"],
+            )
+            for f in data["findings"]
+        ),
+        fail_on=FailOn(data["fail_on"]),
+        views=tuple(
+            View(
+                title=v["title"],
+                columns=tuple(v["columns"]),
+                rows=tuple(tuple(r) for r in v["rows"]),
+                highlight=frozenset(v["highlight"]),
+                note=v["note"],
+            )
+            for v in data["views"]
+        ),
+        source=source,
+    )
+
+
+def picture(step: DemoStep, workdir: Path, name: str = "") -> Path:
+    """Run one step and save its table as ``docs/images/<name or command>.svg``."""
+    name = name or step.command
+    out = workdir / f"{name}.json"
+    code = run([*step.args, "--format", "json", "--output", str(out)])
+    if not out.is_file():
+        raise SystemExit(f"{step.command}: no report (exit {code})")
+    report = report_from_json(json.loads(out.read_text(encoding="utf-8")))
+    console = Console(record=True, width=WIDTH, highlight=False, file=io.StringIO())
+    console.print(f"$ plcheck {' '.join(_shown(step.args))}", style="bold")
+    print_report(report, console)
+    target = IMAGES / f"{name}.svg"
+    console.save_svg(str(target), title=f"plcheck {step.command}")
+    return target
+
+
+def _shown(args: tuple[str, ...]) -> list[str]:
+    # Temporary paths mean nothing to a reader: show the file name only.
+    return [Path(a).name if a.startswith(tempfile.gettempdir()) else a for a in args]
+
+
+def plan_step(scenario: AzMismatchScenario, workdir: Path) -> DemoStep:
+    """``plcheck plan`` on the hand-written plan the tests use, filled with the world's IDs."""
+    text = PLAN_TEMPLATE.read_text(encoding="utf-8")
+    for placeholder, value in {
+        "@SERVICE_NAME@": scenario.service_name,
+        "@CONSUMER_VPC@": scenario.consumer_vpc_id,
+        "@SUPPORTED_SUBNET@": scenario.supported_consumer_subnet_ids[0],
+        "@UNSUPPORTED_SUBNET@": scenario.unsupported_consumer_subnet_ids[0],
+        "@SECURITY_GROUP@": scenario.consumer_security_group_id,
+        "@NLB_ARN@": scenario.nlb_arn,
+    }.items():
+        text = text.replace(placeholder, value)
+    plan = workdir / "plan.json"
+    plan.write_text(text, encoding="utf-8")
+    return DemoStep("plan", "plan", "", ("plan", str(plan), "--profile", "consumer"))
+
+
+def main() -> int:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        with SimulatedWorld() as world:
+            seen: dict[str, int] = {}
+            for step in demo_steps(world):  # the generator keeps each step's servers up
+                # consumer.svg, consumer-2.svg, …: one picture per step of a command
+                seen[step.command] = seen.get(step.command, 0) + 1
+                count = seen[step.command]
+                name = step.command if count == 1 else f"{step.command}-{count}"
+                target = picture(step, workdir, name)
+                print(f"plcheck {step.command} → {target.relative_to(ROOT)}")
+        # A fresh world (one may be open at a time) whose IDs the plan names.
+        with SimulatedWorld() as world:
+            step = plan_step(az_mismatch(world), workdir)
+            print(f"plcheck plan → {picture(step, workdir).relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""``plcheck iam-policy``: read-only, and enough for every command.
+
+The coverage test runs each command end to end against the simulated world and
+checks that every AWS action the runs sent (``AwsContext.calls``) is in the
+policy; it collects the calls itself, so test order and xdist do not matter.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from plcheck.aws.context import AwsContext
+from plcheck.cli import run
+from plcheck.iam import LAYER_ACTIONS, is_read_only, policy
+from plcheck.sim.dns_server import DnsServer
+from plcheck.sim.scenarios import AzMismatchScenario
+from tests.gate.conftest import gate_toml
+
+
+def test_prints_one_read_only_statement(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["iam-policy"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == policy()
+    assert printed["Version"] == "2012-10-17"
+    (statement,) = printed["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Resource"] == "*"
+    actions = statement["Action"]
+    assert actions == sorted(actions)
+    assert len(set(actions)) == len(actions)
+    assert set(LAYER_ACTIONS) <= set(actions)
+    for action in actions:
+        service, _, name = action.partition(":")
+        assert service
+        assert "*" not in action, action
+        assert name.startswith(("Describe", "List", "Get")), action
+        assert is_read_only(action)
+
+
+def test_per_command_policies(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["iam-policy", "--command", "az-map"]) == 0
+    az_map = set(json.loads(capsys.readouterr().out)["Statement"][0]["Action"])
+    assert az_map == {
+        "ec2:DescribeAvailabilityZones",
+        "ec2:DescribeVpcEndpointServices",
+        "sts:GetCallerIdentity",
+    }
+    assert run(["iam-policy", "--command", "nope"]) == 2
+
+
+def test_write_actions_are_not_read_only() -> None:
+    for action in ("ec2:CreateVpcEndpoint", "ec2:Describe*", "ec2:*", "sts:AssumeRole"):
+        assert not is_read_only(action)
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """Every IAM action any AwsContext sends while the test runs."""
+    actions: set[str] = set()
+    close = AwsContext.close
+
+    def record(self: AwsContext) -> None:
+        actions.update(call.action for call in self.calls)
+        close(self)
+
+    monkeypatch.setattr(AwsContext, "close", record)
+    return actions
+
+
+def test_every_action_every_command_sends_is_in_the_policy(
+    scenario: AzMismatchScenario,
+    dns: DnsServer,
+    sent: set[str],
+    plan_file: Callable[[str], Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import boto3
+
+    ec2 = boto3.Session(profile_name=scenario.consumer_profile).client(
+        "ec2", region_name=scenario.region
+    )
+    endpoint_id = ec2.create_vpc_endpoint(
+        VpcEndpointType="Interface",
+        VpcId=scenario.consumer_vpc_id,
+        ServiceName=scenario.service_name,
+        SubnetIds=list(scenario.supported_consumer_subnet_ids),
+        PrivateDnsEnabled=False,
+    )["VpcEndpoint"]["VpcEndpointId"]
+    config = tmp_path / "plcheck.toml"
+    config.write_text(gate_toml(scenario, dns.resolver))
+    runs = {
+        "az-map": ["az-map", "-p", "provider", "-p", "consumer", "-s", scenario.service_name],
+        "provider": ["provider", scenario.service_id, "-p", "provider", "--resolver", dns.resolver],
+        "consumer": ["consumer", scenario.consumer_vpc_id, "-p", "consumer"],
+        "probe": [
+            "probe",
+            "burrito.example.test",
+            "--endpoint",
+            endpoint_id,
+            "-p",
+            "consumer",
+            "--resolver",
+            dns.resolver,
+            "--timeout",
+            "1",
+        ],
+        "check": ["check", "--config", str(config)],
+        "plan": ["plan", str(plan_file("plan_unknown.json")), "-p", "consumer"],
+    }
+    everything = set(policy()["Statement"][0]["Action"])
+    seen: set[str] = set()
+    for command, args in runs.items():
+        sent.clear()
+        code = run([*args, "--format", "json"])
+        capsys.readouterr()
+        assert code in (0, 1), command
+        assert sent, f"{command} sent no AWS call"
+        allowed = set(policy([command])["Statement"][0]["Action"])
+        assert sent <= allowed, f"{command} sent actions outside its policy: {sent - allowed}"
+        assert allowed <= everything
+        seen |= sent
+    assert {"ec2:DescribeVpcEndpointServiceConfigurations", "ec2:DescribeNetworkInterfaces"} <= seen

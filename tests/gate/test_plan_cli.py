@@ -1,0 +1,121 @@
+"""``plcheck plan`` end to end: hand-written plans against the simulated consumer account."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from plcheck.cli import run
+from plcheck.sim.scenarios import AzMismatchScenario
+from tests.gate.conftest import report
+
+PlanFile = Callable[[str], Path]
+
+
+def by_check(data: dict[str, object]) -> dict[tuple[str, str], dict[str, object]]:
+    findings = data["findings"]
+    assert isinstance(findings, list)
+    return {(f["check"], f["resource"]): f for f in findings}
+
+
+def test_known_subnets_are_judged_by_az_id(
+    scenario: AzMismatchScenario, plan_file: PlanFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = plan_file("plan_known.json")
+    code = run(["plan", str(path), "--profile", scenario.consumer_profile, "--format", "json"])
+    data = report(capsys)
+    assert data["command"] == "plan"
+    assert code == 1
+    found = by_check(data)
+    (unsupported,) = scenario.unsupported_consumer_subnet_ids
+    coverage = found[("endpoint-az-coverage", unsupported)]
+    assert coverage["status"] == "fail"
+    assert "CreateVpcEndpoint would fail" in str(coverage["message"])
+    assert coverage["details"]["address"] == "aws_vpc_endpoint.burrito"  # type: ignore[index]
+    visible = found[("service-visible", scenario.service_name)]
+    assert visible["status"] == "pass"
+    assert visible["details"]["addresses"] == ["aws_vpc_endpoint.burrito"]  # type: ignore[index]
+    dns = found[("vpc-dns-attributes", scenario.consumer_vpc_id)]
+    assert dns["status"] == "pass"
+    assert dns["details"]["attributes_from"] == "live"  # type: ignore[index]
+    # private DNS is asked for, but the provider has not verified the name yet
+    assert found[("endpoint-private-dns", "aws_vpc_endpoint.burrito")]["status"] == "fail"
+    (view,) = data["views"]
+    assert view["note"] == "Not checked: aws_vpc_endpoint.s3: a Gateway endpoint, not Interface"
+
+
+def test_supported_subnets_pass(
+    scenario: AzMismatchScenario, plan_file: PlanFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = plan_file("plan_known.json")
+    text = path.read_text().replace(
+        scenario.unsupported_consumer_subnet_ids[0], scenario.supported_consumer_subnet_ids[1]
+    )
+    path.write_text(text.replace('"private_dns_enabled": true', '"private_dns_enabled": false'))
+    code = run(["plan", str(path), "--profile", scenario.consumer_profile, "--format", "json"])
+    found = by_check(report(capsys))
+    assert code == 0
+    assert found[("endpoint-az-coverage", "aws_vpc_endpoint.burrito")]["status"] == "pass"
+    assert not any(check == "endpoint-private-dns" for check, _ in found)
+
+
+def test_unknown_values_are_skipped_or_followed_into_the_plan(
+    scenario: AzMismatchScenario, plan_file: PlanFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = plan_file("plan_unknown.json")
+    code = run(["plan", str(path), "--profile", scenario.consumer_profile, "--format", "json"])
+    data = report(capsys)
+    assert code == 1
+    found = by_check(data)
+    # A planned subnet by zone NAME lands in the consumer's use1-az4, which the service lacks.
+    planned_a = found[("endpoint-az-coverage", 'aws_subnet.private["a"]')]
+    assert planned_a["status"] == "fail"
+    assert "us-east-1a (use1-az4)" in str(planned_a["message"])
+    assert planned_a["details"]["subnets_from"] == "plan"  # type: ignore[index]
+    # The planned VPC's DNS hostnames are off, and burrito wants private DNS.
+    planned_vpc = found[("vpc-dns-attributes", "aws_vpc.main")]
+    assert planned_vpc["status"] == "fail"
+    assert planned_vpc["remediation"] == "Set enable_dns_hostnames = true on aws_vpc.main."
+    # Unknown until apply: skipped, with the reason.
+    spare = found[("endpoint-az-coverage", "aws_vpc_endpoint.spare")]
+    assert spare["status"] == "skip"
+    assert "aws_subnet.spare, whose zone is known only after apply" in str(spare["message"])
+    assert found[("endpoint-private-dns", "aws_vpc_endpoint.spare")]["status"] == "skip"
+    tacos = found[("service-visible", "aws_vpc_endpoint.tacos")]
+    assert tacos["status"] == "skip"
+    assert "module.tacos.aws_vpc_endpoint_service.tacos, created in this plan" in str(
+        tacos["message"]
+    )
+    assert tacos["details"]["known_after_apply"] is True  # type: ignore[index]
+    assert found[("endpoint-az-coverage", "aws_vpc_endpoint.tacos")]["status"] == "skip"
+
+
+def test_plan_sarif_points_at_the_plan(
+    scenario: AzMismatchScenario, plan_file: PlanFile, tmp_path: Path
+) -> None:
+    import json
+
+    path = plan_file("plan_known.json")
+    out = tmp_path / "plan.sarif"
+    run(["plan", str(path), "--profile", "consumer", "--format", "sarif", "--output", str(out)])
+    results = json.loads(out.read_text())["runs"][0]["results"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris == {str(path)}
+
+
+def test_a_plan_without_endpoints_makes_no_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "empty.json"
+    path.write_text('{"format_version": "1.2", "resource_changes": []}')
+    assert run(["plan", str(path), "--region", "us-east-1", "--format", "json"]) == 0
+    assert report(capsys)["findings"] == []
+
+
+def test_not_a_plan_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "tfplan"
+    path.write_bytes(b"PK\x03\x04binary")
+    assert run(["plan", str(path)]) == 2
+    assert "not JSON" in capsys.readouterr().err
