@@ -58,9 +58,9 @@ def demo_steps(world: SimulatedWorld) -> Generator[DemoStep, None, None]:
             mismatch.service_name,
         ),
     )
-    yield from _probe_steps()
     yield from provider.demo_steps(world)
     yield from consumer.demo_steps(world, mismatch)
+    yield from _probe_steps()
     yield from check.demo_steps(world, mismatch)
 
 
