@@ -17,7 +17,6 @@ from plcheck.facts.consumer import (
     Endpoint,
     HostedZone,
     ServiceDetail,
-    Subnet,
     Vpc,
     VpcDnsAttributes,
 )
@@ -81,28 +80,6 @@ def dhcp_options(ctx: AwsContext, scope: Scope, options_id: str) -> DhcpOptions:
         options_id=options_id,
         name_servers=servers,
         domain_name=" ".join(config.get("domain-name", [])),
-    )
-
-
-def subnets(ctx: AwsContext, scope: Scope, vpc_id: str) -> list[Subnet]:
-    """Every subnet of the VPC with its zone name and zone ID (one paginated call)."""
-    response = ctx.paginate(
-        scope, "ec2", "describe_subnets", Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]
-    )
-    return sorted(
-        (
-            Subnet(
-                subnet_id=s["SubnetId"],
-                vpc_id=s.get("VpcId", vpc_id),
-                zone_name=s.get("AvailabilityZone", ""),
-                zone_id=s.get("AvailabilityZoneId", ""),
-                cidr=s.get("CidrBlock", ""),
-                available_ips=int(s.get("AvailableIpAddressCount", 0)),
-                name=_name_tag(s.get("Tags")),
-            )
-            for s in response.get("Subnets", [])
-        ),
-        key=lambda s: (s.zone_name, s.subnet_id),
     )
 
 
@@ -199,7 +176,3 @@ def hosted_zones_for_vpc(
         token = page.get("NextToken")
         if not token:
             return zones
-
-
-def _name_tag(tags: list[dict[str, str]] | None) -> str:
-    return next((t["Value"] for t in tags or [] if t.get("Key") == "Name"), "")

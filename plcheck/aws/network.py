@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from plcheck.aws.context import AwsContext, Scope
-from plcheck.facts.network import NaclEntry, NetworkAcl, SecurityGroup, SgRule
+from plcheck.facts.network import NaclEntry, NetworkAcl, SecurityGroup, SgRule, Subnet
 
 
 def security_groups(ctx: AwsContext, scope: Scope, group_ids: Iterable[str]) -> list[SecurityGroup]:
@@ -16,6 +16,36 @@ def security_groups(ctx: AwsContext, scope: Scope, group_ids: Iterable[str]) -> 
         return []
     response = ctx.paginate(scope, "ec2", "describe_security_groups", GroupIds=ids)
     return [_group(g) for g in response.get("SecurityGroups", [])]
+
+
+def subnets_in_vpcs(ctx: AwsContext, scope: Scope, vpc_ids: Iterable[str]) -> list[Subnet]:
+    """Every subnet of the given VPCs with zone name and AZ ID, in one paginated call."""
+    ids = sorted(set(vpc_ids))
+    if not ids:
+        return []
+    response = ctx.paginate(
+        scope, "ec2", "describe_subnets", Filters=[{"Name": "vpc-id", "Values": ids}]
+    )
+    return sorted(
+        (
+            Subnet(
+                subnet_id=s["SubnetId"],
+                vpc_id=s.get("VpcId", ""),
+                zone_name=s.get("AvailabilityZone", ""),
+                zone_id=s.get("AvailabilityZoneId", ""),
+                cidr=s.get("CidrBlock", ""),
+                available_ips=int(s.get("AvailableIpAddressCount", 0)),
+                name=name_tag(s.get("Tags")),
+            )
+            for s in response.get("Subnets", [])
+        ),
+        key=lambda s: (s.zone_name, s.subnet_id),
+    )
+
+
+def name_tag(tags: list[dict[str, str]] | None) -> str:
+    """The value of a resource's ``Name`` tag, or ""."""
+    return next((t.get("Value", "") for t in tags or () if t.get("Key") == "Name"), "")
 
 
 def security_groups_in_vpcs(

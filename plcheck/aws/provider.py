@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from plcheck.aws.context import AwsContext, Outcome, Scope
-from plcheck.aws.network import security_groups
+from plcheck.aws.network import security_groups, subnets_in_vpcs
 from plcheck.aws.zones import account_zones
 from plcheck.errors import AwsCallError
-from plcheck.facts.network import SecurityGroup
+from plcheck.facts.network import SecurityGroup, Subnet
 from plcheck.facts.provider import (
     Connection,
     LbZone,
@@ -38,7 +38,6 @@ from plcheck.facts.provider import (
     Principal,
     RegionSupport,
     ServiceConfig,
-    Subnet,
     TargetGroup,
     TargetState,
 )
@@ -344,21 +343,7 @@ def _cross_zone_of_lb(ctx: AwsContext, scope: Scope, lb_arn: str) -> bool:
 
 def _subnets(ctx: AwsContext, scope: Scope, vpc_ids: Sequence[str]) -> dict[str, Subnet]:
     """Every subnet of the balancers' VPCs in one call: their own and their IP targets'."""
-    if not vpc_ids:
-        return {}
-    response = ctx.paginate(
-        scope, "ec2", "describe_subnets", Filters=[{"Name": "vpc-id", "Values": list(vpc_ids)}]
-    )
-    return {
-        s["SubnetId"]: Subnet(
-            subnet_id=s["SubnetId"],
-            vpc_id=s.get("VpcId", ""),
-            zone_name=s.get("AvailabilityZone", ""),
-            zone_id=s.get("AvailabilityZoneId", ""),
-            cidr=s.get("CidrBlock", ""),
-        )
-        for s in response.get("Subnets", [])
-    }
+    return {s.subnet_id: s for s in subnets_in_vpcs(ctx, scope, vpc_ids)}
 
 
 # -- target groups ------------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from plcheck.facts.consumer import ServiceDetail, Subnet
+from plcheck.facts.consumer import ServiceDetail
+from plcheck.facts.network import Subnet
 from plcheck.facts.zones import AccountZones
 from plcheck.model import CheckSpec, Finding, Status
 

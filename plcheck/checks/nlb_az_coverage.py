@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from plcheck.facts.provider import LoadBalancer, ServiceConfig, Subnet, zone_label
+from plcheck.facts.network import Subnet
+from plcheck.facts.provider import LoadBalancer, ServiceConfig, zone_label
 from plcheck.facts.zones import AccountZones
 from plcheck.model import CheckSpec, Finding, Status
 

@@ -50,12 +50,11 @@ from plcheck.facts.consumer import (
     Endpoint,
     HostedZone,
     ServiceDetail,
-    Subnet,
     Vpc,
     VpcDnsAttributes,
     region_in_service_name,
 )
-from plcheck.facts.network import NetworkAcl, SecurityGroup
+from plcheck.facts.network import NetworkAcl, SecurityGroup, Subnet
 from plcheck.facts.zones import AccountZones
 from plcheck.model import CheckSpec, FailOn, Finding, Status, View
 from plcheck.report import Format
@@ -176,7 +175,11 @@ def _settle(ctx: AwsContext, thunks: dict[str, Callable[[], Any]]) -> dict[str, 
 def gather(ctx: AwsContext, scope: Scope, options: ConsumerOptions) -> ConsumerFacts:
     """Read everything the consumer checks need, in two concurrent rounds."""
     from plcheck.aws import consumer as aws
-    from plcheck.aws.network import network_acls_for_vpcs, security_groups_in_vpcs
+    from plcheck.aws.network import (
+        network_acls_for_vpcs,
+        security_groups_in_vpcs,
+        subnets_in_vpcs,
+    )
     from plcheck.aws.zones import account_zones
 
     validate(options)
@@ -189,7 +192,7 @@ def gather(ctx: AwsContext, scope: Scope, options: ConsumerOptions) -> ConsumerF
             "vpc": lambda: aws.vpc(ctx, scope, vpc_id),
             "dns": lambda: aws.vpc_dns_attributes(ctx, scope, vpc_id),
             "zones": lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
-            "subnets": lambda: aws.subnets(ctx, scope, vpc_id),
+            "subnets": lambda: subnets_in_vpcs(ctx, scope, [vpc_id]),
             "endpoints": lambda: aws.interface_endpoints(ctx, scope, vpc_id),
             "groups": lambda: security_groups_in_vpcs(ctx, scope, [vpc_id]),
             "acls": lambda: network_acls_for_vpcs(ctx, scope, [vpc_id]),

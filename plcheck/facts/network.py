@@ -6,6 +6,26 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Subnet:
+    """A subnet with its zone in the owning account's names and as an AZ ID."""
+
+    subnet_id: str
+    """``subnet-…``."""
+    vpc_id: str
+    """The VPC it belongs to."""
+    zone_name: str
+    """This account's zone name, e.g. ``us-east-1a``."""
+    zone_id: str
+    """The physical zone ID, e.g. ``use1-az4``."""
+    cidr: str
+    """The IPv4 CIDR block ("" for IPv6-only subnets)."""
+    available_ips: int = 0
+    """Free IPv4 addresses; an endpoint needs one per subnet."""
+    name: str = ""
+    """The ``Name`` tag, when there is one."""
+
+
+@dataclass(frozen=True)
 class SgRule:
     """One security group rule (one permission, all its sources)."""
 

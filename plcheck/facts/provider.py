@@ -152,22 +152,6 @@ class TargetGroup:
 
 
 @dataclass(frozen=True)
-class Subnet:
-    """A subnet in the provider account."""
-
-    subnet_id: str
-    """``subnet-…``."""
-    vpc_id: str
-    """Its VPC."""
-    zone_name: str
-    """The provider's zone name."""
-    zone_id: str
-    """The physical AZ ID."""
-    cidr: str
-    """Its IPv4 CIDR block."""
-
-
-@dataclass(frozen=True)
 class Connection:
     """One endpoint connected to a service (DescribeVpcEndpointConnections)."""
 

@@ -28,10 +28,10 @@ from plcheck.commands.common import error_finding
 from plcheck.errors import AwsCallError
 from plcheck.facts.consumer import (
     ServiceDetail,
-    Subnet,
     VpcDnsAttributes,
     region_in_service_name,
 )
+from plcheck.facts.network import Subnet
 from plcheck.facts.zones import AccountZones
 from plcheck.gate.terraform import (
     PlannedEndpoint,
@@ -67,6 +67,7 @@ def gather(ctx: AwsContext, scope: Scope, plan: TerraformPlan) -> LiveFacts:
     """Read, concurrently, everything the plan's endpoints are judged against."""
     from plcheck.aws import Outcome
     from plcheck.aws import consumer as live
+    from plcheck.aws.network import subnets_in_vpcs
     from plcheck.aws.zones import account_zones
 
     names = sorted({e.service_name for e in plan.endpoints if isinstance(e.service_name, str)})
@@ -86,10 +87,10 @@ def gather(ctx: AwsContext, scope: Scope, plan: TerraformPlan) -> LiveFacts:
         lambda: ctx.account_id(scope),
         lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
         lambda: live.endpoint_services(ctx, scope, names, regions),
+        lambda: subnets_in_vpcs(ctx, scope, vpcs),  # one call for every VPC
     ]
-    thunks += [partial(live.subnets, ctx, scope, v) for v in vpcs]
     thunks += [partial(live.vpc_dns_attributes, ctx, scope, v) for v in dns_vpcs]
-    account, listed, services, *rest = ctx.gather(thunks)
+    account, listed, services, subnets, *dns = ctx.gather(thunks)
     account_id = str(account.value or "")
     zones: Outcome[AccountZones] = (
         Outcome(value=account_zones(ctx, scope, account_id))  # served from the call cache
@@ -97,8 +98,13 @@ def gather(ctx: AwsContext, scope: Scope, plan: TerraformPlan) -> LiveFacts:
         else Outcome(error=listed.error)
     )
     facts = LiveFacts(account_id, region, zones, services)
-    facts.subnets = dict(zip(vpcs, rest[: len(vpcs)], strict=True))
-    facts.dns = dict(zip(dns_vpcs, rest[len(vpcs) :], strict=True))
+    facts.subnets = {
+        v: Outcome(error=subnets.error)
+        if subnets.error
+        else Outcome(value=[s for s in subnets.value or [] if s.vpc_id == v])
+        for v in vpcs
+    }
+    facts.dns = dict(zip(dns_vpcs, dns, strict=True))
     return facts
 
 

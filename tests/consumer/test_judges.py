@@ -18,12 +18,11 @@ from plcheck.facts.consumer import (
     Endpoint,
     HostedZone,
     ServiceDetail,
-    Subnet,
     Vpc,
     VpcDnsAttributes,
     region_in_service_name,
 )
-from plcheck.facts.network import NaclEntry, NetworkAcl, SecurityGroup, SgRule
+from plcheck.facts.network import NaclEntry, NetworkAcl, SecurityGroup, SgRule, Subnet
 from plcheck.facts.zones import AccountZones, Zone
 from plcheck.model import Status
 

@@ -18,7 +18,7 @@ from plcheck.checks import (
     service_state,
     service_supported_regions,
 )
-from plcheck.facts.network import SecurityGroup, SgRule
+from plcheck.facts.network import SecurityGroup, SgRule, Subnet
 from plcheck.facts.provider import (
     Connection,
     LbZone,
@@ -27,7 +27,6 @@ from plcheck.facts.provider import (
     Principal,
     RegionSupport,
     ServiceConfig,
-    Subnet,
     TargetGroup,
     TargetState,
     TxtLookup,
