@@ -14,7 +14,6 @@ from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.facts.consumer import (
     AMAZON_PROVIDED_DNS,
     DhcpOptions,
-    Endpoint,
     HostedZone,
     ServiceDetail,
     Vpc,
@@ -80,38 +79,6 @@ def dhcp_options(ctx: AwsContext, scope: Scope, options_id: str) -> DhcpOptions:
         options_id=options_id,
         name_servers=servers,
         domain_name=" ".join(config.get("domain-name", [])),
-    )
-
-
-def interface_endpoints(ctx: AwsContext, scope: Scope, vpc_id: str) -> list[Endpoint]:
-    """The VPC's interface endpoints (one paginated call; other types are left out)."""
-    response = ctx.paginate(
-        scope, "ec2", "describe_vpc_endpoints", Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]
-    )
-    return sorted(
-        (
-            _endpoint(e)
-            for e in response.get("VpcEndpoints", [])
-            if e.get("VpcEndpointType") == "Interface"
-        ),
-        key=lambda e: e.endpoint_id,
-    )
-
-
-def _endpoint(e: dict[str, Any]) -> Endpoint:
-    error = e.get("LastError") or {}
-    return Endpoint(
-        endpoint_id=e["VpcEndpointId"],
-        vpc_id=e.get("VpcId", ""),
-        service_name=e.get("ServiceName", ""),
-        state=str(e.get("State", "")),
-        subnet_ids=tuple(e.get("SubnetIds", [])),
-        group_ids=tuple(g["GroupId"] for g in e.get("Groups", [])),
-        private_dns_enabled=bool(e.get("PrivateDnsEnabled")),
-        service_region=str(e.get("ServiceRegion", "")),
-        last_error=": ".join(x for x in (error.get("Code"), error.get("Message")) if x),
-        failure_reason=str(e.get("FailureReason", "")),
-        dns_names=tuple(d["DnsName"] for d in e.get("DnsEntries", []) if d.get("DnsName")),
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from plcheck.facts.consumer import Endpoint, ServiceDetail
+from plcheck.facts.consumer import ServiceDetail
+from plcheck.facts.endpoints import Endpoint
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(

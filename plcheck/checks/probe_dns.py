@@ -6,9 +6,9 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
+from plcheck.facts.endpoints import EndpointInfo
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.probe.dns import DnsErrorKind, DnsResult
-from plcheck.probe.endpoint import EndpointInfo
 
 SPEC = CheckSpec(
     id="probe-dns",

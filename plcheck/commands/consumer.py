@@ -47,13 +47,13 @@ from plcheck.commands.common import (
 from plcheck.errors import AwsCallError, AwsErrorKind, UsageError
 from plcheck.facts.consumer import (
     DhcpOptions,
-    Endpoint,
     HostedZone,
     ServiceDetail,
     Vpc,
     VpcDnsAttributes,
     region_in_service_name,
 )
+from plcheck.facts.endpoints import Endpoint
 from plcheck.facts.network import NetworkAcl, SecurityGroup, Subnet
 from plcheck.facts.zones import AccountZones
 from plcheck.model import CheckSpec, FailOn, Finding, Status, View
@@ -175,6 +175,7 @@ def _settle(ctx: AwsContext, thunks: dict[str, Callable[[], Any]]) -> dict[str, 
 def gather(ctx: AwsContext, scope: Scope, options: ConsumerOptions) -> ConsumerFacts:
     """Read everything the consumer checks need, in two concurrent rounds."""
     from plcheck.aws import consumer as aws
+    from plcheck.aws.endpoints import interface_endpoints
     from plcheck.aws.network import (
         network_acls_for_vpcs,
         security_groups_in_vpcs,
@@ -193,7 +194,7 @@ def gather(ctx: AwsContext, scope: Scope, options: ConsumerOptions) -> ConsumerF
             "dns": lambda: aws.vpc_dns_attributes(ctx, scope, vpc_id),
             "zones": lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
             "subnets": lambda: subnets_in_vpcs(ctx, scope, [vpc_id]),
-            "endpoints": lambda: aws.interface_endpoints(ctx, scope, vpc_id),
+            "endpoints": lambda: interface_endpoints(ctx, scope, vpc_id),
             "groups": lambda: security_groups_in_vpcs(ctx, scope, [vpc_id]),
             "acls": lambda: network_acls_for_vpcs(ctx, scope, [vpc_id]),
             "hosted_zones": lambda: aws.hosted_zones_for_vpc(ctx, scope, vpc_id, region),

@@ -30,9 +30,9 @@ from plcheck.commands.common import (
     validate_id,
 )
 from plcheck.errors import AwsCallError, UsageError
+from plcheck.facts.endpoints import EndpointInfo
 from plcheck.model import FailOn, Finding, View
 from plcheck.probe.dns import DnsResult, Nameserver, parse_nameserver, resolve
-from plcheck.probe.endpoint import EndpointInfo
 from plcheck.probe.net import TcpResult, connect_all
 from plcheck.probe.tls import TlsResult, handshake_all
 from plcheck.report import Format
@@ -238,7 +238,7 @@ def _read_endpoint(
     options: ProbeOptions, ctx: AwsContext | None
 ) -> tuple[EndpointInfo | None, AwsCallError | None]:
     from plcheck.aws import AwsContext, Scope
-    from plcheck.probe.endpoint import describe_endpoint
+    from plcheck.aws.endpoints import describe_endpoint
 
     assert options.endpoint is not None
     scope = Scope(profile=options.profile, region=options.region)

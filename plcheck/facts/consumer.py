@@ -48,34 +48,6 @@ class DhcpOptions:
 
 
 @dataclass(frozen=True)
-class Endpoint:
-    """An interface VPC endpoint (DescribeVpcEndpoints)."""
-
-    endpoint_id: str
-    """``vpce-…``."""
-    vpc_id: str
-    """The VPC it is in."""
-    service_name: str
-    """The endpoint service it connects to."""
-    state: str
-    """As AWS spells it: ``available``, ``pendingAcceptance``, ``failed``, …."""
-    subnet_ids: tuple[str, ...]
-    """One subnet per zone the endpoint has a network interface in."""
-    group_ids: tuple[str, ...]
-    """Security groups of its network interfaces."""
-    private_dns_enabled: bool
-    """Whether the service's private DNS name resolves to this endpoint in the VPC."""
-    service_region: str = ""
-    """Region of the service (differs from the VPC's for cross-region endpoints)."""
-    last_error: str = ""
-    """``LastError`` as ``Code: Message``, when AWS reports one."""
-    failure_reason: str = ""
-    """``FailureReason``, when AWS reports one."""
-    dns_names: tuple[str, ...] = ()
-    """Names in ``DnsEntries``: the regional and zonal ``vpce-…`` names (and private DNS)."""
-
-
-@dataclass(frozen=True)
 class ServiceDetail:
     """An endpoint service as the consumer's account sees it (DescribeVpcEndpointServices)."""
 

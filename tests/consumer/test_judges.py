@@ -15,13 +15,13 @@ from plcheck.checks import (
 )
 from plcheck.facts.consumer import (
     DhcpOptions,
-    Endpoint,
     HostedZone,
     ServiceDetail,
     Vpc,
     VpcDnsAttributes,
     region_in_service_name,
 )
+from plcheck.facts.endpoints import Endpoint
 from plcheck.facts.network import NaclEntry, NetworkAcl, SecurityGroup, SgRule, Subnet
 from plcheck.facts.zones import AccountZones, Zone
 from plcheck.model import Status

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from plcheck.checks import probe_dns
+from plcheck.facts.endpoints import EndpointInfo, EndpointInterface
 from plcheck.model import Finding, Status
 from plcheck.probe.dns import DnsErrorKind, DnsResult, Nameserver, parse_nameserver, resolve
-from plcheck.probe.endpoint import EndpointInfo, EndpointInterface
 from tests.support.dns_server import DnsMode, DnsServer
 
 HOST = "api.example.test"

@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("moto")
 
 from plcheck.aws import AwsContext, Scope
-from plcheck.probe.endpoint import describe_endpoint
+from plcheck.aws.endpoints import describe_endpoint
 from plcheck.sim import SimulatedWorld
 from plcheck.sim.scenarios import AzMismatchScenario, az_mismatch
 
