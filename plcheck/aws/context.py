@@ -13,6 +13,7 @@ module-level clients. It
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -35,6 +36,21 @@ READ_ONLY_PREFIXES = ("Describe", "List", "Get")
 #: IAM action prefixes where they differ from the botocore client name.
 IAM_PREFIX = {"elbv2": "elasticloadbalancing"}
 
+#: Operations botocore's credential providers call while resolving a scope's credentials.
+CREDENTIAL_ACTIONS = {
+    "AssumeRole": "sts:AssumeRole",
+    "AssumeRoleWithWebIdentity": "sts:AssumeRoleWithWebIdentity",
+    "GetRoleCredentials": "sso:GetRoleCredentials",
+    "CreateToken": "sso-oidc:CreateToken",
+}
+
+#: Environment variable: seconds to connect and to wait for each response (both timeouts).
+TIMEOUT_ENV = "PLCHECK_AWS_TIMEOUT"
+#: Environment variable: AWS calls in flight at once across the run.
+MAX_WORKERS_ENV = "PLCHECK_MAX_WORKERS"
+#: Upper bound on the worker pool, however many accounts a run reads.
+MAX_POOL = 256
+
 
 class ReadOnlyViolation(RuntimeError):
     """Raised before sending any request that could change AWS."""
@@ -54,6 +70,39 @@ class AwsSettings:
     """Seconds to open a connection to an AWS endpoint."""
     read_timeout: float = 15.0
     """Seconds to wait for a response; with the attempts this bounds a call's time."""
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> AwsSettings:
+        """Defaults, then ``PLCHECK_AWS_TIMEOUT`` and ``PLCHECK_MAX_WORKERS``, then ``overrides``.
+
+        botocore reads retries from ``AWS_MAX_ATTEMPTS``/``AWS_RETRY_MODE`` but has no
+        environment variable for timeouts, hence ``PLCHECK_AWS_TIMEOUT`` (seconds, for both
+        the connect and the read timeout).
+        """
+        values: dict[str, Any] = {}
+        timeout = _env_number(TIMEOUT_ENV, float)
+        if timeout is not None:
+            values["connect_timeout"] = values["read_timeout"] = timeout
+        workers = _env_number(MAX_WORKERS_ENV, int)
+        if workers is not None:
+            values["max_workers"] = workers
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if values.get("max_workers", 1) < 1:
+            raise UsageError("the number of workers must be at least 1")
+        return cls(**values)
+
+
+def _env_number(name: str, kind: type[float] | type[int]) -> Any:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = kind(text)
+    except ValueError:
+        raise UsageError(f"{name}={text!r} is not a number") from None
+    if value <= 0:
+        raise UsageError(f"{name} must be more than 0, not {text}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -116,18 +165,52 @@ class AwsContext:
     """Sessions, clients, the call cache and the worker pool of one run."""
 
     def __init__(self, settings: AwsSettings | None = None) -> None:
-        self.settings = settings or AwsSettings()
+        self.settings = settings or AwsSettings.from_env()
         self.calls: list[CallRecord] = []
         self._lock = threading.RLock()
         self._scopes: dict[Scope, _ScopeState] = {}
         self._cache: dict[tuple[Any, ...], Future[Any]] = {}
-        self._pool = ThreadPoolExecutor(
-            max_workers=self.settings.max_workers, thread_name_prefix="plcheck-aws"
-        )
+        self._pools: list[ThreadPoolExecutor] = []
+        self._loader: Any = None
+        # Not self._lock: that one is held while sessions are built.
+        self._pool_lock = threading.Lock()
+
+    @property
+    def _pool(self) -> ThreadPoolExecutor:
+        """The current worker pool (threads start on demand, up to ``max_workers``)."""
+        with self._pool_lock:
+            if not self._pools:
+                self._pools.append(
+                    ThreadPoolExecutor(
+                        max_workers=self.settings.max_workers, thread_name_prefix="plcheck-aws"
+                    )
+                )
+            return self._pools[-1]
+
+    def ensure_workers(self, workers: int) -> None:
+        """Allow at least ``workers`` calls in flight (at most :data:`MAX_POOL`); never fewer.
+
+        For runs that learn how many accounts they read only once running (``az-map
+        --org``): AWS throttles per account, so independent accounts can run side by side.
+        """
+        import dataclasses
+
+        workers = min(workers, MAX_POOL)
+        with self._pool_lock:
+            if workers <= self.settings.max_workers:
+                return
+            self.settings = dataclasses.replace(self.settings, max_workers=workers)
+            if self._pools:  # work already running stays on the old pool
+                self._pools.append(
+                    ThreadPoolExecutor(max_workers=workers, thread_name_prefix="plcheck-aws")
+                )
 
     def close(self) -> None:
-        """Stop the worker pool."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Stop the worker pools."""
+        with self._pool_lock:
+            pools = list(self._pools)
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> AwsContext:
         return self
@@ -153,19 +236,63 @@ class AwsContext:
         import boto3
         import botocore.exceptions
 
+        if scope.role_arn:
+            # The profile's own credentials are resolved once and shared by every role
+            # assumed on top of them (one sts:AssumeRole per account, not two).
+            base = self._state(Scope(profile=scope.profile, region=scope.region))
+            session = _assume_role_session(
+                base.session, scope, self._botocore_session(scope.profile)
+            )
+            return _ScopeState(session=session, region=base.region)
         try:
-            session = boto3.Session(profile_name=scope.profile)
+            session = boto3.Session(botocore_session=self._botocore_session(scope.profile))
+            _dedupe_search_paths(session)
+            region = scope.region or session.region_name
         except botocore.exceptions.BotoCoreError as exc:
             raise usage_error_for(exc) or UsageError(str(exc)) from None
-        region = scope.region or session.region_name
         if not region:
             where = f"profile {scope.profile!r}" if scope.profile else "the environment"
             raise UsageError(f"no AWS region in {where}: pass --region or set AWS_REGION")
         if region not in session.get_available_regions("ec2") and not _looks_like_region(region):
             raise UsageError(f"unknown AWS region {region!r}")
-        if scope.role_arn:
-            session = _assume_role_session(session, scope)
         return _ScopeState(session=session, region=region)
+
+    def _botocore_session(self, profile: str | None) -> Any:
+        """A botocore session for ``profile`` sharing the parsed service models.
+
+        botocore parses a service's JSON model once per session (EC2's costs ~0.25 s
+        and ~30 MB); sharing the loader makes a session per account cheap. The
+        default client config makes the clients botocore creates itself (to assume
+        a profile's role) honour plcheck's timeouts and retries too.
+        """
+        import botocore.session
+        from botocore.config import Config
+
+        core = botocore.session.Session(profile=profile)
+        core.get_scoped_config()  # an unknown profile fails here, as a usage error
+        core.register_component("data_loader", self._data_loader())
+        core.set_default_client_config(
+            Config(
+                connect_timeout=self.settings.connect_timeout,
+                read_timeout=self.settings.read_timeout,
+                retries=self._retries(core),
+            )
+        )
+        return core
+
+    def _data_loader(self) -> Any:
+        """The run's botocore data loader, shared by its sessions: models are read-only."""
+        import botocore.loaders
+
+        with self._lock:
+            if self._loader is None:
+                self._loader = botocore.loaders.create_loader()
+            return self._loader
+
+    def _retries(self, core: Any) -> Any:
+        retry_mode = core.get_config_variable("retry_mode") or self.settings.retry_mode
+        attempts = core.get_config_variable("max_attempts") or self.settings.max_attempts
+        return {"mode": retry_mode, "total_max_attempts": int(attempts)}
 
     def client(self, scope: Scope, service: str) -> Any:
         """A read-only client for ``service`` in the scope's account and region."""
@@ -181,11 +308,8 @@ class AwsContext:
         from botocore.config import Config
 
         scoped = state.session._session  # botocore session: the only way to read its config
-        retry_mode = scoped.get_config_variable("retry_mode") or self.settings.retry_mode
-        attempts = scoped.get_config_variable("max_attempts") or self.settings.max_attempts
-        retries: Any = {"mode": retry_mode, "total_max_attempts": int(attempts)}
         config = Config(
-            retries=retries,
+            retries=self._retries(scoped),
             connect_timeout=self.settings.connect_timeout,
             read_timeout=self.settings.read_timeout,
             max_pool_connections=self.settings.max_workers,
@@ -261,7 +385,7 @@ class AwsContext:
             else:
                 result = getattr(client, operation)(**params)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            raise usage_error_for(exc) or classify(exc, action) from None
+            raise usage_error_for(exc) or classify(exc, _failed_action(exc, action)) from None
         finally:
             self.calls.append(CallRecord(action, region, scope.profile, time.monotonic() - started))
         result.pop("ResponseMetadata", None)
@@ -285,6 +409,20 @@ class AwsContext:
         return results
 
 
+def _failed_action(exc: Exception, action: str) -> str:
+    """The action that failed: resolving credentials (AssumeRole...) fails inside any call."""
+    operation = getattr(exc, "operation_name", None)
+    if operation and operation != action.partition(":")[2]:
+        return CREDENTIAL_ACTIONS.get(str(operation), action)
+    return action
+
+
+def _dedupe_search_paths(session: Any) -> None:
+    """boto3 appends its data directory to the (shared) loader's paths for every session."""
+    paths = session._loader.search_paths
+    paths[:] = list(dict.fromkeys(paths))
+
+
 def _outcome(thunk: Callable[[], T]) -> Outcome[T]:
     try:
         return Outcome(value=thunk())
@@ -304,10 +442,12 @@ def _looks_like_region(region: str) -> bool:
     return re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region) is not None
 
 
-def _assume_role_session(base: boto3.Session, scope: Scope) -> boto3.Session:
-    """A session whose credentials come from assuming ``scope.role_arn``, refreshed as needed."""
+def _assume_role_session(base: boto3.Session, scope: Scope, core: Any) -> boto3.Session:
+    """A session whose credentials come from assuming ``scope.role_arn``, refreshed as needed.
+
+    ``core`` is a fresh botocore session for the scope's profile to carry them.
+    """
     import boto3
-    import botocore.session
     from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
 
     source = base.get_credentials()
@@ -325,7 +465,6 @@ def _assume_role_session(base: boto3.Session, scope: Scope) -> boto3.Session:
     credentials = DeferredRefreshableCredentials(
         method="assume-role", refresh_using=fetcher.fetch_credentials
     )
-    core: Any = botocore.session.Session(profile=scope.profile)
     core._credentials = credentials  # botocore has no public setter for ready credentials
     return boto3.Session(botocore_session=core)
 

@@ -1,7 +1,18 @@
-"""``plcheck az-map``: zone names and AZ IDs of several accounts, side by side."""
+"""``plcheck az-map``: zone names and AZ IDs of several accounts, side by side.
+
+Accounts come from ``--profile`` (repeatable) or, with ``--org``, from the AWS
+Organization the profile manages: every ACTIVE account is entered through
+``--org-role``. Every account is read concurrently (two calls each); an account
+that cannot be read becomes an ``error`` finding and the others are still mapped.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,13 +31,19 @@ from plcheck.commands.common import (
     error_finding,
     finish,
 )
-from plcheck.errors import AwsCallError
+from plcheck.errors import AwsCallError, UsageError
 from plcheck.facts.zones import AccountZones, ServiceZones
 from plcheck.model import FailOn, Finding, View
 from plcheck.report import Format
 
 if TYPE_CHECKING:  # the AWS layer is imported only when a command runs
     from plcheck.aws import AwsContext, Scope
+
+#: Calls one account's reading can have in flight at once (caller identity and zones).
+CALLS_PER_ACCOUNT = 2
+
+#: The role AWS Organizations creates in the accounts it creates (``plcheck.aws.org``).
+ORG_ROLE = "OrganizationAccountAccessRole"
 
 
 @dataclass(frozen=True)
@@ -43,34 +60,74 @@ class ScopeResult:
     """The endpoint service as it sees it, with --service."""
     error: AwsCallError | None
     """Why it could not be read."""
+    account: str = ""
+    """The account ID when known beforehand (``--org``)."""
 
 
-def gather(ctx: AwsContext, scopes: list[Scope], service: str | None) -> list[ScopeResult]:
-    """Per scope, concurrently: caller identity, zones and (with a service) its zones."""
-    from plcheck.aws.zones import account_zones, service_zones
+def gather(
+    ctx: AwsContext,
+    scopes: list[Scope],
+    service: str | None,
+    labels: Sequence[str] | None = None,
+    on_done: Callable[[ScopeResult], None] | None = None,
+) -> list[ScopeResult]:
+    """Per scope, concurrently: caller identity, zones and (with a service) its zones.
 
-    def one(scope: Scope) -> ScopeResult:
-        region = ctx.region(scope)
-        account, listed = ctx.gather(
-            [
-                lambda: ctx.account_id(scope),
-                lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
-            ]
-        )
-        if account.error or listed.error:
-            return ScopeResult(scope.label, region, None, None, account.error or listed.error)
-        zones = account_zones(ctx, scope, str(account.get()))  # served from the call cache
-        seen = None
-        if service:
-            try:
-                seen = service_zones(ctx, scope, service)
-            except AwsCallError as exc:
-                return ScopeResult(scope.label, region, zones, None, exc)
-        return ScopeResult(scope.label, region, zones, seen, None)
+    ``labels`` name the scopes in the report (default: the scope's profile);
+    ``on_done`` is called as each scope finishes (for a progress bar).
+    """
+    names = list(labels) if labels is not None else [s.label for s in scopes]
+
+    def one(scope: Scope, label: str) -> ScopeResult:
+        result = _read(ctx, scope, label, service)
+        if on_done is not None:
+            on_done(result)
+        return result
 
     # Each scope's calls are independent of every other scope's.
-    outcomes = ctx.gather([lambda s=s: one(s) for s in scopes])  # type: ignore[misc]
-    return [o.get() for o in outcomes]
+    outcomes = ctx.gather(
+        [lambda s=s, n=n: one(s, n) for s, n in zip(scopes, names, strict=True)]  # type: ignore[misc]
+    )
+    # A failure outside the reads (e.g. building the scope's credentials) is that
+    # scope's error; it never costs the other accounts their report.
+    return [
+        o.get()
+        if o.error is None
+        else ScopeResult(n, s.region or "", None, None, o.error, _role_account(s.role_arn))
+        for s, n, o in zip(scopes, names, outcomes, strict=True)
+    ]
+
+
+def _read(ctx: AwsContext, scope: Scope, label: str, service: str | None) -> ScopeResult:
+    """One scope: caller identity and zones at once, then (with a service) its zones."""
+    from plcheck.aws.zones import account_zones, service_zones
+
+    # A role ARN names its account: an account that cannot be entered is still named.
+    known = _role_account(scope.role_arn)
+
+    region = ctx.region(scope)
+    account, listed = ctx.gather(
+        [
+            lambda: ctx.account_id(scope),
+            lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
+        ]
+    )
+    if account.error or listed.error:
+        return ScopeResult(label, region, None, None, account.error or listed.error, known)
+    # Served from the call cache.
+    zones = dataclasses.replace(account_zones(ctx, scope, str(account.get())), label=label)
+    seen = None
+    if service:
+        try:
+            seen = service_zones(ctx, scope, service)
+        except AwsCallError as exc:
+            return ScopeResult(label, region, zones, None, exc)
+    return ScopeResult(label, region, zones, seen, None)
+
+
+def _role_account(role_arn: str | None) -> str:
+    parts = (role_arn or "").split(":")
+    return parts[4] if len(parts) > 5 else ""
 
 
 def judge(results: list[ScopeResult]) -> list[Finding]:
@@ -84,6 +141,7 @@ def judge(results: list[ScopeResult]) -> list[Finding]:
                     az_id_mapping.SPEC,
                     result.label,
                     result.error,
+                    account=result.account,
                     region=result.region,
                 )
             )
@@ -145,6 +203,70 @@ def _zone_id_order(zone_id: str) -> tuple[str, int]:
     return (prefix, int(number) if number.isdigit() else 0)
 
 
+def gather_org(
+    ctx: AwsContext,
+    base: Scope,
+    regions: Sequence[str | None],
+    service: str | None,
+    role: str = ORG_ROLE,
+    progress: bool = False,
+    widen: bool = True,
+) -> list[ScopeResult]:
+    """Every ACTIVE account of the organization ``base`` manages, entered through ``role``.
+
+    The listing failing is one error result; an account that cannot be entered is an
+    error result of its own and the others are still read. ``widen`` lets the pool
+    grow to read every account at once (AWS throttles per account).
+    """
+    from plcheck.aws.org import member_scope, organization
+
+    try:
+        org = organization(ctx, base)
+    except AwsCallError as exc:
+        region = base.region or ctx.region(base)
+        return [ScopeResult(base.label, region, None, None, exc)]
+    members = org.active
+    scopes = [
+        dataclasses.replace(member_scope(base, org, a, role), region=r)
+        for a in members
+        for r in regions
+    ]
+    labels = [a.name for a in members for _ in regions]
+    if widen:
+        ctx.ensure_workers(CALLS_PER_ACCOUNT * len(scopes))
+    with _progress_bar(len(scopes), progress) as advance:
+        return gather(ctx, scopes, service, labels=labels, on_done=advance)
+
+
+def explicit_workers() -> bool:
+    """Whether the user bounded concurrency (``--max-workers`` or ``PLCHECK_MAX_WORKERS``)."""
+    import os
+
+    from plcheck.aws.context import MAX_WORKERS_ENV
+
+    return bool(os.environ.get(MAX_WORKERS_ENV, "").strip())
+
+
+@contextmanager
+def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[ScopeResult], None]]:
+    """A progress bar on stderr (only when enabled), advanced once per account read."""
+    if not enabled:
+        yield lambda _result: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("Reading accounts"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("accounts", total=total)
+        yield lambda _result: bar.advance(task)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("az-map")
     def az_map(
@@ -161,22 +283,62 @@ def register(app: typer.Typer) -> None:
         ] = None,
         role_arn: RoleArnOption = None,
         external_id: ExternalIdOption = None,
+        org: Annotated[
+            bool,
+            typer.Option(
+                "--org",
+                help="Map every ACTIVE account of the AWS Organization the profile manages "
+                "(management or delegated administrator account).",
+            ),
+        ] = False,
+        org_role: Annotated[
+            str,
+            typer.Option(
+                "--org-role",
+                help="With --org: the role to assume in each account.",
+                metavar="NAME",
+            ),
+        ] = ORG_ROLE,
+        max_workers: Annotated[
+            int | None,
+            typer.Option(
+                "--max-workers",
+                min=1,
+                help="AWS calls in flight at once (default: 2 per account, at most 256; "
+                "or PLCHECK_MAX_WORKERS).",
+                show_default=False,
+            ),
+        ] = None,
         fmt: FormatOption = Format.TABLE,
         output: OutputOption = None,
         fail_on: FailOnOption = FailOn.FAIL,
     ) -> None:
         """Map AZ names to AZ IDs for each account, side by side; warn where a name differs."""
-        from plcheck.aws import AwsContext, Scope
+        if org and (role_arn or external_id):
+            raise UsageError("--org enters each account through --org-role, not --role-arn")
+        if org and profile and len(profile) > 1:
+            raise UsageError("--org takes one --profile: the organization's management account")
+        if not re.fullmatch(r"[\w+=,.@/-]{1,64}", org_role):
+            raise UsageError(f"malformed IAM role name {org_role!r}")
+        from plcheck.aws import AwsContext, AwsSettings, Scope
 
-        with AwsContext() as ctx:
-            profiles: list[str | None] = [*profile] if profile else [None]
-            regions: list[str | None] = [*region] if region else [None]
-            scopes = [
-                Scope(profile=p, region=r, role_arn=role_arn, external_id=external_id)
-                for p in profiles
-                for r in regions
-            ]
-            results = gather(ctx, scopes, service)
+        profiles: list[str | None] = [*profile] if profile else [None]
+        regions: list[str | None] = [*region] if region else [None]
+        widen = max_workers is None and not explicit_workers()
+        with AwsContext(AwsSettings.from_env(max_workers=max_workers)) as ctx:
+            if org:
+                progress = fmt is Format.TABLE and output is None and sys.stderr.isatty()
+                base = Scope(profile=profiles[0], region=regions[0])
+                results = gather_org(ctx, base, regions, service, org_role, progress, widen)
+            else:
+                scopes = [
+                    Scope(profile=p, region=r, role_arn=role_arn, external_id=external_id)
+                    for p in profiles
+                    for r in regions
+                ]
+                if widen:
+                    ctx.ensure_workers(CALLS_PER_ACCOUNT * len(scopes))
+                results = gather(ctx, scopes, service)
         finish(
             "az-map",
             judge(results),

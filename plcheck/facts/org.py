@@ -1,0 +1,34 @@
+"""Accounts of an AWS Organization, as plain facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OrgAccount:
+    """One account of the organization."""
+
+    account_id: str
+    """The 12-digit account ID."""
+    name: str
+    """The account's name in the organization."""
+    status: str
+    """``ACTIVE``, ``SUSPENDED`` or ``PENDING_CLOSURE``."""
+
+
+@dataclass(frozen=True)
+class Organization:
+    """The organization's accounts as the management (or delegated admin) account lists them."""
+
+    caller_account: str
+    """The account the listing ran in (read directly, not through a role)."""
+    partition: str
+    """The AWS partition (``aws``, ``aws-cn``, ``aws-us-gov``), for role ARNs."""
+    accounts: tuple[OrgAccount, ...]
+    """Every account, in the order AWS lists them."""
+
+    @property
+    def active(self) -> tuple[OrgAccount, ...]:
+        """The accounts that can be entered (``ACTIVE``)."""
+        return tuple(a for a in self.accounts if a.status == "ACTIVE")
