@@ -22,6 +22,10 @@ typecheck: $(VENV)/.installed-dev
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest -n auto -q
 
+# Serves the simulated world with 50 ms per AWS call and writes bench/RESULTS.md (~5 min).
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -33,6 +37,10 @@ $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed-demo
+
+# Each command's table as an SVG for the README (docs/images/<command>.svg).
+pictures: $(VENV)/.installed-demo
+	$(BIN)/python scripts/make_pictures.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

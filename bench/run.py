@@ -1,0 +1,411 @@
+"""Benchmark plcheck against the simulated world with a delay on every AWS call.
+
+Serves the corrected moto over HTTP on 127.0.0.1 with a fault-injection layer
+that delays every request (``--delay``, default 50 ms, like a regional round
+trip) and counts requests server-side; runs plcheck in subprocesses with the
+world's environment; checks budgets; writes the table to ``bench/RESULTS.md``.
+
+    .venv/bin/python bench/run.py            # the full run (make bench)
+    .venv/bin/python bench/run.py --quick    # small sizes while iterating
+
+Wall-time budget: a run may take at most 1.5 x (its longest chain of dependent
+AWS calls x delay) more than the same run with no delay. The run with no delay
+is the start-up: interpreter, imports, sessions, parsing, judging and moto's
+own time; what the delay adds is the time spent waiting on AWS, and with enough
+concurrency that is one delay per link of the chain, not one per call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PLCHECK = BIN / "plcheck"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+TIME = Path("/usr/bin/time")
+
+#: AWS Organizations returns at most 20 accounts per ListAccounts page.
+ORG_PAGE = 20
+#: Cold start budget, seconds.
+COLD_START_BUDGET = 0.2
+#: Factor on (chain x delay) a run may add over its no-delay start-up.
+CHAIN_FACTOR = 1.5
+
+
+@dataclass
+class Run:
+    """One plcheck subprocess run."""
+
+    args: list[str]
+    exit_code: int
+    wall: float
+    calls: Counter[str]
+    max_rss_kb: int
+    stderr: str = ""
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    scenario: str
+    calls: int
+    chain: int
+    wall_nodelay: float
+    wall: float
+    max_rss_kb: int
+    exit_code: int
+    detail: str = ""
+
+    def budget(self, delay: float) -> float:
+        return self.wall_nodelay + CHAIN_FACTOR * self.chain * delay
+
+
+@dataclass
+class Budget:
+    """One budget, checked."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class Bench:
+    """The world, its fault layer and everything measured."""
+
+    world: Any
+    faults: Any
+    delay: float
+    repeat: int
+    rows: list[Row] = field(default_factory=list)
+    budgets: list[Budget] = field(default_factory=list)
+    cold: list[tuple[str, float, bool]] = field(default_factory=list)
+
+    def plcheck(self, args: Sequence[str], delay: float) -> Run:
+        """Run ``plcheck ARGS --format json`` in a subprocess with the world's environment."""
+        env = {**os.environ, **self.world.env}
+        env.pop("PLCHECK_DEBUG", None)
+        self.faults.delay = delay
+        self.faults.reset_calls()
+        with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+            command = [str(PLCHECK), *args, "--format", "json"]
+            if TIME.exists():
+                command = [str(TIME), "-f", "%M", "-o", rss.name, *command]
+            started = time.perf_counter()
+            proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+            wall = time.perf_counter() - started
+            text = rss.read().strip().splitlines()
+        calls = self.faults.by_action()
+        self.faults.delay = 0.0
+        if proc.returncode not in (0, 1, 3):
+            raise SystemExit(f"plcheck {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}")
+        try:
+            json.loads(proc.stdout)  # the report must be valid JSON
+        except ValueError:
+            raise SystemExit(
+                f"plcheck {' '.join(args)} exited {proc.returncode} without a report:\n"
+                f"{proc.stderr}"
+            ) from None
+        max_rss = int(text[-1]) if text and text[-1].isdigit() else _children_rss_kb()
+        return Run(list(args), proc.returncode, wall, calls, max_rss, proc.stderr)
+
+    def measure(self, scenario: str, args: Sequence[str], chain: int, detail: str = "") -> Row:
+        """Best of ``repeat`` runs without and with the delay, interleaved.
+
+        The best (minimum) time is the one least disturbed by other load on the machine;
+        interleaving exposes both variants to the same drift in load.
+        """
+        base, runs = [], []
+        for _ in range(self.repeat):
+            base.append(self.plcheck(args, 0.0))
+            runs.append(self.plcheck(args, self.delay))
+        run = runs[0]
+        row = Row(
+            scenario=scenario,
+            calls=run.total_calls,
+            chain=chain,
+            wall_nodelay=min(r.wall for r in base),
+            wall=min(r.wall for r in runs),
+            max_rss_kb=max(r.max_rss_kb for r in runs),
+            exit_code=run.exit_code,
+            detail=detail or _calls_detail(run.calls),
+        )
+        self.rows.append(row)
+        limit = row.budget(self.delay)
+        self.check(
+            f"{scenario}: wall <= no-delay + {CHAIN_FACTOR} x {chain} x {self.delay * 1000:.0f} ms",
+            row.wall <= limit,
+            f"{row.wall:.2f} s (limit {limit:.2f} s)",
+        )
+        print(
+            f"  {scenario}: {row.calls} calls, chain {chain}, {row.wall_nodelay:.2f} s -> "
+            f"{row.wall:.2f} s, {row.max_rss_kb / 1024:.0f} MiB, exit {row.exit_code}",
+            flush=True,
+        )
+        return row
+
+    def check(self, name: str, ok: bool, detail: str) -> None:
+        self.budgets.append(Budget(name, ok, detail))
+        print(f"  {'PASS' if ok else 'FAIL'}  {name}: {detail}", flush=True)
+
+
+def _children_rss_kb() -> int:
+    import resource
+
+    # Linux reports kilobytes; this is the largest child so far, an upper bound.
+    return int(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def _calls_detail(calls: Counter[str]) -> str:
+    return ", ".join(f"{a.split(':')[1]} {n}" for a, n in sorted(calls.items()))
+
+
+# -------------------------------------------------------------------- scenarios
+
+
+def bench_consumer(bench: Bench, sizes: Sequence[int]) -> None:
+    """``plcheck consumer VPC`` with 1, 10, 50 interface endpoints to the scenario's service."""
+    from plcheck.sim.scenarios import az_mismatch
+
+    print("consumer", flush=True)
+    scenario = az_mismatch(bench.world)
+    ec2 = bench.world.admin_client(scenario.consumer_account, "ec2", scenario.region)
+    created = 0
+    rows = []
+    for size in sorted(sizes):
+        while created < size:
+            ec2.create_vpc_endpoint(
+                VpcEndpointType="Interface",
+                VpcId=scenario.consumer_vpc_id,
+                ServiceName=scenario.service_name,
+                SubnetIds=list(scenario.supported_consumer_subnet_ids),
+                SecurityGroupIds=[scenario.consumer_security_group_id],
+                PrivateDnsEnabled=False,
+            )
+            created += 1
+        # AssumeRole (profile) -> first round -> second round (services, DHCP options).
+        rows.append(
+            bench.measure(
+                f"consumer, {size} endpoint{'s' if size > 1 else ''}",
+                ["consumer", scenario.consumer_vpc_id, "--profile", scenario.consumer_profile],
+                chain=3,
+            )
+        )
+    if len(rows) > 1:
+        counts = [r.calls for r in rows]
+        bench.check(
+            "consumer: AWS calls do not grow with endpoints",
+            len(set(counts)) == 1,
+            " / ".join(f"{r.scenario.split(', ')[1]}: {r.calls}" for r in rows),
+        )
+
+
+def bench_provider(bench: Bench) -> None:
+    """``plcheck provider SERVICE`` for the scenario's service (uses the consumer's world)."""
+    print("provider", flush=True)
+    service_id = _first_service(bench)
+    if service_id is None:
+        return
+    # AssumeRole -> services -> load balancers -> listeners / target groups -> health.
+    bench.measure(
+        "provider, 1 service",
+        ["provider", service_id, "--profile", "provider", "--dns-timeout", "0.5"],
+        chain=5,
+    )
+
+
+def _first_service(bench: Bench) -> str | None:
+    ec2 = bench.world.admin_client("111111111111", "ec2")
+    configs = ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]
+    return str(configs[0]["ServiceId"]) if configs else None
+
+
+def bench_az_map(bench: Bench, sizes: Sequence[int]) -> None:
+    """``plcheck az-map`` over N profiles, one account each."""
+    print("az-map (profiles)", flush=True)
+    for size in sizes:
+        profiles = []
+        for i in range(size):
+            name = f"bench-{i:03d}"
+            if name not in bench.world.accounts:
+                bench.world.add_profile(name, f"{500000000000 + i:012d}")
+            profiles += ["--profile", name]
+        # AssumeRole (profile) -> GetCallerIdentity || DescribeAvailabilityZones.
+        bench.measure(f"az-map, {size} accounts (profiles)", ["az-map", *profiles], chain=2)
+
+
+def bench_az_map_org(bench: Bench, sizes: Sequence[int]) -> None:
+    """``plcheck az-map --org`` from the management account, N member accounts."""
+    print("az-map --org", flush=True)
+    management = "900000000000"
+    bench.world.add_profile("bench-management", management)
+    org = bench.world.admin_client(management, "organizations")
+    org.create_organization(FeatureSet="ALL")
+    members = 0
+    for size in sorted(sizes):
+        while members < size:
+            org.create_account(AccountName=f"member-{members}", Email=f"m{members}@example.com")
+            members += 1
+        pages = math.ceil((size + 1) / ORG_PAGE)
+        # AssumeRole (profile) -> ListAccounts pages -> AssumeRole (member) -> the two reads.
+        bench.measure(
+            f"az-map --org, {size} member accounts",
+            ["az-map", "--org", "--profile", "bench-management"],
+            chain=1 + pages + 2,
+        )
+
+
+def bench_cold_start(bench: Bench, runs: int) -> None:
+    """Median wall time of the console script; whether boto3 got imported."""
+    print("cold start", flush=True)
+    env = {**os.environ, **bench.world.env}
+    for args in (["--version"], ["--help"], ["checks"], ["explain", "az-id-mapping"]):
+        walls = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run(
+                [str(PLCHECK), *args], env=env, capture_output=True, check=True, text=True
+            )
+            walls.append(time.perf_counter() - started)
+        probe = (
+            "import contextlib, io, sys\n"
+            "from plcheck.cli import run\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    run({args!r})\n"
+            "print(sorted(m for m in ('boto3', 'botocore', 'dns', 'markdown_it') "
+            "if m in sys.modules))\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        loaded = out.splitlines()[-1] if out else "[]"
+        median = statistics.median(walls)
+        boto = "boto3" in loaded
+        name = "plcheck " + " ".join(args)
+        bench.cold.append((f"{name} (also loaded: {loaded})", median, boto))
+        bench.check(
+            f"{name}: no boto3, under {COLD_START_BUDGET:.1f} s",
+            not boto and median < COLD_START_BUDGET,
+            f"{median * 1000:.0f} ms median of {runs}, boto3 "
+            + ("imported" if boto else "not imported"),
+        )
+
+
+# -------------------------------------------------------------------- output
+
+
+def write_results(bench: Bench, path: Path, command: str, seconds: float) -> None:
+    lines = [
+        "# plcheck benchmark results",
+        "",
+        f"Last run: `{command}` on {platform.node() or 'this machine'} "
+        f"({os.cpu_count()} CPUs, Python {platform.python_version()}), "
+        f"{time.strftime('%Y-%m-%d %H:%M')}, {seconds:.0f} s. "
+        f"Injected delay per AWS call: {bench.delay * 1000:.0f} ms (server-side, in "
+        "`plcheck/sim/faults.py`). AWS calls are counted server-side and include the "
+        "`sts:AssumeRole` calls of role profiles.",
+        "",
+        'Wall times are the best of the interleaved runs; "no delay" is the same run without '
+        "the injected delay "
+        "(start-up, CPU, moto). Budget: wall <= no delay + "
+        f"{CHAIN_FACTOR} x chain x delay.",
+        "",
+        "| Scenario | AWS calls | Chain | Wall, no delay | Wall, delayed | Budget | "
+        "Peak RSS | Exit | Calls by operation |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in bench.rows:
+        limit = row.budget(bench.delay)
+        verdict = "PASS" if row.wall <= limit else "FAIL"
+        lines.append(
+            f"| {row.scenario} | {row.calls} | {row.chain} | {row.wall_nodelay:.2f} s | "
+            f"{row.wall:.2f} s | {limit:.2f} s {verdict} | {row.max_rss_kb / 1024:.0f} MiB | "
+            f"{row.exit_code} | {row.detail} |"
+        )
+    if bench.cold:
+        lines += ["", "| Cold start | Median | boto3 imported |", "|---|---:|---|"]
+        for name, median, boto in bench.cold:
+            lines.append(f"| {name} | {median * 1000:.0f} ms | {'yes' if boto else 'no'} |")
+    lines += ["", "## Budgets", ""]
+    lines += [f"- {'PASS' if b.ok else 'FAIL'} {b.name}: {b.detail}" for b in bench.budgets]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@contextmanager
+def served_world() -> Iterator[tuple[Any, Any]]:
+    from plcheck.sim import SimulatedWorld
+    from plcheck.sim.faults import FaultInjector
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    with SimulatedWorld(serve=True) as world, FaultInjector() as faults:
+        yield world, faults
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--delay", type=float, default=0.05, help="seconds per AWS call")
+    parser.add_argument("--endpoints", default="1,10,50", help="consumer endpoint counts")
+    parser.add_argument("--accounts", default="10,100", help="az-map account counts")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--cold-runs", type=int, default=7, help="runs per cold-start command")
+    parser.add_argument("--quick", action="store_true", help="small sizes, one run each")
+    parser.add_argument(
+        "--only", default="", help="comma-separated: consumer,provider,az-map,org,cold"
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.endpoints, args.accounts, args.repeat, args.cold_runs = "1,5", "5,20", 1, 3
+    endpoints = [int(n) for n in args.endpoints.split(",") if n]
+    accounts = [int(n) for n in args.accounts.split(",") if n]
+    only = set(filter(None, args.only.split(",")))
+
+    def wanted(name: str) -> bool:
+        return not only or name in only
+
+    steps: list[tuple[str, Callable[[Bench], None]]] = [
+        ("consumer", lambda b: bench_consumer(b, endpoints)),
+        ("provider", bench_provider),
+        ("az-map", lambda b: bench_az_map(b, accounts)),
+        ("org", lambda b: bench_az_map_org(b, accounts)),
+        ("cold", lambda b: bench_cold_start(b, args.cold_runs)),
+    ]
+    started = time.perf_counter()
+    with served_world() as (world, faults):
+        bench = Bench(world, faults, args.delay, args.repeat)
+        for name, step in steps:
+            if wanted(name) and not (name == "provider" and not wanted("consumer")):
+                step(bench)
+    seconds = time.perf_counter() - started
+    command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    write_results(bench, args.output, command.strip(), seconds)
+    failed = [b for b in bench.budgets if not b.ok]
+    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+    print(f"\n{len(bench.budgets) - len(failed)}/{len(bench.budgets)} budgets hold; {shown}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
