@@ -106,19 +106,6 @@ def run(args: list[str]) -> int:
     if args in (["--version"], ["-V"]):  # the fast path: nothing else to load
         print(f"plcheck {__version__}")
         return 0
-    if args in (["checks"], ["checks", "--json"]) or (
-        len(args) == 2 and args[0] == "explain" and not args[1].startswith("-")
-    ):  # the catalog needs neither the commands nor Typer's parser
-        from plcheck.commands import checks
-
-        try:
-            if args[0] == "checks":
-                checks.print_checks(as_json=len(args) == 2)
-            else:
-                checks.print_explanation(args[1])
-        except UsageError as exc:
-            return _fail(str(exc), ExitCode.USAGE)
-        return 0
     command = typer.main.get_command(build_app())
     try:
         result = command.main(args=args, prog_name="plcheck", standalone_mode=False)
