@@ -277,6 +277,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--service",
                 "-s",
+                metavar="SERVICE",
                 help="Mark the AZ IDs this endpoint service is offered in.",
                 show_default=False,
             ),
@@ -303,6 +304,7 @@ def register(app: typer.Typer) -> None:
             int | None,
             typer.Option(
                 "--max-workers",
+                metavar="N",
                 min=1,
                 help="AWS calls in flight at once (default: 2 per account, at most 256; "
                 "or PLCHECK_MAX_WORKERS).",

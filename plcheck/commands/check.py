@@ -59,6 +59,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--config",
                 "-c",
+                metavar="FILE",
                 help="The links to check (TOML).",
                 dir_okay=False,
             ),
@@ -66,7 +67,11 @@ def register(app: typer.Typer) -> None:
         link: Annotated[
             list[str] | None,
             typer.Option(
-                "--link", "-l", help="Check only this link (repeatable).", show_default=False
+                "--link",
+                "-l",
+                metavar="NAME",
+                help="Check only this link (repeatable).",
+                show_default=False,
             ),
         ] = None,
         fmt: FormatOption = Format.TABLE,

@@ -22,6 +22,7 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE",
         help="Write the report to FILE instead of stdout.",
         dir_okay=False,
         writable=True,
@@ -36,36 +37,51 @@ FailOnOption = Annotated[
 ProfilesOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--profile", "-p", help="AWS profile (repeat for several accounts).", show_default=False
+        "--profile",
+        "-p",
+        metavar="PROFILE",
+        help="AWS profile (repeat for several accounts).",
+        show_default=False,
     ),
 ]
 ProfileOption = Annotated[
-    str | None, typer.Option("--profile", "-p", help="AWS profile.", show_default=False)
+    str | None,
+    typer.Option("--profile", "-p", metavar="PROFILE", help="AWS profile.", show_default=False),
 ]
 RegionsOption = Annotated[
     list[str] | None,
     typer.Option(
         "--region",
         "-r",
+        metavar="REGION",
         help="AWS region (repeatable); default: the profile's.",
         show_default=False,
     ),
 ]
 RegionOption = Annotated[
     str | None,
-    typer.Option("--region", "-r", help="AWS region; default: the profile's.", show_default=False),
+    typer.Option(
+        "--region",
+        "-r",
+        metavar="REGION",
+        help="AWS region; default: the profile's.",
+        show_default=False,
+    ),
 ]
 RoleArnOption = Annotated[
     str | None,
     typer.Option(
         "--role-arn",
+        metavar="ARN",
         help="Assume this role on top of the profile's credentials.",
         show_default=False,
     ),
 ]
 ExternalIdOption = Annotated[
     str | None,
-    typer.Option("--external-id", help="External ID for --role-arn.", show_default=False),
+    typer.Option(
+        "--external-id", metavar="ID", help="External ID for --role-arn.", show_default=False
+    ),
 ]
 
 

@@ -592,6 +592,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--service",
                 "-s",
+                metavar="SERVICE",
                 help="Endpoint service name to check (repeatable); planned if the VPC has "
                 "no endpoint to it yet.",
                 show_default=False,
@@ -601,6 +602,7 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option(
                 "--subnet",
+                metavar="SUBNET_ID",
                 help="Planned endpoint subnet (repeatable; default: every subnet of the VPC).",
                 show_default=False,
             ),
@@ -609,6 +611,7 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option(
                 "--security-group",
+                metavar="SG_ID",
                 help="Planned endpoint security group (repeatable; default: the VPC's default).",
                 show_default=False,
             ),
@@ -616,7 +619,10 @@ def register(app: typer.Typer) -> None:
         port: Annotated[
             list[int] | None,
             typer.Option(
-                "--port", help="TCP port clients use (repeatable; default 443).", show_default=False
+                "--port",
+                metavar="PORT",
+                help="TCP port clients use (repeatable; default 443).",
+                show_default=False,
             ),
         ] = None,
         role_arn: RoleArnOption = None,

@@ -124,7 +124,9 @@ def register(app: typer.Typer) -> None:
     def demo(
         only: Annotated[
             list[str] | None,
-            typer.Option("--only", help="Run only these demo steps (by command name)."),
+            typer.Option(
+                "--only", metavar="COMMAND", help="Run only these demo steps (by command name)."
+            ),
         ] = None,
     ) -> None:
         """Run every command against a simulated AWS world: no credentials, no network."""

@@ -16,6 +16,7 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option(
                 "--command",
+                metavar="COMMAND",
                 help="Only what this command needs (repeatable; default: every command).",
                 show_default=False,
             ),

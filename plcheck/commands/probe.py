@@ -259,11 +259,12 @@ def register(app: typer.Typer) -> None:
         hostname: Annotated[
             str, typer.Argument(help="The name clients use, e.g. api.example.com.")
         ],
-        port: Annotated[int, typer.Option("--port", help="TCP port.")] = 443,
+        port: Annotated[int, typer.Option("--port", metavar="PORT", help="TCP port.")] = 443,
         resolver: Annotated[
             str | None,
             typer.Option(
                 "--resolver",
+                metavar="IP[:PORT]",
                 help="Ask this resolver (IP[:PORT]) instead of the system's.",
                 show_default=False,
             ),
@@ -273,6 +274,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--endpoint",
                 "-e",
+                metavar="VPCE_ID",
                 help="Interface endpoint (vpce-...): probe its DNS names too and compare every "
                 "answer with its network interfaces' IPs.",
                 show_default=False,
@@ -284,6 +286,7 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option(
                 "--ca-bundle",
+                metavar="FILE",
                 help="Verify against the CAs in this PEM file instead of the system trust store.",
                 show_default=False,
             ),
@@ -298,13 +301,18 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(
                 "--sni",
+                metavar="NAME",
                 help="Server name to send and check certificates against (default: HOSTNAME).",
                 show_default=False,
             ),
         ] = None,
         timeout: Annotated[
             float,
-            typer.Option("--timeout", help="Seconds for each lookup, connect and handshake."),
+            typer.Option(
+                "--timeout",
+                metavar="SECONDS",
+                help="Seconds for each lookup, connect and handshake.",
+            ),
         ] = 5.0,
         fmt: FormatOption = Format.TABLE,
         output: OutputOption = None,

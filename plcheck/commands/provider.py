@@ -432,6 +432,7 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option(
                 "--consumer-account",
+                metavar="ACCOUNT_ID",
                 help="A consumer account that must be allowed (repeatable).",
                 show_default=False,
             ),
@@ -440,6 +441,7 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option(
                 "--consumer-region",
+                metavar="REGION",
                 help="A region consumers connect from (repeatable).",
                 show_default=False,
             ),
@@ -448,13 +450,15 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(
                 "--resolver",
+                metavar="IP[:PORT]",
                 help="Look up the verification TXT record with this resolver (IP[:PORT]) "
                 "instead of the system's.",
                 show_default=False,
             ),
         ] = None,
         dns_timeout: Annotated[
-            float, typer.Option("--dns-timeout", help="Seconds for each TXT lookup.")
+            float,
+            typer.Option("--dns-timeout", metavar="SECONDS", help="Seconds for each TXT lookup."),
         ] = 5.0,
         role_arn: RoleArnOption = None,
         external_id: ExternalIdOption = None,
