@@ -172,6 +172,7 @@ class AwsContext:
         self._cache: dict[tuple[Any, ...], Future[Any]] = {}
         self._pools: list[ThreadPoolExecutor] = []
         self._loader: Any = None
+        self._full_config: Any = None
         # Not self._lock: that one is held while sessions are built.
         self._pool_lock = threading.Lock()
 
@@ -261,15 +262,19 @@ class AwsContext:
         """A botocore session for ``profile`` sharing the parsed service models.
 
         botocore parses a service's JSON model once per session (EC2's costs ~0.25 s
-        and ~30 MB); sharing the loader makes a session per account cheap. The
-        default client config makes the clients botocore creates itself (to assume
-        a profile's role) honour plcheck's timeouts and retries too.
+        and ~30 MB), and the whole config file for every session; sharing the loader
+        and the parsed config makes a session per account cheap. The default client
+        config makes the clients botocore creates itself (to assume a profile's role)
+        honour plcheck's timeouts and retries too.
         """
         import botocore.session
         from botocore.config import Config
 
-        core = botocore.session.Session(profile=profile)
+        core: Any = botocore.session.Session(profile=profile)
+        if self._full_config is not None:
+            core._config = self._full_config  # botocore's cache of the parsed files
         core.get_scoped_config()  # an unknown profile fails here, as a usage error
+        self._full_config = core.full_config
         core.register_component("data_loader", self._data_loader())
         core.set_default_client_config(
             Config(
