@@ -306,7 +306,7 @@ def register(app: typer.Typer) -> None:
                 "--max-workers",
                 metavar="N",
                 min=1,
-                help="AWS calls in flight at once (default: 2 per account, at most 256; "
+                help="AWS calls in flight at once (default: 2 per account, at most 32; "
                 "or PLCHECK_MAX_WORKERS).",
                 show_default=False,
             ),
