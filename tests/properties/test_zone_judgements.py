@@ -7,10 +7,11 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plcheck.checks import az_id_mapping
+from plcheck.checks import az_id_mapping, nlb_az_coverage
 from plcheck.checks.endpoint_az_coverage import subnets_to_use
 from plcheck.facts.consumer import ServiceDetail
 from plcheck.facts.network import Subnet
+from plcheck.facts.provider import LbZone, LoadBalancer, ServiceConfig
 from plcheck.facts.zones import AccountZones, Zone
 from plcheck.model import Status
 
@@ -116,3 +117,63 @@ def test_subnets_to_use_picks_one_subnet_per_served_zone(
         # A preferred subnet wins; otherwise (and among preferred) the most free addresses.
         assert choice.subnet in pool
         assert choice.subnet.available_ips == max(s.available_ips for s in pool)
+
+
+@st.composite
+def provider_layout(
+    draw: st.DrawFn,
+) -> tuple[AccountZones, list[LoadBalancer], dict[str, Subnet]]:
+    """A provider's zones (a shuffled name -> ID map) and load balancers in some of them."""
+    seed = draw(st.integers(0, 10_000))
+    shuffled = list(ZONE_IDS)
+    random.Random(seed).shuffle(shuffled)
+    count = draw(st.integers(1, len(NAMES)))
+    zones = AccountZones(
+        "provider",
+        "111111111111",
+        "us-east-1",
+        tuple(Zone(f"us-east-1{n}", z) for n, z in zip(NAMES[:count], shuffled, strict=False)),
+    )
+    subnets = {
+        f"subnet-{i}": Subnet(f"subnet-{i}", "vpc-1", z.name, z.zone_id, f"10.0.{i}.0/24")
+        for i, z in enumerate(zones.zones)
+    }
+    balancers = []
+    for b in range(draw(st.integers(1, 3))):
+        chosen = draw(st.lists(st.sampled_from(sorted(subnets)), max_size=count, unique=True))
+        balancers.append(
+            LoadBalancer(
+                arn=f"arn:lb/{b}",
+                name=f"nlb-{b}",
+                lb_type="network",
+                vpc_id="vpc-1",
+                state="active",
+                zones=tuple(LbZone(subnets[s].zone_name, s) for s in chosen),
+            )
+        )
+    return zones, balancers, subnets
+
+
+@settings(max_examples=200, deadline=None)
+@given(provider_layout())
+def test_nlb_az_coverage_warns_exactly_for_the_zones_no_balancer_has(
+    layout: tuple[AccountZones, list[LoadBalancer], dict[str, Subnet]],
+) -> None:
+    zones, balancers, subnets = layout
+    service = ServiceConfig(
+        "vpce-svc-1",
+        "com.amazonaws.vpce.us-east-1.vpce-svc-1",
+        "us-east-1",
+        "Available",
+        False,
+        tuple(b.arn for b in balancers),
+    )
+    [finding] = nlb_az_coverage.judge(service, balancers, subnets, zones)
+    # Reference: every zone ID of the region minus those of any balancer's subnets.
+    covered = {subnets[z.subnet_id].zone_id for b in balancers for z in b.zones}
+    missing = {z.zone_id for z in zones.zones} - covered
+    assert finding.status is (Status.WARN if missing else Status.PASS)
+    assert set(finding.details["missing_zone_ids"]) == missing
+    for zone_id in missing:
+        assert zone_id in finding.message
+        assert zones.id_to_name[zone_id] in finding.message
