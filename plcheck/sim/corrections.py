@@ -172,6 +172,13 @@ class SimState:
             raise ValueError(f"endpoint service {service_id} has no private DNS name")
         config._plcheck_dns_state = state
 
+    def set_service_state(self, account_id: str, region: str, service_id: str, state: str) -> None:
+        backend = _existing_backend("ec2", account_id, region)
+        config = backend.configurations.get(service_id) if backend is not None else None
+        if config is None:
+            raise ValueError(f"no endpoint service {service_id} in {account_id}/{region}")
+        config.service_state = state
+
     def set_endpoint_state(
         self,
         account_id: str,

@@ -77,6 +77,7 @@ _ENDPOINT_STATES = (
     "partial",
 )
 _DNS_STATES = ("pendingVerification", "verified", "failed")
+_SERVICE_STATES = ("Pending", "Available", "Deleting", "Deleted", "Failed")
 _TARGET_STATES = (
     "initial",
     "healthy",
@@ -347,6 +348,13 @@ class SimulatedWorld:
         if state not in _DNS_STATES:
             raise ValueError(f"unknown private DNS verification state {state!r}")
         self._state.set_private_dns_state(account_id, region, service_id, state)
+
+    def set_service_state(self, account_id: str, region: str, service_id: str, state: str) -> None:
+        """Force an endpoint service's ``ServiceState`` (AWS moves it; moto never does)."""
+        self._require_open()
+        if state not in _SERVICE_STATES:
+            raise ValueError(f"unknown endpoint service state {state!r}")
+        self._state.set_service_state(account_id, region, service_id, state)
 
     def set_endpoint_state(
         self,

@@ -155,6 +155,20 @@ def test_unknown_service_is_a_failed_finding(world: SimulatedWorld, provider_jso
     assert "does not exist" in finding["message"]
 
 
+def test_a_failed_service_fails_with_its_state(
+    world: SimulatedWorld, provider_json: Invoke
+) -> None:
+    good = good_service(world)
+    world.set_service_state(PROVIDER_ACCOUNT, REGION, good.service_id, "Failed")
+    code, report = provider_json(
+        good.service_id, "--dns-timeout", "0.5", "--resolver", "127.0.0.1:9"
+    )
+    assert code == 1
+    finding = only(report, "service-state")
+    assert finding["status"] == "fail"
+    assert "Failed" in finding["message"]
+
+
 def test_no_services_owned_is_a_skip(world: SimulatedWorld, provider_json: Invoke) -> None:
     code, report = provider_json()
     assert code == 0
