@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from plcheck.facts.consumer import ServiceDetail, region_in_service_name
+from plcheck.facts.consumer import ServiceDetail
 from plcheck.model import CheckSpec, Finding, Status
+from plcheck.service_names import region_in_service_name
 
 SPEC = CheckSpec(
     id="service-visible",

@@ -13,6 +13,7 @@ import typer
 from plcheck.errors import AwsCallError, UsageError
 from plcheck.model import CheckSpec, FailOn, Finding, Report, Status, View
 from plcheck.report import Format, emit
+from plcheck.service_names import SERVICE_ID
 
 FormatOption = Annotated[
     Format, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
@@ -156,7 +157,7 @@ _ID_PATTERNS = {
     "subnet": r"subnet-[0-9a-f]{8}([0-9a-f]{9})?",
     "security group": r"sg-[0-9a-f]{8}([0-9a-f]{9})?",
     "endpoint": r"vpce-[0-9a-f]{8}([0-9a-f]{9})?",
-    "endpoint service": r"vpce-svc-[0-9a-f]{8}([0-9a-f]{9})?",
+    "endpoint service": SERVICE_ID.pattern,
     "account": r"\d{12}",
     "region": r"[a-z]{2}(-[a-z]+)+-\d",
 }

@@ -13,7 +13,6 @@ services of all endpoints in one call, and the DHCP options.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
@@ -51,13 +50,13 @@ from plcheck.facts.consumer import (
     ServiceDetail,
     Vpc,
     VpcDnsAttributes,
-    region_in_service_name,
 )
 from plcheck.facts.endpoints import Endpoint
 from plcheck.facts.network import NetworkAcl, SecurityGroup, Subnet
 from plcheck.facts.zones import AccountZones
 from plcheck.model import CheckSpec, FailOn, Finding, Status, View
 from plcheck.report import Format
+from plcheck.service_names import SERVICE_ID, is_service_name, region_in_service_name
 
 if TYPE_CHECKING:  # the AWS layer is imported only when a command runs
     from plcheck.aws import AwsContext, Scope
@@ -66,8 +65,6 @@ if TYPE_CHECKING:  # the AWS layer is imported only when a command runs
     from plcheck.sim.world import SimulatedWorld
 
 DEFAULT_PORT = 443
-
-_SERVICE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$")
 
 
 @dataclass(frozen=True)
@@ -94,12 +91,12 @@ def validate(options: ConsumerOptions) -> None:
     for group in options.security_groups:
         validate_id("security group", group)
     for name in options.services:
-        if re.fullmatch(r"vpce-svc-[0-9a-f]+", name):
+        if SERVICE_ID.fullmatch(name):
             raise UsageError(
                 f"--service takes a service name (com.amazonaws.vpce.REGION.{name}), "
                 f"not the service ID {name!r}"
             )
-        if not _SERVICE_NAME.match(name):
+        if not is_service_name(name):
             raise UsageError(f"malformed endpoint service name {name!r}")
     for port in options.ports:
         if not 0 < port < 65536:

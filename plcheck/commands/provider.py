@@ -7,7 +7,6 @@ two for tests and for the ``check`` gate.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +51,7 @@ from plcheck.facts.provider import (
 from plcheck.model import CheckSpec, FailOn, Finding, View
 from plcheck.probe.dns import Nameserver, parse_nameserver
 from plcheck.report import Format
+from plcheck.service_names import ENDPOINT_SERVICE_NAME
 
 if TYPE_CHECKING:  # the AWS layer and dnspython are imported only when a command runs
     import dns.resolver
@@ -74,8 +74,6 @@ CHECKS: tuple[CheckSpec, ...] = (
     service_allowed_principals.SPEC,
     service_supported_regions.SPEC,
 )
-
-_SERVICE_NAME = re.compile(r"com\.amazonaws\.vpce\.([a-z]{2}(?:-[a-z]+)+-\d)\.(vpce-svc-[0-9a-f]+)")
 
 
 @dataclass(frozen=True)
@@ -129,9 +127,9 @@ class ProviderRun:
 def parse_service(text: str) -> tuple[str, str | None]:
     """``(service ID, region from the name or None)``; UsageError when malformed."""
     text = text.strip()
-    match = _SERVICE_NAME.fullmatch(text)
+    match = ENDPOINT_SERVICE_NAME.fullmatch(text)
     if match is not None:
-        return validate_id("endpoint service", match.group(2)), match.group(1)
+        return validate_id("endpoint service", match.group("id")), match.group("region")
     try:
         return validate_id("endpoint service", text), None
     except UsageError:

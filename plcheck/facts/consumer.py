@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 #: The name server value that means "the VPC's own resolver" in DHCP options.
@@ -83,13 +82,3 @@ class HostedZone:
     """Account that owns the zone (customer zones)."""
     owning_service: str = ""
     """Service that owns the zone (AWS-managed zones, e.g. an endpoint's private DNS)."""
-
-
-_CUSTOM_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.([a-z]{2}(?:-[a-z]+)+-\d)\.vpce-svc-")
-_AWS_SERVICE = re.compile(r"^(?:[a-z]+\.)?com\.amazonaws\.([a-z]{2}(?:-[a-z]+)+-\d)\.")
-
-
-def region_in_service_name(service_name: str) -> str:
-    """The region a service name names (``com.amazonaws.vpce.<region>.vpce-svc-…``), or ""."""
-    match = _CUSTOM_SERVICE.match(service_name) or _AWS_SERVICE.match(service_name)
-    return match.group(1) if match else ""

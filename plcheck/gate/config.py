@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from plcheck.commands.common import validate_id
 from plcheck.errors import UsageError
+from plcheck.service_names import SERVICE_ID, is_service_name, service_id_in_name
 
 if TYPE_CHECKING:
     from plcheck.aws import Scope
@@ -32,8 +33,6 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 DEFAULT_CONFIG = "plcheck.toml"
 
-_SERVICE_ID = re.compile(r"vpce-svc-[0-9a-f]{8}(?:[0-9a-f]{9})?")
-_SERVICE_NAME = re.compile(r"(?:[a-z0-9-]+\.)*com\.amazonaws\.[a-z0-9.-]+")
 _LINK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
@@ -136,8 +135,7 @@ class Link:
     @property
     def service_id(self) -> str | None:
         """``vpce-svc-…`` from the service name (None for AWS services)."""
-        match = _SERVICE_ID.search(self.service)
-        return match.group(0) if match else None
+        return service_id_in_name(self.service)
 
 
 @dataclass(frozen=True)
@@ -321,7 +319,7 @@ class _Parser:
             raise self.fail(where, "name", context, "name must be letters, digits, '.', '_', '-'")
         service = self.string(raw, where, context, "service", required=True)
         assert service is not None
-        if not (_SERVICE_NAME.fullmatch(service) or _SERVICE_ID.fullmatch(service)):
+        if not (is_service_name(service) or SERVICE_ID.fullmatch(service)):
             raise self.fail(
                 where,
                 "service",
@@ -329,7 +327,7 @@ class _Parser:
                 f"service {service!r} is not an endpoint service name "
                 "(com.amazonaws.vpce.REGION.vpce-svc-…)",
             )
-        if _SERVICE_ID.fullmatch(service):
+        if SERVICE_ID.fullmatch(service):
             raise self.fail(
                 where,
                 "service",
@@ -342,7 +340,7 @@ class _Parser:
             table = self.table(raw, where, context, "provider")
             provider = self.account(table, (*where, "provider"), f"{context} provider")
             provider = self.provider_dns(table, (*where, "provider"), context, provider)
-            if _SERVICE_ID.search(service) is None:
+            if service_id_in_name(service) is None:
                 raise self.fail(
                     where,
                     "provider",

@@ -26,11 +26,7 @@ from plcheck.checks import (
 )
 from plcheck.commands.common import error_finding
 from plcheck.errors import AwsCallError
-from plcheck.facts.consumer import (
-    ServiceDetail,
-    VpcDnsAttributes,
-    region_in_service_name,
-)
+from plcheck.facts.consumer import ServiceDetail, VpcDnsAttributes
 from plcheck.facts.network import Subnet
 from plcheck.facts.zones import AccountZones
 from plcheck.gate.terraform import (
@@ -40,6 +36,7 @@ from plcheck.gate.terraform import (
     Unknown,
 )
 from plcheck.model import CheckSpec, Finding, Status
+from plcheck.service_names import region_in_service_name
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Outcome, Scope

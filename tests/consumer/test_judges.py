@@ -19,12 +19,12 @@ from plcheck.facts.consumer import (
     ServiceDetail,
     Vpc,
     VpcDnsAttributes,
-    region_in_service_name,
 )
 from plcheck.facts.endpoints import Endpoint
 from plcheck.facts.network import NaclEntry, NetworkAcl, SecurityGroup, SgRule, Subnet
 from plcheck.facts.zones import AccountZones, Zone
 from plcheck.model import Status
+from plcheck.service_names import region_in_service_name
 
 ACCOUNT, REGION, VPC_ID = "222222222222", "us-east-1", "vpc-0aaaaaaaaaaaaaaaa"
 WHERE = {"account": ACCOUNT, "region": REGION}
