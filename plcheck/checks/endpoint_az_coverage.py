@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from plcheck.facts.consumer import ServiceDetail
 from plcheck.facts.network import Subnet
-from plcheck.facts.zones import AccountZones
+from plcheck.facts.zones import AccountZones, zone_id_order
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
@@ -56,11 +56,6 @@ def zone_label(zone_id: str, zones: AccountZones) -> str:
     return f"{name} ({zone_id})" if name else f"{zone_id} (no such zone in {zones.account})"
 
 
-def _zone_order(zone_id: str) -> tuple[str, int]:
-    prefix, _, number = zone_id.rpartition("-az")
-    return (prefix, int(number) if number.isdigit() else 0)
-
-
 def subnets_to_use(
     service: ServiceDetail,
     vpc_subnets: Sequence[Subnet],
@@ -69,7 +64,7 @@ def subnets_to_use(
 ) -> list[ZoneChoice]:
     """One subnet per served zone: a preferred one if any, else the one with most free IPs."""
     choices = []
-    for zone_id in sorted(service.zone_ids, key=_zone_order):
+    for zone_id in sorted(service.zone_ids, key=zone_id_order):
         here = [s for s in vpc_subnets if s.zone_id == zone_id]
         best = min(
             here,
@@ -136,10 +131,10 @@ def judge(
     a candidate, and the finding says which ones to use.
     """
     account, region = zones.account, zones.region
-    served = ", ".join(zone_label(z, zones) for z in sorted(service.zone_ids, key=_zone_order))
+    served = ", ".join(zone_label(z, zones) for z in sorted(service.zone_ids, key=zone_id_order))
     base = {
         "service_name": service.service_name,
-        "service_zone_ids": sorted(service.zone_ids, key=_zone_order),
+        "service_zone_ids": sorted(service.zone_ids, key=zone_id_order),
         "service_zones": {z: zones.id_to_name.get(z, "") for z in service.zone_ids},
     }
 
@@ -222,7 +217,7 @@ def judge(
         seen_zone.setdefault(subnet.zone_id, subnet_id)
     if findings:
         return findings
-    covered = sorted(seen_zone, key=_zone_order)
+    covered = sorted(seen_zone, key=zone_id_order)
     zone_list = ", ".join(zone_label(z, zones) for z in covered)
     if len(covered) == 1 and len(service.zone_ids) > 1:
         return [

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from plcheck.facts.network import Subnet
-from plcheck.facts.provider import LoadBalancer, ServiceConfig, zone_label
-from plcheck.facts.zones import AccountZones
+from plcheck.facts.provider import LoadBalancer, ServiceConfig
+from plcheck.facts.zones import AccountZones, zone_id_order, zone_label
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
@@ -60,13 +60,13 @@ def judge(
     """Pass when every standard AZ ID is offered; warn naming each missing one."""
     names = zones.id_to_name
     offered = offered_zone_ids(load_balancers, subnets, zones)
-    region_ids = sorted(names, key=_zone_order)
+    region_ids = sorted(names, key=zone_id_order)
     missing = [z for z in region_ids if z not in offered]
     offered_text = ", ".join(
-        zone_label(names.get(z, ""), z) for z in sorted(offered, key=_zone_order)
+        zone_label(names.get(z, ""), z) for z in sorted(offered, key=zone_id_order)
     )
     details = {
-        "offered_zone_ids": sorted(offered, key=_zone_order),
+        "offered_zone_ids": sorted(offered, key=zone_id_order),
         "missing_zone_ids": missing,
         "region_zone_ids": region_ids,
         "zone_names": {z: names.get(z, "") for z in region_ids},
@@ -108,8 +108,3 @@ def judge(
             details=details,
         )
     ]
-
-
-def _zone_order(zone_id: str) -> tuple[str, int]:
-    prefix, _, number = zone_id.rpartition("-az")
-    return (prefix, int(number) if number.isdigit() else 0)

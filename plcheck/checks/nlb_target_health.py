@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from plcheck.facts.provider import LoadBalancer, TargetGroup, TargetState, zone_label
+from plcheck.facts.provider import LoadBalancer, TargetGroup, TargetState
+from plcheck.facts.zones import zone_label
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(

@@ -32,7 +32,7 @@ from plcheck.commands.common import (
     finish,
 )
 from plcheck.errors import AwsCallError, UsageError
-from plcheck.facts.zones import AccountZones, ServiceZones
+from plcheck.facts.zones import AccountZones, ServiceZones, zone_id_order
 from plcheck.model import FailOn, Finding, View
 from plcheck.report import Format
 
@@ -174,7 +174,7 @@ def views(results: list[ScopeResult], service: str | None) -> list[View]:
             )
         )
         inverse = [r.zones.id_to_name for r in in_region if r.zones]
-        zone_ids = sorted({z for m in inverse for z in m}, key=_zone_id_order)
+        zone_ids = sorted({z for m in inverse for z in m}, key=zone_id_order)
         inv_rows = []
         for zone_id in zone_ids:
             cells = []
@@ -196,11 +196,6 @@ def views(results: list[ScopeResult], service: str | None) -> list[View]:
             )
         )
     return out
-
-
-def _zone_id_order(zone_id: str) -> tuple[str, int]:
-    prefix, _, number = zone_id.rpartition("-az")
-    return (prefix, int(number) if number.isdigit() else 0)
 
 
 def gather_org(

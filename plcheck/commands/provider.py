@@ -46,8 +46,8 @@ from plcheck.facts.provider import (
     ServiceConfig,
     TxtLookup,
     TxtLookups,
-    zone_label,
 )
+from plcheck.facts.zones import zone_label
 from plcheck.model import CheckSpec, FailOn, Finding, View
 from plcheck.probe.dns import Nameserver, parse_nameserver
 from plcheck.report import Format

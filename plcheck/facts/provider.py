@@ -204,10 +204,3 @@ class TxtLookups:
     """Who was asked: ``system (…)`` or the ``--resolver``."""
     lookups: tuple[TxtLookup, ...]
     """One per candidate name, the private DNS name's own first."""
-
-
-def zone_label(zone_name: str, zone_id: str) -> str:
-    """``us-east-1a (use1-az1)``: a zone by the provider's name and its AZ ID."""
-    if zone_name and zone_id:
-        return f"{zone_name} ({zone_id})"
-    return zone_name or zone_id or "an unknown zone"

@@ -51,3 +51,16 @@ class ServiceZones:
     """Whether ``DescribeVpcEndpointServices`` shows the service to this account."""
     zone_ids: frozenset[str] = frozenset()
     """AZ IDs the service is offered in."""
+
+
+def zone_id_order(zone_id: str) -> tuple[str, int]:
+    """Sort key that puts ``use1-az2`` before ``use1-az10``."""
+    prefix, _, number = zone_id.rpartition("-az")
+    return (prefix, int(number) if number.isdigit() else 0)
+
+
+def zone_label(zone_name: str, zone_id: str) -> str:
+    """``us-east-1a (use1-az1)``: a zone by an account's name for it and its AZ ID."""
+    if zone_name and zone_id:
+        return f"{zone_name} ({zone_id})"
+    return zone_name or zone_id or "an unknown zone"
