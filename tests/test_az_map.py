@@ -162,3 +162,17 @@ def test_role_arn_is_assumed_on_top_of_a_profile(
     assert code == 0
     [finding] = report["findings"]
     assert finding["account"] == "333333333333"
+
+
+def test_an_account_that_cannot_see_the_service_is_marked(
+    world: SimulatedWorld, scenario: AzMismatchScenario, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world.add_profile("stranger", "333333333333")
+    code, report = az_map(
+        capsys, "-p", "provider", "-p", "stranger", "--service", scenario.service_name
+    )
+    assert code == 0
+    _, by_id = report["views"]
+    stranger = [row[2] for row in by_id["rows"]]
+    assert all(cell.endswith("(service not visible)") for cell in stranger)
+    assert any("✓ service" in row[1] for row in by_id["rows"])

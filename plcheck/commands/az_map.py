@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -32,9 +32,11 @@ from plcheck.commands.common import (
     finish,
 )
 from plcheck.errors import AwsCallError, UsageError
-from plcheck.facts.zones import AccountZones, ServiceZones, zone_id_order
+from plcheck.facts.consumer import ServiceDetail
+from plcheck.facts.zones import AccountZones, zone_id_order
 from plcheck.model import FailOn, Finding, View
 from plcheck.report import Format
+from plcheck.service_names import region_in_service_name
 
 if TYPE_CHECKING:  # the AWS layer is imported only when a command runs
     from plcheck.aws import AwsContext, Scope
@@ -56,8 +58,8 @@ class ScopeResult:
     """The region read."""
     zones: AccountZones | None
     """Its zones, when they could be read."""
-    service: ServiceZones | None
-    """The endpoint service as it sees it, with --service."""
+    service: ServiceDetail | None
+    """The endpoint service as it sees it, with --service; None when it cannot see it."""
     error: AwsCallError | None
     """Why it could not be read."""
     account: str = ""
@@ -99,29 +101,29 @@ def gather(
 
 
 def _read(ctx: AwsContext, scope: Scope, label: str, service: str | None) -> ScopeResult:
-    """One scope: caller identity and zones at once, then (with a service) its zones."""
-    from plcheck.aws.zones import account_zones, service_zones
+    """One scope: caller identity, zones and (with a service) the service, all at once."""
+    from plcheck.aws.consumer import endpoint_services
+    from plcheck.aws.zones import account_zones
 
     # A role ARN names its account: an account that cannot be entered is still named.
     known = _role_account(scope.role_arn)
 
     region = ctx.region(scope)
-    account, listed = ctx.gather(
-        [
-            lambda: ctx.account_id(scope),
-            lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
-        ]
-    )
+    thunks: list[Callable[[], Any]] = [
+        lambda: ctx.account_id(scope),
+        lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
+    ]
+    if service:
+        regions = [region_in_service_name(service)]
+        thunks.append(lambda: endpoint_services(ctx, scope, [service], regions))
+    account, listed, *services = ctx.gather(thunks)
     if account.error or listed.error:
         return ScopeResult(label, region, None, None, account.error or listed.error, known)
     # Served from the call cache.
     zones = dataclasses.replace(account_zones(ctx, scope, str(account.get())), label=label)
-    seen = None
-    if service:
-        try:
-            seen = service_zones(ctx, scope, service)
-        except AwsCallError as exc:
-            return ScopeResult(label, region, zones, None, exc)
+    if services and services[0].error:
+        return ScopeResult(label, region, zones, None, services[0].error)
+    seen = services[0].get().get(service or "") if services else None
     return ScopeResult(label, region, zones, seen, None)
 
 
@@ -180,8 +182,8 @@ def views(results: list[ScopeResult], service: str | None) -> list[View]:
             cells = []
             for r, m in zip(in_region, inverse, strict=True):
                 name = m.get(zone_id, "—")
-                if service and r.service is not None:
-                    if not r.service.visible:
+                if service and r.error is None:
+                    if r.service is None:
                         name += " (service not visible)"
                     elif zone_id in r.service.zone_ids:
                         name += " ✓ service"

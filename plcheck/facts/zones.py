@@ -41,18 +41,6 @@ class AccountZones:
         return {z.zone_id: z.name for z in self.zones if z.zone_type == "availability-zone"}
 
 
-@dataclass(frozen=True)
-class ServiceZones:
-    """Where an endpoint service is offered, as one account sees it."""
-
-    service_name: str
-    """The endpoint service name."""
-    visible: bool
-    """Whether ``DescribeVpcEndpointServices`` shows the service to this account."""
-    zone_ids: frozenset[str] = frozenset()
-    """AZ IDs the service is offered in."""
-
-
 def zone_id_order(zone_id: str) -> tuple[str, int]:
     """Sort key that puts ``use1-az2`` before ``use1-az10``."""
     prefix, _, number = zone_id.rpartition("-az")
