@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from plcheck.sim.scenarios import AzMismatchScenario
+from plcheck.sim.scenarios import AzMismatchScenario, create_vpc, publish_service
 from plcheck.sim.world import SimulatedWorld
 
 
@@ -77,14 +77,12 @@ def tortilla_service(
         Type="network",
     )["LoadBalancers"][0]
     dns_name = f"api.{name}.example.com"
-    service = ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[nlb["LoadBalancerArn"]],
-        AcceptanceRequired=acceptance_required,
-        PrivateDnsName=dns_name,
-    )["ServiceConfiguration"]
-    ec2.modify_vpc_endpoint_service_permissions(
-        ServiceId=service["ServiceId"],
-        AddAllowedPrincipals=[f"arn:aws:iam::{base.consumer_account}:root"],
+    service = publish_service(
+        ec2,
+        nlb["LoadBalancerArn"],
+        base.consumer_account,
+        dns_name,
+        acceptance_required=acceptance_required,
     )
     world.set_private_dns_state(provider, region, service["ServiceId"], "verified")
     return Service(
@@ -120,14 +118,7 @@ def consumer_vpc(
     region, consumer = base.region, base.consumer_account
     ec2 = world.admin_client(consumer, "ec2", region)
     prefix = cidr.split(".")[:2]
-    vpc_id = str(
-        ec2.create_vpc(
-            CidrBlock=cidr,
-            TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": name}]}],
-        )["Vpc"]["VpcId"]
-    )
-    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
-    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
+    vpc_id = create_vpc(ec2, cidr, name)
     subnets = {}
     for i, zone in enumerate(("a", "b", "c"), start=1):
         zone_name = f"{region}{zone}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from plcheck.sim.scenarios import create_vpc, publish_service
 from plcheck.sim.world import SimulatedWorld
 
 PROVIDER_ACCOUNT = "111111111111"
@@ -64,7 +65,7 @@ def provider_preflight(world: SimulatedWorld, prefix: str = "tacos") -> Provider
     zone_names = tuple(sorted(mapping)[:2])
     zone_ids = tuple(mapping[n] for n in zone_names)
 
-    vpc_id = _create_vpc(ec2, "10.20.0.0/16", f"{prefix}-provider")
+    vpc_id = create_vpc(ec2, "10.20.0.0/16", f"{prefix}-provider")
     subnet_ids = tuple(
         str(
             ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=zone)[
@@ -131,18 +132,13 @@ def provider_preflight(world: SimulatedWorld, prefix: str = "tacos") -> Provider
         DefaultActions=[{"Type": "forward", "TargetGroupArn": group_arn}],
     )
     private_dns_name = f"api.{prefix}.example.com"
-    service = ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[nlb["LoadBalancerArn"]],
-        AcceptanceRequired=True,
-        PrivateDnsName=private_dns_name,
-    )["ServiceConfiguration"]
-    ec2.modify_vpc_endpoint_service_permissions(
-        ServiceId=service["ServiceId"], AddAllowedPrincipals=[f"arn:aws:iam::{consumer}:root"]
+    service = publish_service(
+        ec2, nlb["LoadBalancerArn"], consumer, private_dns_name, acceptance_required=True
     )
 
     # The consumer asks for a connection from a subnet in the first zone (by AZ ID).
     c_ec2 = world.admin_client(consumer, "ec2", region)
-    c_vpc = _create_vpc(c_ec2, "10.21.0.0/16", f"{prefix}-consumer")
+    c_vpc = create_vpc(c_ec2, "10.21.0.0/16", f"{prefix}-consumer")
     c_subnet = c_ec2.create_subnet(
         VpcId=c_vpc, CidrBlock="10.21.1.0/24", AvailabilityZoneId=zone_ids[0]
     )["Subnet"]["SubnetId"]
@@ -179,14 +175,6 @@ def provider_preflight(world: SimulatedWorld, prefix: str = "tacos") -> Provider
         txt_value=str(dns["Value"]),
         consumer_endpoint_id=endpoint_id,
     )
-
-
-def _create_vpc(ec2: Any, cidr: str, name: str) -> str:
-    tags = [{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": name}]}]
-    vpc_id = str(ec2.create_vpc(CidrBlock=cidr, TagSpecifications=tags)["Vpc"]["VpcId"])
-    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
-    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
-    return vpc_id
 
 
 def _group(ec2: Any, vpc_id: str, name: str) -> str:

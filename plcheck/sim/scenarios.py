@@ -71,7 +71,8 @@ def _profile_for(world: SimulatedWorld, account_id: str) -> str:
     raise ValueError(f"no profile for account {account_id} in this world")
 
 
-def _create_vpc(ec2: Any, cidr: str, name: str) -> str:
+def create_vpc(ec2: Any, cidr: str, name: str) -> str:
+    """A named VPC with DNS support and DNS hostnames on, as most real ones have."""
     vpc_id = str(
         ec2.create_vpc(
             CidrBlock=cidr,
@@ -100,6 +101,27 @@ def _create_subnets(ec2: Any, vpc_id: str, cidrs: Mapping[str, str], prefix: str
             )["Subnet"]["SubnetId"]
         )
     return subnets
+
+
+def publish_service(
+    ec2: Any,
+    nlb_arn: str,
+    consumer_account: str,
+    private_dns_name: str,
+    *,
+    acceptance_required: bool = False,
+) -> dict[str, Any]:
+    """An endpoint service in front of ``nlb_arn`` that ``consumer_account`` may use."""
+    service: dict[str, Any] = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[nlb_arn],
+        AcceptanceRequired=acceptance_required,
+        PrivateDnsName=private_dns_name,
+    )["ServiceConfiguration"]
+    ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=service["ServiceId"],
+        AddAllowedPrincipals=[f"arn:aws:iam::{consumer_account}:root"],
+    )
+    return service
 
 
 def az_mismatch(world: SimulatedWorld) -> AzMismatchScenario:
@@ -131,7 +153,7 @@ def az_mismatch(world: SimulatedWorld) -> AzMismatchScenario:
     # Provider: VPC, NLB, targets, listener, endpoint service.
     p_ec2 = world.admin_client(provider, "ec2", region)
     p_elb = world.admin_client(provider, "elbv2", region)
-    provider_vpc = _create_vpc(p_ec2, "10.0.0.0/16", "burrito-provider")
+    provider_vpc = create_vpc(p_ec2, "10.0.0.0/16", "burrito-provider")
     provider_subnets = _create_subnets(
         p_ec2,
         provider_vpc,
@@ -167,18 +189,11 @@ def az_mismatch(world: SimulatedWorld) -> AzMismatchScenario:
         )["Listeners"][0]["ListenerArn"]
     )
     private_dns_name = "api.burrito.example.com"
-    service = p_ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[nlb["LoadBalancerArn"]],
-        AcceptanceRequired=False,
-        PrivateDnsName=private_dns_name,
-    )["ServiceConfiguration"]
-    p_ec2.modify_vpc_endpoint_service_permissions(
-        ServiceId=service["ServiceId"], AddAllowedPrincipals=[f"arn:aws:iam::{consumer}:root"]
-    )
+    service = publish_service(p_ec2, nlb["LoadBalancerArn"], consumer, private_dns_name)
 
     # Consumer: VPC with DNS on, subnets in a/b/c, a security group for endpoints.
     c_ec2 = world.admin_client(consumer, "ec2", region)
-    consumer_vpc = _create_vpc(c_ec2, "10.1.0.0/16", "burrito-consumer")
+    consumer_vpc = create_vpc(c_ec2, "10.1.0.0/16", "burrito-consumer")
     consumer_subnets = _create_subnets(
         c_ec2,
         consumer_vpc,

@@ -18,6 +18,7 @@ from plcheck.sim.provider_scenarios import (
     ProviderScenario,
     provider_preflight,
 )
+from plcheck.sim.scenarios import publish_service
 from tests.support.dns_server import DnsServer, dns_server
 
 __all__ = ["dns_server"]
@@ -99,15 +100,7 @@ def good_service(
             DefaultActions=[{"Type": "forward", "TargetGroupArn": group_arn}],
         )
     private_dns_name = f"api.{name}.example.com"
-    service = ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[nlb["LoadBalancerArn"]],
-        AcceptanceRequired=False,
-        PrivateDnsName=private_dns_name,
-    )["ServiceConfiguration"]
-    ec2.modify_vpc_endpoint_service_permissions(
-        ServiceId=service["ServiceId"],
-        AddAllowedPrincipals=[f"arn:aws:iam::{CONSUMER_ACCOUNT}:root"],
-    )
+    service = publish_service(ec2, nlb["LoadBalancerArn"], CONSUMER_ACCOUNT, private_dns_name)
     world.set_private_dns_state(PROVIDER_ACCOUNT, REGION, service["ServiceId"], "verified")
     return GoodService(
         service_id=service["ServiceId"],
