@@ -1,9 +1,8 @@
 """Draw each command's table as an SVG for the README: ``make pictures``.
 
-Runs the demo's simulated world and steps (plus ``plcheck plan`` on a hand-written
-plan), each through the real CLI with a JSON report, rebuilds the report and
-prints it with the table reporter to a recording console, then saves
-``docs/images/<command>.svg``.
+Runs the demo's simulated world and steps, each through the real CLI with a JSON
+report, rebuilds the report and prints it with the table reporter to a recording
+console, then saves ``docs/images/<command>.svg``.
 """
 
 from __future__ import annotations
@@ -22,11 +21,9 @@ from plcheck.commands.demo import DemoStep, demo_steps
 from plcheck.model import FailOn, Finding, Report, Status, View
 from plcheck.report.table_format import print_report
 from plcheck.sim import SimulatedWorld
-from plcheck.sim.scenarios import AzMismatchScenario, az_mismatch
 
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "docs" / "images"
-PLAN_TEMPLATE = ROOT / "tests" / "gate" / "data" / "plan_unknown.json"
 WIDTH = 110
 
 
@@ -83,23 +80,6 @@ def _shown(args: tuple[str, ...]) -> list[str]:
     return [Path(a).name if a.startswith(tempfile.gettempdir()) else a for a in args]
 
 
-def plan_step(scenario: AzMismatchScenario, workdir: Path) -> DemoStep:
-    """``plcheck plan`` on the hand-written plan the tests use, filled with the world's IDs."""
-    text = PLAN_TEMPLATE.read_text(encoding="utf-8")
-    for placeholder, value in {
-        "@SERVICE_NAME@": scenario.service_name,
-        "@CONSUMER_VPC@": scenario.consumer_vpc_id,
-        "@SUPPORTED_SUBNET@": scenario.supported_consumer_subnet_ids[0],
-        "@UNSUPPORTED_SUBNET@": scenario.unsupported_consumer_subnet_ids[0],
-        "@SECURITY_GROUP@": scenario.consumer_security_group_id,
-        "@NLB_ARN@": scenario.nlb_arn,
-    }.items():
-        text = text.replace(placeholder, value)
-    plan = workdir / "plan.json"
-    plan.write_text(text, encoding="utf-8")
-    return DemoStep("plan", "plan", "", ("plan", str(plan), "--profile", "consumer"))
-
-
 def main() -> int:
     IMAGES.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,10 +93,6 @@ def main() -> int:
                 name = step.command if count == 1 else f"{step.command}-{count}"
                 target = picture(step, workdir, name)
                 print(f"plcheck {step.command} → {target.relative_to(ROOT)}")
-        # A fresh world (one may be open at a time) whose IDs the plan names.
-        with SimulatedWorld() as world:
-            step = plan_step(az_mismatch(world), workdir)
-            print(f"plcheck plan → {picture(step, workdir).relative_to(ROOT)}")
     return 0
 
 

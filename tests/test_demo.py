@@ -118,3 +118,18 @@ def test_interrupted_demo_stops_the_probe_servers(monkeypatch: pytest.MonkeyPatc
     assert_stopped(
         option(text, "--resolver"), int(option(text, "--port")), Path(option(text, "--ca-bundle"))
     )
+
+
+def test_an_unknown_demo_step_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["demo", "--only", "nothing"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("plcheck: error: no demo step for nothing; steps: az-map")
+
+
+def test_the_demo_checks_a_terraform_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["demo", "--only", "plan"]) == 0
+    out = capsys.readouterr().out
+    assert "$ plcheck plan " in out
+    assert "CreateVpcEndpoint would fail" in out
+    assert "known only after apply" in out
+    assert "(exit code 1)" in out

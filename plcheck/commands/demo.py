@@ -17,6 +17,7 @@ import typer
 from plcheck.errors import UsageError
 
 if TYPE_CHECKING:
+    from plcheck.sim.scenarios import AzMismatchScenario
     from plcheck.sim.world import SimulatedWorld
 
 
@@ -62,6 +63,30 @@ def demo_steps(world: SimulatedWorld) -> Generator[DemoStep, None, None]:
     yield from consumer.demo_steps(world, mismatch)
     yield from _probe_steps()
     yield from check.demo_steps(world, mismatch)
+    yield from _plan_steps(mismatch)
+
+
+def _plan_steps(mismatch: AzMismatchScenario) -> Generator[DemoStep, None, None]:
+    """``plcheck plan`` on the consumer's Terraform plan, written for the step's duration."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from plcheck.sim.plans import demo_plan
+
+    with tempfile.TemporaryDirectory(prefix="plcheck-demo-") as directory:
+        plan = Path(directory) / "plan.json"
+        plan.write_text(json.dumps(demo_plan(mismatch), indent=2), encoding="utf-8")
+        yield DemoStep(
+            command="plan",
+            title="Check a Terraform plan before apply",
+            story=(
+                "The consumer's plan puts aws_vpc_endpoint.burrito in two subnets by ID, one "
+                "in a zone the NLB lacks; aws_vpc_endpoint.later waits for a subnet created "
+                "in the same plan, whose zone is known only after apply."
+            ),
+            args=("plan", str(plan), "--profile", "consumer"),
+        )
 
 
 PROBE_HOST = "api.burrito.example.com"
@@ -130,6 +155,13 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Run every command against a simulated AWS world: no credentials, no network."""
+        from plcheck.checks import COMMAND_ORDER
+
+        unknown = sorted(set(only or ()) - set(COMMAND_ORDER))
+        if unknown:
+            raise UsageError(
+                f"no demo step for {', '.join(unknown)}; steps: {', '.join(COMMAND_ORDER)}"
+            )
         try:
             from plcheck.sim import SimulatedWorld
         except ImportError as exc:

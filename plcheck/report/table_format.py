@@ -95,10 +95,10 @@ def _findings_table(report: Report) -> Table:
 
 def _view_table(view: View) -> Table:
     table = Table(title=view.title, title_justify="left")
-    last = len(view.columns) - 1
     for i, column in enumerate(view.columns):
-        # Identifiers stay whole; the last column, usually prose, wraps instead.
-        table.add_column(column, no_wrap=i != last)
+        # The first column names the row and stays whole; long IDs elsewhere fold
+        # onto a second line rather than being cut off with an ellipsis.
+        table.add_column(column, no_wrap=i == 0, overflow="fold")
     for i, row in enumerate(view.rows):
         table.add_row(*row, style="bold yellow" if i in view.highlight else None)
     return table

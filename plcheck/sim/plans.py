@@ -1,0 +1,61 @@
+"""Terraform plans for the simulated world, in the shape ``terraform show -json`` emits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plcheck.sim.scenarios import AzMismatchScenario
+
+
+def _change(address: str, kind: str, after: dict[str, Any], unknown: dict[str, Any]) -> Any:
+    name = address.rsplit(".", 1)[-1]
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": kind,
+        "name": name,
+        "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": unknown},
+    }
+
+
+def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
+    """The consumer's plan of the AZ-mismatch story, before apply.
+
+    ``aws_vpc_endpoint.burrito`` names a subnet in each of two zones by ID; one is in a
+    zone the provider's NLB lacks. ``aws_vpc_endpoint.later`` sits in a subnet the same
+    plan creates, whose zone Terraform knows only after apply.
+    """
+    supported = scenario.supported_consumer_subnet_ids[0]
+    unsupported = scenario.unsupported_consumer_subnet_ids[0]
+    endpoint = {
+        "service_name": scenario.service_name,
+        "vpc_endpoint_type": "Interface",
+        "vpc_id": scenario.consumer_vpc_id,
+        "private_dns_enabled": False,
+        "security_group_ids": [scenario.consumer_security_group_id],
+    }
+    return {
+        "format_version": "1.2",
+        "terraform_version": "1.9.8",
+        "planned_values": {"root_module": {"resources": []}},
+        "resource_changes": [
+            _change(
+                "aws_vpc_endpoint.burrito",
+                "aws_vpc_endpoint",
+                {**endpoint, "subnet_ids": [supported, unsupported]},
+                {"id": True, "dns_entry": True, "network_interface_ids": True},
+            ),
+            _change(
+                "aws_subnet.later",
+                "aws_subnet",
+                {"vpc_id": scenario.consumer_vpc_id, "cidr_block": "10.1.9.0/24"},
+                {"id": True, "availability_zone": True, "availability_zone_id": True},
+            ),
+            _change(
+                "aws_vpc_endpoint.later",
+                "aws_vpc_endpoint",
+                endpoint,
+                {"id": True, "subnet_ids": True},
+            ),
+        ],
+    }
