@@ -1,8 +1,12 @@
-"""Fixtures shared by every test: the simulated AWS world and its first scenario."""
+"""Fixtures shared by every test: the simulated AWS world, its first scenario, and a
+guard that keeps every test on this machine."""
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -21,3 +25,29 @@ def world() -> Iterator[SimulatedWorld]:
 def scenario(world: SimulatedWorld) -> AzMismatchScenario:
     """Provider and consumer accounts whose zone names land on different AZ IDs."""
     return az_mismatch(world)
+
+
+def _loopback_only(name: str) -> Any:
+    original = getattr(socket.socket, name)
+
+    def guarded(sock: socket.socket, address: Any, *rest: Any) -> Any:
+        # sendto(data, [flags,] address) passes the address last; connect(address) first.
+        target = rest[-1] if name == "sendto" else address
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            host = str(target[0]).split("%")[0]
+            try:
+                loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = host == "localhost"
+            if not loopback:
+                raise OSError(f"tests must not leave this machine: {name} {target}")
+        return original(sock, address, *rest)
+
+    return guarded
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse any connection or datagram to an address that is not loopback."""
+    for name in ("connect", "connect_ex", "sendto"):
+        monkeypatch.setattr(socket.socket, name, _loopback_only(name))
