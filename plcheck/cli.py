@@ -11,16 +11,10 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 import typer
 
 from plcheck import __version__
-from plcheck.errors import AwsCallError, UsageError
-from plcheck.model import ExitCode
-
-if TYPE_CHECKING:
-    from types import ModuleType
 
 #: Command modules in help order.
 COMMANDS = (
@@ -102,51 +96,9 @@ def _stdout_is_broken() -> bool:
 
 def run(args: list[str]) -> int:
     """Run the CLI on ``args`` and return the exit code."""
-    errors = _click_exceptions()
     if args in (["--version"], ["-V"]):  # the fast path: nothing else to load
         print(f"plcheck {__version__}")
         return 0
-    command = typer.main.get_command(build_app())
-    try:
-        result = command.main(args=args, prog_name="plcheck", standalone_mode=False)
-    except errors.NoArgsIsHelpError as exc:
-        print(exc.ctx.get_help() if exc.ctx else str(exc))
-        return 0
-    except errors.UsageError as exc:
-        return _fail(_usage_line(exc), ExitCode.USAGE)
-    except errors.ClickException as exc:
-        return _fail(exc.format_message(), ExitCode.USAGE)
-    except UsageError as exc:
-        return _fail(str(exc), ExitCode.USAGE)
-    except AwsCallError as exc:
-        return _fail(f"{exc.describe()}: {exc.advice}", ExitCode.INCOMPLETE)
-    except (typer.Abort, KeyboardInterrupt):
-        return _fail("interrupted", 130)
-    except Exception as exc:
-        if os.environ.get("PLCHECK_DEBUG"):
-            raise
-        return _fail(
-            f"internal error: {type(exc).__name__}: {exc} (set PLCHECK_DEBUG=1 for a traceback)", 4
-        )
-    return int(result or 0)
+    from plcheck.commands.invoke import invoke
 
-
-def _click_exceptions() -> ModuleType:
-    """Exceptions of the click that Typer runs on (vendored as ``typer._click`` since 0.29)."""
-    try:
-        import typer._click.exceptions as vendored
-    except ImportError:
-        import click.exceptions
-
-        return click.exceptions
-    return vendored
-
-
-def _usage_line(exc: Any) -> str:
-    command = exc.ctx.command_path if exc.ctx else "plcheck"
-    return f"{exc.format_message()} (see `{command} --help`)"
-
-
-def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"plcheck: error: {message}\n")
-    return code
+    return invoke(typer.main.get_command(build_app()), args)

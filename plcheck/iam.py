@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from plcheck.checks import catalog
+from plcheck.checks import COMMAND_ORDER, checks_for
 
 #: Actions the AWS layer calls on its own, whatever the checks are.
 LAYER_ACTIONS = (
@@ -22,28 +22,17 @@ LAYER_ACTIONS = (
 #: Verbs plcheck's actions may have; the AWS layer refuses any other operation.
 READ_VERBS = ("Describe", "List", "Get")
 
-#: Checks each command runs, by the ``command`` of their specs.
-COMMAND_SPECS = {
-    "az-map": ("az-map",),
-    "provider": ("provider",),
-    "consumer": ("consumer",),
-    "probe": ("probe",),
-    "check": ("provider", "consumer", "probe", "check"),
-    "plan": ("consumer", "plan"),
-}
+#: Commands that reach AWS, each with the checks of its run (``checks.checks_for``).
+COMMANDS = COMMAND_ORDER
 
 _ACTION = re.compile(r"[a-z0-9-]+:[A-Z][A-Za-z0-9]+")
 
 
 def actions(commands: Iterable[str] = ()) -> list[str]:
     """Sorted IAM actions for ``commands`` (every command when empty)."""
-    commands = list(commands)
-    every = not commands
-    commands = commands or list(COMMAND_SPECS)
-    wanted = {c for command in commands for c in COMMAND_SPECS[command]}
     found = set(LAYER_ACTIONS)
-    for spec in catalog().values():
-        if every or spec.command in wanted:
+    for command in list(commands) or COMMANDS:
+        for spec in checks_for(command):
             found.update(spec.aws_actions)
     for action in found:
         if not _ACTION.fullmatch(action) or not is_read_only(action):

@@ -10,7 +10,10 @@ import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from plcheck.errors import AwsCallError
 
 
 class Status(str, enum.Enum):
@@ -74,6 +77,56 @@ class CheckSpec:
     """AWS documentation that explains the underlying behaviour."""
     aws_actions: tuple[str, ...] = ()
     """IAM actions the check needs (``ec2:DescribeAvailabilityZones``)."""
+    subject: str = ""
+    """What one call of the check's ``judge`` looks at (``endpoint``, ``service``, ...):
+    its run calls ``judge`` once per subject of this kind, with that subject's facts."""
+    needs: tuple[str, ...] = ()
+    """Facts the check cannot judge without (dotted attribute paths on its subject's facts).
+    When one could not be read, the framework reports the check as ``error`` instead."""
+    also_in: tuple[str, ...] = ()
+    """Other commands whose runs include this check (e.g. ``plan`` for planned endpoints)."""
+
+    def finding(
+        self,
+        status: Status,
+        resource: str,
+        message: str,
+        *,
+        account: str = "",
+        region: str = "",
+        remediation: str = "",
+        details: Mapping[str, Any] | None = None,
+    ) -> Finding:
+        """A finding of this check."""
+        return Finding(
+            check=self.id,
+            status=status,
+            resource=resource,
+            account=account,
+            region=region,
+            message=message,
+            remediation=remediation,
+            details=dict(details or {}),
+        )
+
+    def error(
+        self, resource: str, error: AwsCallError, *, account: str = "", region: str = ""
+    ) -> Finding:
+        """The ``error`` finding for this check when an AWS failure kept it from judging."""
+        return self.finding(
+            Status.ERROR,
+            resource,
+            error.describe(),
+            account=account,
+            region=region,
+            remediation=error.advice[0].upper() + error.advice[1:] + ".",
+            details={
+                "error_kind": error.kind.value,
+                "action": error.action,
+                "code": error.code,
+                "aws_message": error.message,
+            },
+        )
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 
 from plcheck.cli import run
-from plcheck.commands.demo import DemoStep, demo_steps
+from plcheck.demo.steps import DemoStep, demo_steps
 from plcheck.model import FailOn, Finding, Report, Status, View
 from plcheck.report.table_format import print_report
 from plcheck.sim import SimulatedWorld

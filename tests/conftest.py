@@ -9,9 +9,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from plcheck.sim import SimulatedWorld
 from plcheck.sim.scenarios import AzMismatchScenario, az_mismatch
+
+# Property tests judge logic, not speed: on a machine busy with other work, input
+# generation and examples may be slow, and that must not fail the suite.
+settings.register_profile("plcheck", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("plcheck")
 
 
 @pytest.fixture

@@ -23,13 +23,13 @@ PROVIDER = zones("provider", "111111111111", {"us-east-1a": "use1-az1", "us-east
 
 def test_same_mapping_passes() -> None:
     other = zones("consumer", "222222222222", {"us-east-1a": "use1-az1", "us-east-1b": "use1-az2"})
-    [finding] = az_id_mapping.judge([PROVIDER, other])
+    [finding] = az_id_mapping.evaluate([PROVIDER, other])
     assert finding.status is Status.PASS
     assert "2 accounts" in finding.message
 
 
 def test_single_account_passes_and_says_how_to_compare() -> None:
-    [finding] = az_id_mapping.judge([PROVIDER])
+    [finding] = az_id_mapping.evaluate([PROVIDER])
     assert finding.status is Status.PASS
     assert "--profile" in finding.message
 
@@ -40,7 +40,7 @@ def test_names_on_different_ids_warn_with_both_ids() -> None:
         "222222222222",
         {"us-east-1a": "use1-az4", "us-east-1b": "use1-az2", "us-east-1c": "use1-az1"},
     )
-    findings = az_id_mapping.judge([PROVIDER, consumer])
+    findings = az_id_mapping.evaluate([PROVIDER, consumer])
     assert [f.status for f in findings] == [Status.WARN]
     [warn] = findings
     assert warn.resource == "us-east-1a"
@@ -68,13 +68,13 @@ def test_local_zones_are_ignored() -> None:
         region="us-east-1",
         zones=(*PROVIDER.zones, Zone("us-east-1-bos-1a", "use1-bos1-az2", "local-zone")),
     )
-    assert [f.status for f in az_id_mapping.judge([other, consumer])] == [Status.PASS]
+    assert [f.status for f in az_id_mapping.evaluate([other, consumer])] == [Status.PASS]
 
 
 def test_regions_are_judged_separately() -> None:
     west = zones("provider", "111111111111", {"us-west-2a": "usw2-az1"}, region="us-west-2")
     west2 = zones("consumer", "222222222222", {"us-west-2a": "usw2-az2"}, region="us-west-2")
-    findings = az_id_mapping.judge([PROVIDER, west, west2])
+    findings = az_id_mapping.evaluate([PROVIDER, west, west2])
     assert {(f.region, f.status) for f in findings} == {
         ("us-east-1", Status.PASS),
         ("us-west-2", Status.WARN),

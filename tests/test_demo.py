@@ -10,7 +10,7 @@ import pytest
 
 import plcheck.cli
 from plcheck.cli import run
-from plcheck.commands.demo import PROBE_HOST, _probe_steps
+from plcheck.demo.steps import PROBE_HOST, _probe_steps
 
 TLS_HOSTS = ("127.0.0.2", "127.0.0.3", "127.0.0.4")
 

@@ -19,11 +19,12 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from plcheck import __version__
 from plcheck.aws.errors import classify, usage_error_for
 from plcheck.errors import AwsCallError, UsageError
+from plcheck.facts.outcome import Outcome, outcome_of
 
 if TYPE_CHECKING:
     import boto3
@@ -138,22 +139,6 @@ class CallRecord:
     """Profile the request went through."""
     seconds: float
     """Wall time including retries."""
-
-
-@dataclass(frozen=True)
-class Outcome(Generic[T]):
-    """The result of a call that may have failed with a classified AWS error."""
-
-    value: T | None = None
-    """The result when the call succeeded."""
-    error: AwsCallError | None = None
-    """The failure, when it failed."""
-
-    def get(self) -> T:
-        """The value, or raise the error."""
-        if self.error is not None:
-            raise self.error
-        return self.value  # type: ignore[return-value]
 
 
 @dataclass
@@ -406,11 +391,11 @@ class AwsContext:
         A thunk that no worker has started yet is run on the waiting thread, so
         gathers nested inside pooled work never deadlock the bounded pool.
         """
-        futures = [self._pool.submit(_outcome, thunk) for thunk in thunks]
+        futures = [self._pool.submit(outcome_of, thunk) for thunk in thunks]
         results: list[Outcome[T]] = []
         for future, thunk in zip(futures, thunks, strict=True):
             if future.cancel():
-                results.append(_outcome(thunk))
+                results.append(outcome_of(thunk))
             else:
                 results.append(future.result())
         return results
@@ -428,13 +413,6 @@ def _dedupe_search_paths(session: Any) -> None:
     """boto3 appends its data directory to the (shared) loader's paths for every session."""
     paths = session._loader.search_paths
     paths[:] = list(dict.fromkeys(paths))
-
-
-def _outcome(thunk: Callable[[], T]) -> Outcome[T]:
-    try:
-        return Outcome(value=thunk())
-    except AwsCallError as exc:
-        return Outcome(error=exc)
 
 
 def _refuse_writes(model: Any, **_: Any) -> None:

@@ -22,24 +22,28 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
+from functools import partial
 from typing import Any, TypeVar
 
-from plcheck.aws.context import AwsContext, Outcome, Scope
+from plcheck.aws.context import AwsContext, Scope
 from plcheck.aws.network import security_groups, subnets_in_vpcs
 from plcheck.aws.zones import account_zones
 from plcheck.errors import AwsCallError
-from plcheck.facts.network import SecurityGroup, Subnet
+from plcheck.facts.network import Subnet
+from plcheck.facts.outcome import Outcome, outcome_of
 from plcheck.facts.provider import (
     Connection,
     LbZone,
     Listener,
     LoadBalancer,
     Principal,
+    ProviderFacts,
     RegionSupport,
     ServiceConfig,
     TargetGroup,
     TargetState,
+    TxtLookups,
 )
 from plcheck.facts.zones import AccountZones
 
@@ -49,113 +53,55 @@ T = TypeVar("T")
 ARNS_PER_CALL = 20
 
 
-@dataclass
-class ProviderFacts:
-    """What one provider account and region yielded; each part a value or its failure."""
-
-    account: str
-    """The provider account ID (empty when STS could not tell)."""
-    region: str
-    """The region read."""
-    services: Outcome[list[ServiceConfig]]
-    """The endpoint services asked for (or all the account owns)."""
-    zones: Outcome[AccountZones] = field(default_factory=Outcome)
-    """The region's zones as the provider names them."""
-    load_balancers: Outcome[dict[str, LoadBalancer]] = field(default_factory=Outcome)
-    """ARN → load balancer, for every service's load balancers."""
-    listeners: dict[str, Outcome[tuple[Listener, ...]]] = field(default_factory=dict)
-    """Load balancer ARN → its listeners."""
-    target_groups: dict[str, Outcome[TargetGroup]] = field(default_factory=dict)
-    """Target group ARN → the group with its targets' health and cross-zone setting."""
-    subnets: Outcome[dict[str, Subnet]] = field(default_factory=Outcome)
-    """Subnet ID → subnet, for the load balancers' VPCs."""
-    security_groups: Outcome[dict[str, SecurityGroup]] = field(default_factory=Outcome)
-    """Group ID → group, for the load balancers' security groups."""
-    connections: Outcome[list[Connection]] = field(default_factory=Outcome)
-    """Endpoint connections of every service."""
-    permissions: dict[str, Outcome[tuple[Principal, ...]]] = field(default_factory=dict)
-    """Service ID → its allowed principals."""
-
-
 def gather(
     ctx: AwsContext,
     scope: Scope,
     service_ids: Sequence[str] = (),
-    alongside: Callable[[list[ServiceConfig]], object] | None = None,
+    alongside: Callable[[list[ServiceConfig]], Mapping[str, TxtLookups]] | None = None,
 ) -> ProviderFacts:
     """Read the provider's services (``service_ids``, or all it owns) and what is behind them.
 
-    ``alongside`` runs with the services found, concurrently with the calls that follow
-    (the command looks up the DNS verification records there).
+    ``alongside`` runs with the services found, concurrently with the calls that follow;
+    the provider run looks up the DNS verification records there.
     """
-    facts = ProviderFacts(account="", region=ctx.region(scope), services=Outcome(value=[]))
-    listed_zones: list[Outcome[dict[str, Any]]] = []
-
-    def set_services(o: Outcome[list[ServiceConfig]]) -> None:
-        facts.services = o
-
-    def set_account(o: Outcome[str]) -> None:
-        facts.account = o.value or ""
-
-    ctx.gather(
-        [
-            _into(lambda: ctx.account_id(scope), set_account),
-            _into(lambda: _services(ctx, scope, service_ids), set_services),
-            _into(
-                lambda: ctx.call(scope, "ec2", "describe_availability_zones"), listed_zones.append
-            ),
-        ]
+    region = ctx.region(scope)
+    first: list[Callable[[], Any]] = [
+        lambda: ctx.account_id(scope),
+        lambda: _services(ctx, scope, service_ids),
+        lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
+    ]
+    account, services, listed = ctx.gather(first)
+    account_id = str(account.value or "")
+    zones: Outcome[AccountZones] = (
+        outcome_of(lambda: account_zones(ctx, scope, account_id))  # served from the call cache
+        if listed.error is None
+        else Outcome(error=listed.error)
     )
-    facts.zones = (
-        Outcome(value=account_zones(ctx, scope, facts.account))  # served from the call cache
-        if listed_zones[0].error is None
-        else Outcome(error=listed_zones[0].error)
+    base = ProviderFacts(
+        account=account_id,
+        region=region,
+        services=Outcome(value=tuple(services.value or ()), error=services.error),
+        zones=zones,
     )
-    found = facts.services.value
+    found: list[ServiceConfig] = list(services.value or ())
     if not found:
-        return facts
+        return base
     ids = [s.service_id for s in found]
     lb_arns = sorted({arn for s in found for arn in s.load_balancer_arns})
-
-    def balancers_and_behind() -> None:
-        facts.load_balancers = _outcome(lambda: _load_balancers(ctx, scope, lb_arns))
-        if facts.load_balancers.value is not None:
-            _behind_load_balancers(ctx, scope, facts, list(facts.load_balancers.value.values()))
-
-    def set_connections(o: Outcome[list[Connection]]) -> None:
-        facts.connections = o
-
-    def permissions_of(service_id: str) -> Callable[[], None]:
-        return _into(
-            lambda: _permissions(ctx, scope, service_id),
-            lambda o: facts.permissions.__setitem__(service_id, o),
-        )
-
-    ctx.gather(
-        [
-            balancers_and_behind,
-            _into(lambda: _connections(ctx, scope, ids), set_connections),
-            *[permissions_of(sid) for sid in ids],
-            *([lambda: alongside(found)] if alongside else []),
-        ]
+    second: list[Callable[[], Any]] = [
+        lambda: _balancers_and_behind(ctx, scope, lb_arns),
+        lambda: _connections(ctx, scope, ids),
+        lambda: alongside(found) if alongside else {},
+        *[partial(_permissions, ctx, scope, sid) for sid in ids],
+    ]
+    behind, connections, txt, *permissions = ctx.gather(second)
+    return replace(
+        base,
+        **behind.get(),
+        connections=connections,
+        txt=txt.get(),
+        permissions=dict(zip(ids, permissions, strict=True)),
     )
-    return facts
-
-
-def _outcome(thunk: Callable[[], T]) -> Outcome[T]:
-    try:
-        return Outcome(value=thunk())
-    except AwsCallError as exc:
-        return Outcome(error=exc)
-
-
-def _into(thunk: Callable[[], T], store: Callable[[Outcome[T]], object]) -> Callable[[], None]:
-    """A thunk for ``ctx.gather`` that stores its outcome (value or AWS failure) with ``store``."""
-
-    def run() -> None:
-        store(_outcome(thunk))
-
-    return run
 
 
 def _chunks(items: Sequence[str], size: int = ARNS_PER_CALL) -> list[list[str]]:
@@ -196,7 +142,9 @@ def _service(s: Mapping[str, Any], region: str) -> ServiceConfig:
     )
 
 
-def _connections(ctx: AwsContext, scope: Scope, service_ids: Sequence[str]) -> list[Connection]:
+def _connections(
+    ctx: AwsContext, scope: Scope, service_ids: Sequence[str]
+) -> tuple[Connection, ...]:
     """Every connection of the services, in one paginated call (the filter takes a list)."""
     response = ctx.paginate(
         scope,
@@ -204,7 +152,7 @@ def _connections(ctx: AwsContext, scope: Scope, service_ids: Sequence[str]) -> l
         "describe_vpc_endpoint_connections",
         Filters=[{"Name": "service-id", "Values": sorted(service_ids)}],
     )
-    return [
+    return tuple(
         Connection(
             service_id=c.get("ServiceId", ""),
             endpoint_id=c.get("VpcEndpointId", ""),
@@ -213,7 +161,7 @@ def _connections(ctx: AwsContext, scope: Scope, service_ids: Sequence[str]) -> l
             created=c.get("CreationTimestamp"),
         )
         for c in response.get("VpcEndpointConnections", [])
-    ]
+    )
 
 
 def _permissions(ctx: AwsContext, scope: Scope, service_id: str) -> tuple[Principal, ...]:
@@ -261,51 +209,37 @@ def _load_balancers(ctx: AwsContext, scope: Scope, arns: Sequence[str]) -> dict[
     return found
 
 
-def _behind_load_balancers(
-    ctx: AwsContext, scope: Scope, facts: ProviderFacts, balancers: Sequence[LoadBalancer]
-) -> None:
-    """Listeners, attributes, subnets and groups of the balancers; then their target groups."""
-    vpcs = sorted({lb.vpc_id for lb in balancers if lb.vpc_id})
-    group_ids = sorted({g for lb in balancers for g in lb.security_groups})
-    lb_cross_zone: dict[str, Outcome[bool]] = {}
+def _balancers_and_behind(ctx: AwsContext, scope: Scope, lb_arns: Sequence[str]) -> dict[str, Any]:
+    """The balancers, then their listeners, subnets and groups, then their target groups.
 
-    def set_subnets(o: Outcome[dict[str, Subnet]]) -> None:
-        facts.subnets = o
-
-    def set_groups(o: Outcome[dict[str, SecurityGroup]]) -> None:
-        facts.security_groups = o
-
-    def per_balancer(lb: LoadBalancer) -> list[Callable[[], None]]:
-        return [
-            _into(
-                lambda: _listeners(ctx, scope, lb.arn),
-                lambda o: facts.listeners.__setitem__(lb.arn, o),
-            ),
-            _into(
-                lambda: _cross_zone_of_lb(ctx, scope, lb.arn),
-                lambda o: lb_cross_zone.__setitem__(lb.arn, o),
-            ),
-        ]
-
-    ctx.gather(
-        [
-            _into(lambda: _subnets(ctx, scope, vpcs), set_subnets),
-            _into(
-                lambda: {g.group_id: g for g in security_groups(ctx, scope, group_ids)},
-                set_groups,
-            ),
-            *[thunk for lb in balancers for thunk in per_balancer(lb)],
-        ]
-    )
-    listeners = [
-        listener
-        for outcome in facts.listeners.values()
-        if outcome.value is not None
-        for listener in outcome.value
+    Returns :class:`ProviderFacts` fields; a failure to describe the balancers is kept
+    as theirs and nothing behind them is read.
+    """
+    balancers = outcome_of(lambda: _load_balancers(ctx, scope, lb_arns))
+    if balancers.value is None:
+        return {"load_balancers": balancers}
+    found = list(balancers.value.values())
+    vpcs = sorted({lb.vpc_id for lb in found if lb.vpc_id})
+    group_ids = sorted({g for lb in found for g in lb.security_groups})
+    thunks: list[Callable[[], Any]] = [
+        lambda: _subnets(ctx, scope, vpcs),
+        lambda: {g.group_id: g for g in security_groups(ctx, scope, group_ids)},
+        *[partial(_listeners, ctx, scope, lb.arn) for lb in found],
+        *[partial(_cross_zone_of_lb, ctx, scope, lb.arn) for lb in found],
     ]
-    facts.target_groups = _target_groups(
-        ctx, scope, listeners, lb_cross_zone, facts.subnets.value or {}
-    )
+    subnets, groups, *per_balancer = ctx.gather(thunks)
+    listeners = dict(zip((lb.arn for lb in found), per_balancer[: len(found)], strict=True))
+    cross_zone = dict(zip((lb.arn for lb in found), per_balancer[len(found) :], strict=True))
+    every_listener = [item for o in listeners.values() if o.value is not None for item in o.value]
+    return {
+        "load_balancers": balancers,
+        "listeners": listeners,
+        "subnets": subnets,
+        "security_groups": groups,
+        "target_groups": _target_groups(
+            ctx, scope, every_listener, cross_zone, subnets.value or {}
+        ),
+    }
 
 
 def _listeners(ctx: AwsContext, scope: Scope, lb_arn: str) -> tuple[Listener, ...]:
@@ -404,7 +338,7 @@ def _target_groups(
             for d in h.value.get("TargetHealthDescriptions", [])
         }
     )
-    instance_zones = _outcome(lambda: _instance_zones(ctx, scope, instance_ids))
+    instance_zones = outcome_of(lambda: _instance_zones(ctx, scope, instance_ids))
     result: dict[str, Outcome[TargetGroup]] = {
         arn: Outcome(error=error) for arn, error in failures.items()
     }

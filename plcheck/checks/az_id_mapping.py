@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from plcheck.facts.az_map import AzMapFacts
 from plcheck.facts.zones import AccountZones
 from plcheck.model import CheckSpec, Finding, Status
 
@@ -11,6 +12,7 @@ SPEC = CheckSpec(
     id="az-id-mapping",
     title="AZ names map to the same AZ IDs across accounts",
     command="az-map",
+    subject="accounts",
     inspects="The availability zone name → zone ID mapping of every given account and region.",
     why=(
         "AWS maps zone names to physical zones independently for each account: us-east-1a "
@@ -32,7 +34,7 @@ SPEC = CheckSpec(
 )
 
 
-def judge(accounts: Sequence[AccountZones]) -> list[Finding]:
+def evaluate(accounts: Sequence[AccountZones]) -> list[Finding]:
     """One finding per zone name whose ID differs between accounts, or one pass per region."""
     findings: list[Finding] = []
     for region in sorted({a.region for a in accounts}):
@@ -108,3 +110,15 @@ def _who(account: AccountZones) -> str:
     if account.label and account.label != account.account:
         return f"{account.account} ({account.label})"
     return account.account
+
+
+def judge(facts: AzMapFacts) -> list[Finding]:
+    """Zone names across every account read, plus an error per account that was not."""
+    readable = [r.zones for r in facts.results if r.zones is not None]
+    findings = evaluate(readable) if readable else []
+    for result in facts.results:
+        if result.error is not None:
+            findings.append(
+                SPEC.error(result.label, result.error, account=result.account, region=result.region)
+            )
+    return findings

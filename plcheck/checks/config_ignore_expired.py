@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from plcheck.facts.ignores import IgnoreFacts
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
     id="config-ignore-expired",
     title="Ignores in the gate's config have not expired",
     command="check",
+    subject="ignores",
     inspects="The until date of every [[ignore]] in the plcheck.toml that `plcheck check` reads.",
     why=(
         "An ignore with an end date records a known, accepted problem that was meant to be "
@@ -24,7 +26,7 @@ SPEC = CheckSpec(
 )
 
 
-def judge(
+def evaluate(
     source: str,
     line: int,
     description: str,
@@ -56,4 +58,27 @@ def judge(
                 "today": today.isoformat(),
             },
         )
+    ]
+
+
+def judge(facts: IgnoreFacts) -> list[Finding]:
+    """A warning per expired ignore; a pass naming the ignores when none has expired."""
+    findings: list[Finding] = []
+    for entry in facts.entries:
+        if entry.until is not None and facts.today > entry.until:
+            findings += evaluate(
+                facts.source, entry.line, entry.description, entry.reason, entry.until, facts.today
+            )
+    if findings:
+        return findings
+    dated = [e for e in facts.entries if e.until is not None]
+    if not facts.entries:
+        message = f"{facts.source} has no ignores"
+    else:
+        soonest = min((e.until for e in dated if e.until), default=None)
+        message = f"none of the {len(facts.entries)} ignores in {facts.source} has expired" + (
+            f"; the first ends after {soonest.isoformat()}" if soonest else ""
+        )
+    return [
+        SPEC.finding(Status.PASS, facts.source, message, details={"ignores": len(facts.entries)})
     ]

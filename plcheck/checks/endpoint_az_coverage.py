@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from plcheck.facts.consumer import ServiceDetail
+from plcheck.checks._shared import not_visible
+from plcheck.facts.consumer import EndpointFacts, ServiceDetail
 from plcheck.facts.network import Subnet
 from plcheck.facts.zones import AccountZones, zone_id_order
 from plcheck.model import CheckSpec, Finding, Status
@@ -14,6 +15,9 @@ SPEC = CheckSpec(
     id="endpoint-az-coverage",
     title="Endpoint subnets are in zones the service is offered in",
     command="consumer",
+    subject="endpoint",
+    needs=("vpc.services", "vpc.subnets", "vpc.zones"),
+    also_in=("plan",),
     inspects=(
         "The AZ IDs of the endpoint's subnets (or of the planned subnets) against the AZ IDs "
         "the endpoint service is offered in, as the consumer account sees them."
@@ -114,7 +118,7 @@ def _suggestion(choices: Sequence[ZoneChoice], vpc_id: str) -> str:
     return "; ".join(parts)
 
 
-def judge(
+def evaluate(
     resource: str,
     service: ServiceDetail,
     subnet_ids: Sequence[str],
@@ -287,3 +291,33 @@ def _candidates(
         "",
         **extra,
     )
+
+
+def judge(facts: EndpointFacts) -> list[Finding]:
+    """The endpoint's (or plan's) subnets against the zones its service is offered in."""
+    service = facts.service
+    if service is None:
+        return [not_visible(SPEC, facts)]
+    target = facts.target
+    return evaluate(
+        facts.resource,
+        service,
+        target.subnet_ids,
+        facts.vpc.subnets.get(),
+        facts.vpc.zones.get(),
+        vpc_id=facts.vpc.request.vpc_id,
+        chosen=target.chosen,
+        existing=target.endpoint is not None,
+    )
+
+
+def recommended(facts: EndpointFacts) -> tuple[str, ...]:
+    """The subnets a plan without ``--subnet`` should use; () when that cannot be told."""
+    vpc = facts.vpc
+    services, subnets, zones = vpc.services.value, vpc.subnets.value, vpc.zones.value
+    if services is None or subnets is None or zones is None:
+        return ()
+    service = services.get(facts.target.service_name)
+    if service is None:
+        return ()
+    return tuple(c.subnet.subnet_id for c in subnets_to_use(service, subnets, zones) if c.subnet)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-from plcheck.facts.consumer import Vpc
+from plcheck.checks.endpoint_az_coverage import recommended
+from plcheck.facts.consumer import EndpointFacts, Vpc
 from plcheck.facts.network import NaclEntry, NetworkAcl
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.netrules import EPHEMERAL_PORTS, acls_for_subnets, nacl_decision
@@ -14,6 +15,8 @@ SPEC = CheckSpec(
     id="endpoint-network-acls",
     title="Network ACLs of the endpoint subnets allow the port and the replies",
     command="consumer",
+    subject="endpoint",
+    needs=("vpc.vpc", "vpc.acls"),
     inspects=(
         "The network ACL of each endpoint subnet: inbound TCP on each port from the VPC's IPv4 "
         "CIDR blocks, and outbound TCP on ephemeral ports (1024-65535) back to them."
@@ -46,7 +49,7 @@ def _free_rule_number(acl: NetworkAcl, egress: bool, below: NaclEntry | None) ->
     return 1
 
 
-def judge(
+def evaluate(
     resource: str,
     subnet_ids: Sequence[str],
     acls: Sequence[NetworkAcl],
@@ -148,4 +151,21 @@ def _blocked(
             "rule_number": entry.rule_number if entry else None,
             "endpoint": resource,
         },
+    )
+
+
+def judge(facts: EndpointFacts) -> list[Finding]:
+    """The network ACLs of the endpoint's subnets; a plan without --subnet: those recommended."""
+    vpc, target = facts.vpc, facts.target
+    subnet_ids = target.subnet_ids
+    if not target.chosen:
+        subnet_ids = recommended(facts) or subnet_ids
+    return evaluate(
+        facts.resource,
+        subnet_ids,
+        vpc.acls.get(),
+        vpc.vpc.get(),
+        vpc.request.ports,
+        account=facts.account,
+        region=facts.region,
     )

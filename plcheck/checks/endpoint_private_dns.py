@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from plcheck.facts.consumer import ServiceDetail
+from plcheck.checks._shared import not_visible
+from plcheck.facts.consumer import EndpointFacts, ServiceDetail
 from plcheck.facts.endpoints import Endpoint
 from plcheck.model import CheckSpec, Finding, Status
 
@@ -10,6 +11,9 @@ SPEC = CheckSpec(
     id="endpoint-private-dns",
     title="Private DNS is verified and enabled on the endpoint",
     command="consumer",
+    subject="endpoint",
+    needs=("vpc.services",),
+    also_in=("plan",),
     inspects=(
         "The service's private DNS name and its verification state, and PrivateDnsEnabled on "
         "each interface endpoint to it."
@@ -30,7 +34,7 @@ SPEC = CheckSpec(
 )
 
 
-def judge(
+def evaluate(
     resource: str,
     service: ServiceDetail,
     endpoint: Endpoint | None,
@@ -92,4 +96,14 @@ def judge(
         f"must use {regional}, and TLS certificates for {name} will not match that name",
         f"aws ec2 modify-vpc-endpoint --vpc-endpoint-id {endpoint.endpoint_id} "
         "--private-dns-enabled",
+    )
+
+
+def judge(facts: EndpointFacts) -> list[Finding]:
+    """Private DNS of the endpoint (or plan) against its service's name."""
+    service = facts.service
+    if service is None:
+        return [not_visible(SPEC, facts)]
+    return evaluate(
+        facts.resource, service, facts.target.endpoint, account=facts.account, region=facts.region
     )

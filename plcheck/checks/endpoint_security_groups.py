@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-from plcheck.facts.consumer import Vpc
+from plcheck.facts.consumer import EndpointFacts, Vpc
 from plcheck.facts.network import SecurityGroup, SgRule
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.netrules import sg_rules_admitting, sg_rules_for_port
@@ -14,6 +14,8 @@ SPEC = CheckSpec(
     id="endpoint-security-groups",
     title="Endpoint security groups admit the service port from the VPC",
     command="consumer",
+    subject="endpoint",
+    needs=("vpc.vpc", "vpc.groups"),
     inspects=(
         "Inbound rules of the endpoint's security groups (or of the planned ones; the VPC's "
         "default group when none is named) for TCP on each port from the VPC's IPv4 CIDR blocks."
@@ -38,7 +40,7 @@ def _describe(rule: SgRule) -> str:
     return f"{rule.group_id} {rule.protocol} {ports} from {', '.join(sources) or 'nothing'}"
 
 
-def judge(
+def evaluate(
     resource: str,
     group_ids: Sequence[str],
     vpc_groups: Sequence[SecurityGroup],
@@ -124,4 +126,18 @@ def judge(
     return finding(
         Status.PASS,
         f"security groups {names} of {resource} admit TCP {listed} from {', '.join(cidrs)}",
+    )
+
+
+def judge(facts: EndpointFacts) -> list[Finding]:
+    """The endpoint's (or plan's) security groups against the client ports."""
+    vpc = facts.vpc
+    return evaluate(
+        facts.resource,
+        facts.target.group_ids,
+        vpc.groups.get(),
+        vpc.vpc.get(),
+        vpc.request.ports,
+        account=facts.account,
+        region=facts.region,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plcheck.facts.consumer import ServiceDetail
+from plcheck.facts.consumer import EndpointFacts, ServiceDetail
 from plcheck.facts.endpoints import Endpoint
 from plcheck.model import CheckSpec, Finding, Status
 
@@ -10,6 +10,7 @@ SPEC = CheckSpec(
     id="endpoint-state",
     title="The interface endpoint is available",
     command="consumer",
+    subject="endpoint",
     inspects="The State, LastError and FailureReason of each interface endpoint.",
     why=(
         "Only an available endpoint carries traffic. pendingAcceptance waits for the service "
@@ -31,7 +32,7 @@ _FAILED = {
 }
 
 
-def judge(
+def evaluate(
     endpoint: Endpoint, service: ServiceDetail | None, *, account: str, region: str
 ) -> list[Finding]:
     """One finding for the endpoint's state."""
@@ -97,4 +98,18 @@ def planned(service_name: str, *, account: str, region: str) -> Finding:
         region=region,
         message=f"no endpoint to {service_name} in the VPC yet (pre-deploy: the plan is checked)",
         details={"service_name": service_name, "planned": True},
+    )
+
+
+def judge(facts: EndpointFacts) -> list[Finding]:
+    """The endpoint's state; a skip for a planned endpoint."""
+    target = facts.target
+    if target.endpoint is None:
+        return [planned(target.service_name, account=facts.account, region=facts.region)]
+    services = facts.vpc.services.value or {}
+    return evaluate(
+        target.endpoint,
+        services.get(target.service_name),
+        account=facts.account,
+        region=facts.region,
     )

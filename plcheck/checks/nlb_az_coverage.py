@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from plcheck.facts.network import Subnet
-from plcheck.facts.provider import LoadBalancer, ServiceConfig
+from plcheck.facts.provider import LoadBalancer, ServiceConfig, ServiceFacts
 from plcheck.facts.zones import AccountZones, zone_id_order, zone_label
 from plcheck.model import CheckSpec, Finding, Status
 
@@ -13,6 +13,8 @@ SPEC = CheckSpec(
     id="nlb-az-coverage",
     title="Load balancers cover every availability zone",
     command="provider",
+    subject="service",
+    needs=("provider.load_balancers", "provider.subnets", "provider.zones"),
     inspects=(
         "The AZ IDs of the subnets of each endpoint service's load balancers, against every "
         "standard availability zone ID of the region."
@@ -50,7 +52,7 @@ def offered_zone_ids(
     return offered
 
 
-def judge(
+def evaluate(
     service: ServiceConfig,
     load_balancers: Sequence[LoadBalancer],
     subnets: Mapping[str, Subnet],
@@ -108,3 +110,15 @@ def judge(
             details=details,
         )
     ]
+
+
+def judge(facts: ServiceFacts) -> list[Finding]:
+    """The zones of the service's load balancers."""
+    provider = facts.provider
+    return evaluate(
+        facts.service,
+        facts.load_balancers,
+        provider.subnets.get(),
+        provider.zones.get(),
+        facts.account,
+    )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from plcheck.facts.provider import Listener, LoadBalancer
+from plcheck.facts.provider import Listener, LoadBalancer, ServiceFacts
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
     id="nlb-listeners",
     title="Load balancers have listeners",
     command="provider",
+    subject="service",
+    needs=("provider.load_balancers",),
     inspects="The listeners (protocol and port) of each load balancer behind an endpoint service.",
     why=(
         "Endpoint traffic arrives at the load balancer's listeners; a load balancer without a "
@@ -26,7 +28,7 @@ SPEC = CheckSpec(
 )
 
 
-def judge(
+def evaluate(
     lb: LoadBalancer,
     listeners: Sequence[Listener],
     account: str = "",
@@ -78,3 +80,21 @@ def judge(
             details=details,
         )
     ]
+
+
+def judge(facts: ServiceFacts) -> list[Finding]:
+    """The listeners of each of the service's load balancers."""
+    findings: list[Finding] = []
+    for lb in facts.load_balancers:
+        listeners = facts.provider.listeners.get(lb.arn)
+        if listeners is None:
+            continue
+        if listeners.error is not None:
+            findings.append(
+                SPEC.error(
+                    facts.resource, listeners.error, account=facts.account, region=facts.region
+                )
+            )
+            continue
+        findings += evaluate(lb, listeners.value or (), facts.account, facts.region, facts.resource)
+    return findings

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from plcheck.checks._shared import failed
 from plcheck.facts.network import SecurityGroup
-from plcheck.facts.provider import Listener, LoadBalancer
+from plcheck.facts.provider import Listener, LoadBalancer, ServiceFacts
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.netrules import sg_rules_for_port
 
@@ -14,6 +15,8 @@ SPEC = CheckSpec(
     id="nlb-security-groups",
     title="NLB security groups admit PrivateLink traffic",
     command="provider",
+    subject="service",
+    needs=("provider.load_balancers",),
     inspects=(
         "For a Network Load Balancer with security groups and "
         "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic on: whether their inbound rules "
@@ -38,7 +41,7 @@ SPEC = CheckSpec(
 _TRANSPORTS = {"UDP": ("udp",), "TCP_UDP": ("tcp", "udp")}
 
 
-def judge(
+def evaluate(
     lb: LoadBalancer,
     listeners: Sequence[Listener],
     groups: Mapping[str, SecurityGroup],
@@ -154,4 +157,22 @@ def judge(
                 admitted=admitted,
             )
         )
+    return findings
+
+
+def judge(facts: ServiceFacts) -> list[Finding]:
+    """The security groups of each of the service's load balancers."""
+    findings: list[Finding] = []
+    groups = facts.provider.security_groups
+    for lb in facts.load_balancers:
+        listeners = facts.provider.listeners.get(lb.arn)
+        if listeners is None:
+            continue
+        unread = listeners.error or (groups.error if lb.security_groups else None)
+        if unread is not None:
+            findings.append(failed(SPEC, facts, unread))
+            continue
+        listed = listeners.value or ()
+        found = groups.value or {}
+        findings += evaluate(lb, listed, found, facts.account, facts.region, facts.resource)
     return findings

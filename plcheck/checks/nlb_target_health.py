@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from plcheck.facts.provider import LoadBalancer, TargetGroup, TargetState
+from plcheck.facts.provider import LoadBalancer, ServiceFacts, TargetGroup, TargetState
 from plcheck.facts.zones import zone_label
 from plcheck.model import CheckSpec, Finding, Status
 
@@ -13,6 +13,8 @@ SPEC = CheckSpec(
     id="nlb-target-health",
     title="Targets are healthy in every zone",
     command="provider",
+    subject="service",
+    needs=("provider.load_balancers",),
     inspects=(
         "Per load balancer, target group and zone: how many registered targets are healthy, "
         "and whether cross-zone load balancing is on for the target group (its own "
@@ -45,7 +47,7 @@ def _in_zone(target: TargetState, zone_name: str) -> bool:
     return target.zone_name in (zone_name, "all")
 
 
-def judge(
+def evaluate(
     lb: LoadBalancer,
     groups: Sequence[TargetGroup],
     zone_ids: Mapping[str, str],
@@ -167,3 +169,41 @@ def _judge_group(
         f"{where}: {len(healthy)}/{len(group.targets)} targets healthy, cross-zone {cross}; "
         f"healthy per zone: {counts}",
     )
+
+
+def judge(facts: ServiceFacts) -> list[Finding]:
+    """Target health of each of the service's load balancers, zone by zone."""
+    findings: list[Finding] = []
+    zones = facts.provider.zones.value
+    zone_ids = zones.name_to_id if zones else {}
+    for lb in facts.load_balancers:
+        listeners = facts.provider.listeners.get(lb.arn)
+        if listeners is None:
+            continue
+        if listeners.error is not None:
+            findings.append(
+                SPEC.error(
+                    facts.resource, listeners.error, account=facts.account, region=facts.region
+                )
+            )
+            continue
+        groups: list[TargetGroup] = []
+        unread = False
+        for arn in dict.fromkeys(
+            a for item in listeners.value or () for a in item.target_group_arns
+        ):
+            group = facts.provider.target_groups.get(arn)
+            if group is None:
+                continue
+            if group.error is not None:
+                unread = True
+                findings.append(
+                    SPEC.error(
+                        facts.resource, group.error, account=facts.account, region=facts.region
+                    )
+                )
+            elif group.value is not None:
+                groups.append(group.value)
+        if groups or not unread:
+            findings += evaluate(lb, groups, zone_ids, facts.account, facts.region, facts.resource)
+    return findings

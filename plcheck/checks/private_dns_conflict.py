@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from plcheck.facts.consumer import HostedZone, ServiceDetail
+from plcheck.checks._shared import not_visible
+from plcheck.facts.consumer import EndpointFacts, HostedZone, ServiceDetail
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
     id="private-dns-conflict",
     title="No private hosted zone conflicts with the private DNS name",
     command="consumer",
+    subject="endpoint",
+    needs=("vpc.services", "vpc.hosted_zones"),
     inspects=(
         "The Route 53 private hosted zones associated with the VPC (ListHostedZonesByVPC), "
         "against the service's private DNS name."
@@ -47,7 +50,7 @@ def relation(zone: str, name: str) -> str:
     return ""
 
 
-def judge(
+def evaluate(
     resource: str,
     service: ServiceDetail,
     hosted_zones: Sequence[HostedZone],
@@ -147,3 +150,27 @@ def judge(
             )
         )
     return findings
+
+
+def judge(facts: EndpointFacts) -> list[Finding]:
+    """Private hosted zones of the VPC against the service's private DNS name."""
+    service = facts.service
+    if service is None:
+        return [not_visible(SPEC, facts)]
+    target = facts.target
+    in_use = any(
+        t.endpoint is not None
+        and t.endpoint.private_dns_enabled
+        and t.service_name == target.service_name
+        for t in facts.others
+    )
+    return evaluate(
+        facts.resource,
+        service,
+        facts.vpc.hosted_zones.get(),
+        vpc_id=facts.vpc.request.vpc_id,
+        private_dns_in_use=in_use,
+        private_dns_planned=target.endpoint is None or target.endpoint.private_dns_enabled,
+        account=facts.account,
+        region=facts.region,
+    )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from plcheck.facts.provider import ServiceConfig, TxtLookups, verification_domain
+from plcheck.facts.provider import ServiceConfig, ServiceFacts, TxtLookups, verification_domain
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
     id="private-dns-txt-record",
     title="Verification TXT record is published",
     command="provider",
+    subject="service",
     inspects=(
         "The TXT record <Name>.<private DNS name> (and the same label under each parent "
         "domain, which AWS also accepts) looked up in DNS, against the value AWS expects."
@@ -64,7 +65,9 @@ def normalise_txt(value: str) -> str:
     return value.strip()
 
 
-def judge(service: ServiceConfig, lookups: TxtLookups | None, account: str = "") -> list[Finding]:
+def evaluate(
+    service: ServiceConfig, lookups: TxtLookups | None, account: str = ""
+) -> list[Finding]:
     """Pass when the expected value is found; fail when missing or different; error on DNS."""
     expected = normalise_txt(service.dns_txt_value)
 
@@ -158,3 +161,8 @@ def _seen(name: str, values: tuple[str, ...], error: str) -> str:
     if error == "NXDOMAIN":
         return f"{name} does not exist"
     return f"{name} has no TXT record"
+
+
+def judge(facts: ServiceFacts) -> list[Finding]:
+    """The verification TXT record in DNS against the value AWS expects."""
+    return evaluate(facts.service, facts.txt, facts.account)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from plcheck.facts.provider import ServiceConfig, verification_domain
+from plcheck.facts.provider import ServiceConfig, ServiceFacts, verification_domain
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
     id="private-dns-verification",
     title="Private DNS name is verified",
     command="provider",
+    subject="service",
     inspects="The verification state of each endpoint service's private DNS name.",
     why=(
         "Consumers can enable private DNS on their endpoints only once the provider has proved "
@@ -25,7 +26,7 @@ SPEC = CheckSpec(
 )
 
 
-def judge(service: ServiceConfig, account: str = "") -> list[Finding]:
+def evaluate(service: ServiceConfig, account: str = "") -> list[Finding]:
     """Skip without a private DNS name; pass when verified; fail otherwise with the record."""
 
     def finding(status: Status, message: str, remediation: str = "") -> Finding:
@@ -62,3 +63,8 @@ def judge(service: ServiceConfig, account: str = "") -> list[Finding]:
             f"verification --service-id {service.service_id} --region {service.region}",
         )
     ]
+
+
+def judge(facts: ServiceFacts) -> list[Finding]:
+    """The verification state of the service's private DNS name."""
+    return evaluate(facts.service, facts.account)

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from plcheck.facts.endpoints import EndpointInfo
+from plcheck.facts.probe import DnsErrorKind, DnsResult, ProbeFacts
 from plcheck.model import CheckSpec, Finding, Status
-from plcheck.probe.dns import DnsErrorKind, DnsResult
 
 SPEC = CheckSpec(
     id="probe-dns",
     title="The name resolves to the endpoint's private addresses",
     command="probe",
+    subject="probe",
     inspects=(
         "The A and AAAA answers for the host name from this machine's resolvers (or "
         "--resolver); with --endpoint, also the endpoint's regional and zonal names, compared "
@@ -92,7 +93,7 @@ def classify(address: str) -> str:
     return "reserved"
 
 
-def judge(result: DnsResult, endpoint: EndpointInfo | None = None) -> list[Finding]:
+def evaluate(result: DnsResult, endpoint: EndpointInfo | None = None) -> list[Finding]:
     """One finding for one resolved name."""
     account = endpoint.account if endpoint else ""
     region = endpoint.region if endpoint else ""
@@ -231,3 +232,15 @@ def _listing(result: DnsResult) -> str:
     kinds = {classify(a) for a in result.addresses}
     label = kinds.pop() if len(kinds) == 1 else "mixed"
     return f"{', '.join(result.addresses)} ({label}){via}"
+
+
+def judge(facts: ProbeFacts) -> list[Finding]:
+    """Each name probed; the endpoint's error first when it could not be read."""
+    findings: list[Finding] = []
+    if facts.endpoint is not None and facts.endpoint.error is not None and facts.endpoint_id:
+        findings.append(
+            SPEC.error(facts.endpoint_id, facts.endpoint.error, region=facts.endpoint_region)
+        )
+    for result in facts.dns:
+        findings.extend(evaluate(result, facts.found_endpoint))
+    return findings

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from plcheck.facts.probe import ProbeFacts, TcpErrorKind, TcpResult
 from plcheck.model import CheckSpec, Finding, Status
-from plcheck.probe.net import TcpErrorKind, TcpResult
 
 SPEC = CheckSpec(
     id="probe-tcp",
     title="Every resolved address accepts TCP connections",
     command="probe",
+    subject="probe",
     inspects=(
         "A TCP connection from this machine to each address the names resolve to, on the "
         "probed port, concurrently and with a timeout; the latency of each."
@@ -29,7 +30,7 @@ SPEC = CheckSpec(
 )
 
 
-def judge(
+def evaluate(
     hostname: str,
     results: Sequence[TcpResult],
     *,
@@ -117,3 +118,14 @@ def _failure(target: str, result: TcpResult) -> tuple[str, str]:
 
 def _target(address: str, port: int) -> str:
     return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+
+
+def judge(facts: ProbeFacts) -> list[Finding]:
+    """TCP to every address the names resolved to."""
+    return evaluate(
+        facts.hostname,
+        facts.tcp,
+        names=facts.names_by_address,
+        account=facts.account,
+        region=facts.region,
+    )

@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from plcheck.facts.probe import CertInfo, ProbeFacts, TlsResult
 from plcheck.model import CheckSpec, Finding, Status
-from plcheck.probe.tls import CertInfo, TlsResult
 
 SPEC = CheckSpec(
     id="probe-tls",
     title="Every address presents a valid certificate for the name",
     command="probe",
+    subject="probe",
     inspects=(
         "A TLS handshake with SNI with each address that accepted TCP: whether the chain "
         "verifies against the system trust store (or --ca-bundle), whether the certificate's "
@@ -56,7 +57,7 @@ def _dns_match(pattern: str, name: str) -> bool:
     return bool(head) and rest == pattern[2:] and rest.count(".") >= 1
 
 
-def judge(
+def evaluate(
     results: Sequence[TlsResult],
     *,
     hostname: str,
@@ -254,3 +255,16 @@ def _cert_details(cert: CertInfo | None) -> dict[str, Any] | None:
         "serial": cert.serial,
         "sha256": cert.sha256,
     }
+
+
+def judge(facts: ProbeFacts) -> list[Finding]:
+    """TLS with every address that connected."""
+    return evaluate(
+        facts.tls,
+        hostname=facts.hostname,
+        insecure=facts.insecure,
+        skipped=[r.address for r in facts.tcp if not r.connected],
+        names=facts.names_by_address,
+        account=facts.account,
+        region=facts.region,
+    )

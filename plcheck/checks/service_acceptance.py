@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 
-from plcheck.facts.provider import Connection, ServiceConfig
+from plcheck.facts.provider import Connection, ServiceConfig, ServiceFacts
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
     id="service-acceptance",
     title="Endpoint connections are accepted",
     command="provider",
+    subject="service",
+    needs=("provider.connections",),
     inspects=(
         "Whether the service requires acceptance, and its endpoint connections that are "
         "pendingAcceptance, rejected or expired."
@@ -43,7 +45,7 @@ def _age(created: datetime | None, now: datetime) -> str:
     return f"{seconds // 60} min" if seconds >= 60 else "under a minute"
 
 
-def judge(
+def evaluate(
     service: ServiceConfig, connections: Sequence[Connection], now: datetime, account: str = ""
 ) -> list[Finding]:
     """One warn per stuck connection, or a pass for the service."""
@@ -110,3 +112,13 @@ def judge(
             },
         )
     ]
+
+
+def judge(facts: ServiceFacts) -> list[Finding]:
+    """The service's endpoint connections and its acceptance setting."""
+    connections = facts.provider.connections.get()
+    return evaluate(facts.service, connections, facts.now or _now(), facts.account)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from plcheck.facts.provider import Principal, ServiceConfig
+from plcheck.facts.provider import Principal, ServiceConfig, ServiceFacts
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
     id="service-allowed-principals",
     title="Consumer accounts are allowed principals",
     command="provider",
+    subject="service",
+    needs=("permissions",),
     inspects=(
         "The allowed principals of each endpoint service, against the --consumer-account "
         "accounts: an account root ARN, a role or user ARN in the account, or * admits it."
@@ -44,7 +46,7 @@ def admitting(principals: Sequence[Principal], account: str) -> list[str]:
     ]
 
 
-def judge(
+def evaluate(
     service: ServiceConfig,
     principals: Sequence[Principal],
     consumer_accounts: Sequence[str] = (),
@@ -119,3 +121,9 @@ def judge(
         ]
     checked = f"; admits {', '.join(consumer_accounts)}" if consumer_accounts else ""
     return [finding(Status.PASS, f"allowed principals: {', '.join(listed)}{checked}")]
+
+
+def judge(facts: ServiceFacts) -> list[Finding]:
+    """The allowed principals against the consumer accounts expected."""
+    principals = facts.permissions.get()
+    return evaluate(facts.service, principals, facts.consumer_accounts, facts.account)

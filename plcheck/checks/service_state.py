@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from plcheck.facts.provider import ServiceConfig
+from plcheck.facts.provider import ServiceConfig, ServiceFacts
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
     id="service-state",
     title="Endpoint service is Available",
     command="provider",
+    subject="service",
     inspects="The ServiceState of each endpoint service configuration the provider owns.",
     why=(
         "Consumers can create endpoints only to a service in the Available state; a Pending, "
@@ -23,7 +24,7 @@ SPEC = CheckSpec(
 )
 
 
-def judge(service: ServiceConfig, account: str = "") -> list[Finding]:
+def evaluate(service: ServiceConfig, account: str = "") -> list[Finding]:
     """Pass when the service is Available; fail with its state otherwise."""
     available = service.state == "Available"
     return [
@@ -80,3 +81,8 @@ def none_owned(account: str, region: str) -> Finding:
         message=f"account {account or '?'} owns no endpoint services in {region}",
         details={"services": 0},
     )
+
+
+def judge(facts: ServiceFacts) -> list[Finding]:
+    """The service's state."""
+    return evaluate(facts.service, facts.account)

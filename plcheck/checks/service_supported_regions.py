@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from plcheck.facts.provider import ServiceConfig
+from plcheck.facts.provider import ServiceConfig, ServiceFacts
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
     id="service-supported-regions",
     title="Consumer regions are supported",
     command="provider",
+    subject="service",
     inspects=(
         "The SupportedRegions of each endpoint service (cross-region access), against the "
         "--consumer-region regions."
@@ -29,7 +30,7 @@ SPEC = CheckSpec(
 )
 
 
-def judge(
+def evaluate(
     service: ServiceConfig, consumer_regions: Sequence[str] = (), account: str = ""
 ) -> list[Finding]:
     """Fail per consumer region (other than the service's) that is unsupported or not Available."""
@@ -74,3 +75,8 @@ def judge(
     others = [r for r in consumer_regions if r != service.region]
     checked = f"; consumers in {', '.join(others)} can connect" if others else ""
     return [finding(Status.PASS, f"supported regions: {listed}{checked}")]
+
+
+def judge(facts: ServiceFacts) -> list[Finding]:
+    """The service's supported Regions against the consumers' Regions."""
+    return evaluate(facts.service, facts.consumer_regions, facts.account)

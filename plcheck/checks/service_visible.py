@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from plcheck.facts.consumer import ServiceDetail
+from plcheck.facts.consumer import ConsumerFacts, ServiceDetail
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.service_names import region_in_service_name
 
@@ -12,6 +12,9 @@ SPEC = CheckSpec(
     id="service-visible",
     title="The endpoint service is visible to the consumer account",
     command="consumer",
+    subject="vpc",
+    needs=("targets", "services"),
+    also_in=("plan",),
     inspects=(
         "DescribeVpcEndpointServices for each service name, from the consumer's account and "
         "region (with ServiceRegions for a service in another region)."
@@ -32,7 +35,7 @@ SPEC = CheckSpec(
 )
 
 
-def judge(
+def evaluate(
     service_names: Sequence[str],
     services: Mapping[str, ServiceDetail],
     *,
@@ -101,3 +104,21 @@ def _invisible(name: str, account: str, region: str) -> Finding:
         ),
         details={"service_name": name, "named_region": named_region, "causes": causes},
     )
+
+
+def judge(facts: ConsumerFacts) -> list[Finding]:
+    """Every service asked for or connected to; a skip when the VPC has nothing to check."""
+    names = facts.service_names
+    if not names:
+        vpc_id = facts.request.vpc_id
+        return [
+            SPEC.finding(
+                Status.SKIP,
+                vpc_id,
+                f"{vpc_id} has no interface endpoints; pass --service NAME to preflight one "
+                "before it exists",
+                account=facts.account,
+                region=facts.region,
+            )
+        ]
+    return evaluate(names, facts.services.get(), account=facts.account, region=facts.region)

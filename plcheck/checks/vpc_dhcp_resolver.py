@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 
-from plcheck.facts.consumer import AMAZON_PROVIDED_DNS, DhcpOptions, Vpc
+from plcheck.facts.consumer import AMAZON_PROVIDED_DNS, ConsumerFacts, DhcpOptions, Vpc
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
     id="vpc-dhcp-resolver",
     title="The VPC's DHCP options use the VPC resolver",
     command="consumer",
+    subject="vpc",
+    needs=("vpc", "dhcp"),
     inspects="The domain-name-servers of the DHCP options set associated with the VPC.",
     why=(
         "An endpoint's private DNS name exists only in the VPC resolver (AmazonProvidedDNS). "
@@ -40,7 +42,7 @@ def vpc_resolver_addresses(vpc: Vpc) -> tuple[str, ...]:
     return (*base, *LINK_LOCAL_RESOLVERS)
 
 
-def judge(vpc: Vpc, dhcp: DhcpOptions, *, account: str, region: str) -> list[Finding]:
+def evaluate(vpc: Vpc, dhcp: DhcpOptions, *, account: str, region: str) -> list[Finding]:
     """Pass on the VPC resolver; warn naming every other name server."""
     resolvers = vpc_resolver_addresses(vpc)
     custom = [s for s in dhcp.name_servers if s != AMAZON_PROVIDED_DNS and s not in resolvers]
@@ -84,3 +86,8 @@ def judge(vpc: Vpc, dhcp: DhcpOptions, *, account: str, region: str) -> list[Fin
             details=details,
         )
     ]
+
+
+def judge(facts: ConsumerFacts) -> list[Finding]:
+    """The DHCP options of the VPC."""
+    return evaluate(facts.vpc.get(), facts.dhcp.get(), account=facts.account, region=facts.region)

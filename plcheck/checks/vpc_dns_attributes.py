@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from plcheck.facts.consumer import VpcDnsAttributes
+from plcheck.facts.consumer import ConsumerFacts, VpcDnsAttributes
 from plcheck.model import CheckSpec, Finding, Status
 
 SPEC = CheckSpec(
     id="vpc-dns-attributes",
     title="The VPC has DNS support and DNS hostnames on",
     command="consumer",
+    subject="vpc",
+    needs=("dns",),
+    also_in=("plan",),
     inspects="The VPC attributes enableDnsSupport and enableDnsHostnames.",
     why=(
         "Private DNS on an interface endpoint needs both attributes: with either off, "
@@ -39,7 +42,7 @@ def fix_command(vpc_id: str, attribute: str) -> str:
     )
 
 
-def judge(
+def evaluate(
     attrs: VpcDnsAttributes,
     private_dns_users: Sequence[str],
     *,
@@ -100,3 +103,27 @@ def judge(
             details=details,
         )
     ]
+
+
+def judge(facts: ConsumerFacts) -> list[Finding]:
+    """The VPC's DNS attributes against the endpoints that use (or will use) private DNS."""
+    dns = facts.dns.get()
+    if dns.dns_support and dns.dns_hostnames and not (facts.targets.ok and facts.services.ok):
+        users: list[str] = []  # who uses private DNS matters only when a flag is off
+    else:
+        users = _private_dns_users(facts)  # raises when it cannot be told: an error finding
+    return evaluate(dns, users, account=facts.account, region=facts.region)
+
+
+def _private_dns_users(facts: ConsumerFacts) -> list[str]:
+    services = facts.services.get()
+    users = []
+    for target in facts.targets.get():
+        if target.endpoint is not None:
+            if target.endpoint.private_dns_enabled:
+                users.append(target.endpoint.endpoint_id)
+        else:
+            detail = services.get(target.service_name)
+            if detail is not None and detail.private_dns_name:
+                users.append(f"the planned endpoint to {target.service_name}")
+    return users

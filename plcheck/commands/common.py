@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from plcheck.errors import AwsCallError, UsageError
-from plcheck.model import CheckSpec, FailOn, Finding, Report, Status, View
+from plcheck.errors import UsageError
+from plcheck.model import FailOn, Report
 from plcheck.report import Format, emit
-from plcheck.service_names import SERVICE_ID
 
 FormatOption = Annotated[
     Format, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
@@ -86,6 +84,18 @@ ExternalIdOption = Annotated[
 ]
 
 
+ReportsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--report",
+        help="Also write the report as FORMAT to FILE (repeatable), e.g. "
+        "--report sarif=plcheck.sarif --report markdown=summary.md.",
+        show_default=False,
+        metavar="FORMAT=FILE",
+    ),
+]
+
+
 @dataclass(frozen=True)
 class OutputOptions:
     """Where and how a command reports."""
@@ -96,75 +106,29 @@ class OutputOptions:
     """File to write; None means stdout."""
     fail_on: FailOn = FailOn.FAIL
     """Lowest status that makes the run exit 1."""
+    reports: tuple[tuple[Format, Path], ...] = ()
+    """More formats of the same report, each to its own file (``--report FORMAT=FILE``)."""
 
 
-def finish(
-    command: str,
-    findings: Iterable[Finding],
-    out: OutputOptions,
-    views: Iterable[View] = (),
-    source: str = "",
-) -> None:
-    """Render the report and exit with its exit code."""
-    report = Report(
-        command=command,
-        findings=tuple(findings),
-        fail_on=out.fail_on,
-        views=tuple(views),
-        source=source,
-    )
+def parse_reports(values: Sequence[str] | None) -> tuple[tuple[Format, Path], ...]:
+    """``["sarif=a.sarif"]`` → ``((Format.SARIF, Path("a.sarif")),)``; usage error otherwise."""
+    parsed = []
+    formats = {f.value: f for f in Format}
+    for value in values or ():
+        name, sep, file = value.partition("=")
+        if not sep or not file or name.lower() not in formats:
+            raise UsageError(
+                f"bad --report {value!r}: expected FORMAT=FILE with FORMAT one of "
+                + ", ".join(formats)
+            )
+        parsed.append((formats[name.lower()], Path(file)))
+    return tuple(parsed)
+
+
+def finish(report: Report, out: OutputOptions) -> None:
+    """Write the extra reports, render the main one, and exit with the run's exit code."""
+    report = replace(report, fail_on=out.fail_on)
+    for fmt, path in out.reports:
+        emit(report, fmt, path)
     emit(report, out.format, out.output)
     raise typer.Exit(int(report.exit_code))
-
-
-def error_finding(
-    spec: CheckSpec, resource: str, error: AwsCallError, account: str = "", region: str = ""
-) -> Finding:
-    """The ``error`` finding for a check that an AWS failure kept from running."""
-    return Finding(
-        check=spec.id,
-        status=Status.ERROR,
-        resource=resource,
-        account=account,
-        region=region,
-        message=error.describe(),
-        remediation=error.advice[0].upper() + error.advice[1:] + ".",
-        details={
-            "error_kind": error.kind.value,
-            "action": error.action,
-            "code": error.code,
-            "aws_message": error.message,
-        },
-    )
-
-
-def attempt(
-    spec: CheckSpec,
-    resource: str,
-    judge: Callable[[], list[Finding]],
-    account: str = "",
-    region: str = "",
-) -> list[Finding]:
-    """Run one check's gathering and judging; an AWS failure becomes its error finding."""
-    try:
-        return judge()
-    except AwsCallError as exc:
-        return [error_finding(spec, resource, exc, account, region)]
-
-
-_ID_PATTERNS = {
-    "vpc": r"vpc-[0-9a-f]{8}([0-9a-f]{9})?",
-    "subnet": r"subnet-[0-9a-f]{8}([0-9a-f]{9})?",
-    "security group": r"sg-[0-9a-f]{8}([0-9a-f]{9})?",
-    "endpoint": r"vpce-[0-9a-f]{8}([0-9a-f]{9})?",
-    "endpoint service": SERVICE_ID.pattern,
-    "account": r"\d{12}",
-    "region": r"[a-z]{2}(-[a-z]+)+-\d",
-}
-
-
-def validate_id(kind: str, value: str) -> str:
-    """``value`` if it is a well-formed ``kind`` ID; otherwise a usage error (exit 2)."""
-    if re.fullmatch(_ID_PATTERNS[kind], value) is None:
-        raise UsageError(f"malformed {kind} ID {value!r}")
-    return value

@@ -25,11 +25,11 @@ def register(app: typer.Typer) -> None:
         """Print the least-privilege, read-only IAM policy plcheck needs (JSON)."""
         import json
 
-        from plcheck.iam import COMMAND_SPECS, policy
+        from plcheck.iam import COMMANDS, policy
 
-        unknown = sorted(set(command or ()) - set(COMMAND_SPECS))
+        unknown = sorted(set(command or ()) - set(COMMANDS))
         if unknown:
             raise UsageError(
-                f"unknown command {', '.join(unknown)}; one of {', '.join(COMMAND_SPECS)}"
+                f"unknown command {', '.join(unknown)}; one of {', '.join(COMMANDS)}"
             )
         typer.echo(json.dumps(policy(command or ()), indent=2))

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
+
+from plcheck.facts.endpoints import Endpoint
+from plcheck.facts.network import NetworkAcl, SecurityGroup, Subnet
+from plcheck.facts.outcome import Outcome
+from plcheck.facts.zones import AccountZones
 
 #: The name server value that means "the VPC's own resolver" in DHCP options.
 AMAZON_PROVIDED_DNS = "AmazonProvidedDNS"
@@ -82,3 +89,160 @@ class HostedZone:
     """Account that owns the zone (customer zones)."""
     owning_service: str = ""
     """Service that owns the zone (AWS-managed zones, e.g. an endpoint's private DNS)."""
+
+
+@dataclass(frozen=True)
+class ConsumerRequest:
+    """What a consumer run was asked to check (the plain part of its options)."""
+
+    vpc_id: str
+    """The consumer VPC."""
+    services: tuple[str, ...] = ()
+    """Service names to check (empty: the services of the VPC's interface endpoints)."""
+    subnets: tuple[str, ...] = ()
+    """Planned subnets for services with no endpoint yet (empty: every subnet of the VPC)."""
+    security_groups: tuple[str, ...] = ()
+    """Planned security groups (empty: the VPC's default group, as AWS would use)."""
+    ports: tuple[int, ...] = (443,)
+    """TCP ports clients use."""
+
+
+@dataclass(frozen=True)
+class ConsumerFacts:
+    """Everything read for one consumer VPC; each AWS fact an outcome (value or failure).
+
+    The VPC-level checks (``subject="vpc"``) judge this object itself.
+    """
+
+    request: ConsumerRequest
+    """What was asked."""
+    account: str
+    """The consumer account ("" when it could not be read)."""
+    region: str
+    """The VPC's region."""
+    vpc: Outcome[Vpc]
+    """DescribeVpcs."""
+    dns: Outcome[VpcDnsAttributes]
+    """DescribeVpcAttribute, twice (one attribute per call)."""
+    dhcp: Outcome[DhcpOptions]
+    """DescribeDhcpOptions (the VPC's failure when the VPC could not be read)."""
+    zones: Outcome[AccountZones]
+    """DescribeAvailabilityZones."""
+    subnets: Outcome[tuple[Subnet, ...]]
+    """DescribeSubnets of the VPC."""
+    endpoints: Outcome[tuple[Endpoint, ...]]
+    """DescribeVpcEndpoints of the VPC (interface endpoints only)."""
+    services: Outcome[Mapping[str, ServiceDetail]]
+    """DescribeVpcEndpointServices: the services this account can see, by name."""
+    groups: Outcome[tuple[SecurityGroup, ...]]
+    """DescribeSecurityGroups of the VPC."""
+    acls: Outcome[tuple[NetworkAcl, ...]]
+    """DescribeNetworkAcls of the VPC."""
+    hosted_zones: Outcome[tuple[HostedZone, ...]]
+    """ListHostedZonesByVPC."""
+
+    @property
+    def resource(self) -> str:
+        """The VPC, which the VPC-level checks report on."""
+        return self.request.vpc_id
+
+    @cached_property
+    def targets(self) -> Outcome[tuple[Target, ...]]:
+        """The endpoints to check and the planned ones (see :func:`targets`)."""
+        return targets(self)
+
+    @property
+    def service_names(self) -> tuple[str, ...]:
+        """Every service asked for or connected to, once each, asked-for first."""
+        found = self.targets.value or ()
+        return tuple(dict.fromkeys([*self.request.services, *(t.service_name for t in found)]))
+
+
+@dataclass(frozen=True)
+class Target:
+    """One endpoint to check, or one planned endpoint (pre-deploy)."""
+
+    service_name: str
+    """The service it connects to."""
+    endpoint: Endpoint | None
+    """The endpoint; None when planned."""
+    subnet_ids: tuple[str, ...]
+    """Its subnets, or the planned ones."""
+    group_ids: tuple[str, ...]
+    """Its security groups, or the planned ones."""
+    chosen: bool = True
+    """False for a plan without --subnet: every subnet of the VPC is a candidate."""
+    notes: tuple[str, ...] = ()
+    """Why the plan looks as it does."""
+
+    @property
+    def resource(self) -> str:
+        """The endpoint ID, or the service name for a plan."""
+        return self.endpoint.endpoint_id if self.endpoint else self.service_name
+
+
+def targets(facts: ConsumerFacts) -> Outcome[tuple[Target, ...]]:
+    """The endpoints to check, and the planned endpoints for services without one."""
+    if facts.endpoints.error is not None:
+        return Outcome(error=facts.endpoints.error)
+    request = facts.request
+    found = [
+        Target(e.service_name, e, e.subnet_ids, e.group_ids)
+        for e in facts.endpoints.value or ()
+        if not request.services or e.service_name in request.services
+    ]
+    for name in request.services:
+        if any(t.service_name == name for t in found):
+            continue
+        notes = []
+        subnets = request.subnets
+        if not subnets and facts.subnets.value is not None:
+            subnets = tuple(s.subnet_id for s in facts.subnets.value)
+            notes.append("every subnet of the VPC is a candidate (no --subnet)")
+        groups = request.security_groups
+        if not groups and facts.groups.value is not None:
+            groups = tuple(
+                g.group_id
+                for g in facts.groups.value
+                if g.name == "default" and g.vpc_id in ("", request.vpc_id)
+            )
+            notes.append("the VPC's default security group, as AWS uses it (no --security-group)")
+        found.append(
+            Target(name, None, subnets, groups, chosen=bool(request.subnets), notes=tuple(notes))
+        )
+    return Outcome(value=tuple(found))
+
+
+@dataclass(frozen=True)
+class EndpointFacts:
+    """One endpoint (or planned endpoint) with its VPC's facts: the ``endpoint`` subject."""
+
+    vpc: ConsumerFacts
+    """The VPC's facts."""
+    target: Target
+    """The endpoint or the plan."""
+    others: tuple[Target, ...]
+    """Every target of the run (this one included), for checks that compare them."""
+
+    @property
+    def resource(self) -> str:
+        """The endpoint ID, or the service name for a plan."""
+        return self.target.resource
+
+    @property
+    def account(self) -> str:
+        """The consumer account."""
+        return self.vpc.account
+
+    @property
+    def region(self) -> str:
+        """The VPC's region."""
+        return self.vpc.region
+
+    @property
+    def service(self) -> ServiceDetail | None:
+        """The target's service as this account sees it; None when it cannot see it.
+
+        Raises the services' failure when they could not be read.
+        """
+        return self.vpc.services.get().get(self.target.service_name)

@@ -1,13 +1,18 @@
 """An endpoint service as its owner (the provider) sees it, as plain facts.
 
 Gathered by :mod:`plcheck.aws.provider` (and the TXT lookups by
-:mod:`plcheck.commands.provider`); judged by the provider checks.
+:mod:`plcheck.runs.provider`); judged by the provider checks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from plcheck.facts.network import SecurityGroup, Subnet
+from plcheck.facts.outcome import Outcome
+from plcheck.facts.zones import AccountZones
 
 
 @dataclass(frozen=True)
@@ -204,3 +209,80 @@ class TxtLookups:
     """Who was asked: ``system (…)`` or the ``--resolver``."""
     lookups: tuple[TxtLookup, ...]
     """One per candidate name, the private DNS name's own first."""
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    """What one provider account and region yielded; each AWS part a value or its failure."""
+
+    account: str
+    """The provider account ID (empty when STS could not tell)."""
+    region: str
+    """The region read."""
+    services: Outcome[tuple[ServiceConfig, ...]]
+    """The endpoint services asked for (or all the account owns)."""
+    zones: Outcome[AccountZones] = field(default_factory=Outcome)
+    """The region's zones as the provider names them."""
+    load_balancers: Outcome[Mapping[str, LoadBalancer]] = field(default_factory=Outcome)
+    """ARN → load balancer, for every service's load balancers."""
+    listeners: Mapping[str, Outcome[tuple[Listener, ...]]] = field(default_factory=dict)
+    """Load balancer ARN → its listeners."""
+    target_groups: Mapping[str, Outcome[TargetGroup]] = field(default_factory=dict)
+    """Target group ARN → the group with its targets' health and cross-zone setting."""
+    subnets: Outcome[Mapping[str, Subnet]] = field(default_factory=Outcome)
+    """Subnet ID → subnet, for the load balancers' VPCs."""
+    security_groups: Outcome[Mapping[str, SecurityGroup]] = field(default_factory=Outcome)
+    """Group ID → group, for the load balancers' security groups."""
+    connections: Outcome[tuple[Connection, ...]] = field(default_factory=Outcome)
+    """Endpoint connections of every service."""
+    permissions: Mapping[str, Outcome[tuple[Principal, ...]]] = field(default_factory=dict)
+    """Service ID → its allowed principals."""
+    txt: Mapping[str, TxtLookups] = field(default_factory=dict)
+    """Service ID → the DNS lookups of its verification record (not AWS: DNS)."""
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    """One endpoint service with its account's facts: the ``service`` subject."""
+
+    provider: ProviderFacts
+    """Everything read in the provider's account."""
+    service: ServiceConfig
+    """The service judged."""
+    consumer_accounts: tuple[str, ...] = ()
+    """Accounts that must be allowed to connect."""
+    consumer_regions: tuple[str, ...] = ()
+    """Regions consumers connect from."""
+    now: datetime | None = None
+    """The time connections' ages are measured at."""
+
+    @property
+    def resource(self) -> str:
+        """The service ID."""
+        return self.service.service_id
+
+    @property
+    def account(self) -> str:
+        """The provider account."""
+        return self.provider.account
+
+    @property
+    def region(self) -> str:
+        """The provider's region."""
+        return self.provider.region
+
+    @property
+    def permissions(self) -> Outcome[tuple[Principal, ...]]:
+        """The service's allowed principals."""
+        return self.provider.permissions.get(self.resource, Outcome(value=()))
+
+    @property
+    def load_balancers(self) -> list[LoadBalancer]:
+        """The service's load balancers that could be described (raises when none could)."""
+        found = self.provider.load_balancers.get()
+        return [found[arn] for arn in self.service.load_balancer_arns if arn in found]
+
+    @property
+    def txt(self) -> TxtLookups | None:
+        """The lookups of the service's verification record, when it has one."""
+        return self.provider.txt.get(self.resource)

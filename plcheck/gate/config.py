@@ -17,14 +17,11 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from plcheck.commands.common import validate_id
 from plcheck.errors import UsageError
 from plcheck.service_names import SERVICE_ID, is_service_name, service_id_in_name
-
-if TYPE_CHECKING:
-    from plcheck.aws import Scope
+from plcheck.validate import validate_id
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -52,17 +49,6 @@ class Account:
     """Provider only: ``IP[:PORT]`` of the resolver for the verification TXT lookups."""
     dns_timeout: float = 5.0
     """Provider only: seconds for each TXT lookup."""
-
-    def scope(self) -> Scope:
-        """The AWS layer's scope for this account."""
-        from plcheck.aws import Scope
-
-        return Scope(
-            profile=self.profile,
-            region=self.region,
-            role_arn=self.role_arn,
-            external_id=self.external_id,
-        )
 
     @property
     def label(self) -> str:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
-from plcheck.checks import config_ignore_expired
+from plcheck.facts.ignores import IgnoreEntry, IgnoreFacts
 from plcheck.gate.config import Ignore
 from plcheck.model import Finding, Status
 
@@ -46,7 +46,7 @@ def apply(
     source: str,
     today: dt.date,
 ) -> list[Finding]:
-    """The findings with ignored ones as ``skip``, then one warning per expired ignore."""
+    """The findings with the ignored ones as ``skip`` (expired ignores no longer apply)."""
     active = [i for i in ignores if not i.expired(today)]
     out = []
     for finding in findings:
@@ -56,15 +56,16 @@ def apply(
             if rule is None or finding.status not in IGNORABLE
             else skip(finding, rule, source)
         )
-    for ignore in ignores:
-        if ignore.expired(today):
-            assert ignore.until is not None
-            out.extend(
-                config_ignore_expired.judge(
-                    source, ignore.line, ignore.describe(), ignore.reason, ignore.until, today
-                )
-            )
     return out
+
+
+def facts(ignores: Sequence[Ignore], *, source: str, today: dt.date) -> IgnoreFacts:
+    """The ignores as the config-ignore-expired check judges them."""
+    return IgnoreFacts(
+        source=source,
+        entries=tuple(IgnoreEntry(i.line, i.describe(), i.reason, i.until) for i in ignores),
+        today=today,
+    )
 
 
 def skip(finding: Finding, ignore: Ignore, source: str) -> Finding:

@@ -6,34 +6,16 @@ check. dnspython is imported inside functions so ``plcheck --help`` stays fast.
 
 from __future__ import annotations
 
-import enum
 import ipaddress
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from plcheck.facts.probe import DnsErrorKind, DnsResult
+
 if TYPE_CHECKING:
     import dns.resolver
-
-
-class DnsErrorKind(str, enum.Enum):
-    """Why a name did not resolve."""
-
-    NXDOMAIN = "NXDOMAIN"
-    """The name does not exist."""
-    SERVFAIL = "SERVFAIL"
-    """The resolver answered SERVFAIL (it could not get an answer itself)."""
-    REFUSED = "REFUSED"
-    """The resolver refused the query (or answered another error code)."""
-    TIMEOUT = "TIMEOUT"
-    """No answer within the timeout."""
-    NO_ANSWER = "NO_ANSWER"
-    """The name exists but has neither A nor AAAA records."""
-    NO_RESOLVER = "NO_RESOLVER"
-    """No resolver is configured on this machine (no usable /etc/resolv.conf)."""
-    ERROR = "ERROR"
-    """Any other failure (network error, malformed answer)."""
 
 
 @dataclass(frozen=True)
@@ -73,35 +55,6 @@ def parse_nameserver(text: str) -> Nameserver:
             raise ValueError(f"bad resolver {text!r}: port must be 1-65535")
         port = int(port_text)
     return Nameserver(address, port)
-
-
-@dataclass(frozen=True)
-class DnsResult:
-    """What resolving one host name gave."""
-
-    name: str
-    """The name asked for, without a trailing dot."""
-    resolver: str
-    """Who answered: ``system (10.0.0.2:53)`` or the ``--resolver`` given."""
-    addresses: tuple[str, ...] = ()
-    """A then AAAA addresses, in answer order, without duplicates."""
-    error: DnsErrorKind | None = None
-    """Why the name did not resolve; ``None`` when it has addresses."""
-    detail: str = ""
-    """Human detail of the error (resolver message)."""
-    canonical_name: str = ""
-    """The name after following CNAMEs, when it differs from ``name``."""
-    literal: bool = False
-    """``name`` is an IP address: nothing was resolved."""
-    elapsed_ms: float = 0.0
-    """Time the lookups took, in milliseconds."""
-    timeout: float = 0.0
-    """The lifetime allowed for each lookup, in seconds."""
-
-    @property
-    def ok(self) -> bool:
-        """The name gave at least one address."""
-        return self.error is None and bool(self.addresses)
 
 
 @dataclass(frozen=True)

@@ -2,50 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 import errno
 import ipaddress
 import socket
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+
+from plcheck.facts.probe import TcpErrorKind, TcpResult
 
 #: Upper bound on concurrent connections (an endpoint has at most one ENI per zone).
 MAX_WORKERS = 32
-
-
-class TcpErrorKind(str, enum.Enum):
-    """Why a TCP connection did not open."""
-
-    REFUSED = "refused"
-    """The address answered with a reset: nothing listens on the port, or a firewall rejects."""
-    TIMEOUT = "timeout"
-    """No answer within the timeout: a security group, NACL or route drops the packets."""
-    UNREACHABLE = "unreachable"
-    """The network or host is unreachable from here (no route)."""
-    ERROR = "error"
-    """Any other socket error."""
-
-
-@dataclass(frozen=True)
-class TcpResult:
-    """The outcome of one TCP connection attempt."""
-
-    address: str
-    """IP address connected to."""
-    port: int
-    """TCP port."""
-    connected: bool
-    """The three-way handshake completed."""
-    latency_ms: float | None = None
-    """Time to connect, in milliseconds, when connected."""
-    error: TcpErrorKind | None = None
-    """Why it did not connect."""
-    detail: str = ""
-    """The socket error text."""
-    timeout: float = 0.0
-    """The timeout allowed, in seconds."""
 
 
 def connect(address: str, port: int, timeout: float) -> TcpResult:

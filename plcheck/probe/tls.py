@@ -13,92 +13,18 @@ with the ``cryptography`` package when installed, and left undescribed
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import socket
 import ssl
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from plcheck.facts.probe import CertInfo, TlsErrorKind, TlsResult
 from plcheck.probe.net import MAX_WORKERS
-
-
-class TlsErrorKind(str, enum.Enum):
-    """Why no TLS handshake completed (certificate problems are not errors here)."""
-
-    TIMEOUT = "timeout"
-    """The server accepted the connection but did not finish the handshake in time."""
-    HANDSHAKE = "handshake"
-    """The handshake failed: alert, no shared protocol or cipher, not TLS at all."""
-    CLOSED = "closed"
-    """The server closed or reset the connection during the handshake."""
-    CONNECT = "connect"
-    """The TCP connection for the handshake failed."""
-
-
-@dataclass(frozen=True)
-class CertInfo:
-    """The facts of a leaf certificate that matter to a client."""
-
-    subject: str
-    """Subject distinguished name, e.g. ``CN=api.example.com,O=Example``."""
-    common_name: str
-    """Subject common name, empty when absent."""
-    issuer: str
-    """Issuer distinguished name."""
-    dns_names: tuple[str, ...]
-    """DNS names of the subjectAltName extension (wildcards kept as ``*.example.com``)."""
-    ip_addresses: tuple[str, ...]
-    """IP addresses of the subjectAltName extension."""
-    not_before: datetime
-    """Start of validity (UTC)."""
-    not_after: datetime
-    """End of validity (UTC)."""
-    serial: str
-    """Serial number in upper-case hex."""
-    sha256: str
-    """SHA-256 fingerprint of the DER certificate, hex."""
-
-
-@dataclass(frozen=True)
-class TlsResult:
-    """The outcome of a TLS handshake with one address."""
-
-    address: str
-    """IP address."""
-    port: int
-    """TCP port."""
-    server_name: str
-    """SNI sent (and the name the certificate is judged against)."""
-    handshake: bool
-    """A handshake completed (with or without a verified chain)."""
-    verified: bool = False
-    """The chain verified against ``trust``."""
-    verify_error: str = ""
-    """OpenSSL's reason when the chain did not verify (``certificate has expired``)."""
-    protocol: str = ""
-    """Negotiated protocol version, e.g. ``TLSv1.3``."""
-    cipher: str = ""
-    """Negotiated cipher suite."""
-    cert: CertInfo | None = None
-    """The server's leaf certificate, when it could be described."""
-    cert_note: str = ""
-    """Why ``cert`` is missing although a handshake completed."""
-    error: TlsErrorKind | None = None
-    """Why no handshake completed."""
-    detail: str = ""
-    """Error text from the TLS library or socket."""
-    latency_ms: float | None = None
-    """Time for TCP connect plus handshake, in milliseconds."""
-    trust: str = "system trust store"
-    """What the chain was verified against: the system trust store or a CA bundle path."""
-    timeout: float = 0.0
-    """The timeout allowed, in seconds."""
 
 
 def handshake(

@@ -10,8 +10,8 @@ import pytest
 
 from plcheck.aws import AwsContext, Scope
 from plcheck.cli import run
-from plcheck.commands.consumer import ConsumerOptions, gather, judge
 from plcheck.errors import AwsCallError, AwsErrorKind
+from plcheck.runs.consumer import ConsumerOptions, gather, judge
 from plcheck.sim.consumer_scenarios import ConsumerVpc, consumer_vpc, tortilla_service
 
 from .conftest import Story
@@ -57,9 +57,8 @@ def vpcs(story: Story) -> tuple[ConsumerVpc, ConsumerVpc]:
 
 def _calls(vpc_id: str) -> tuple[Counter[str], int]:
     with AwsContext() as ctx:
-        facts = gather(ctx, Scope(profile="consumer"), ConsumerOptions(vpc_id=vpc_id))
-        endpoints = facts.endpoints
-        assert isinstance(endpoints, list)
+        facts = gather(ctx, ConsumerOptions(vpc_id=vpc_id, scope=Scope(profile="consumer")))
+        endpoints = facts.endpoints.get()
         return Counter(c.action for c in ctx.calls), len(endpoints)
 
 
@@ -77,7 +76,7 @@ def test_all_services_are_judged_from_the_one_call(
 ) -> None:
     _, many = vpcs
     with AwsContext() as ctx:
-        facts = gather(ctx, Scope(profile="consumer"), ConsumerOptions(vpc_id=many.vpc_id))
+        facts = gather(ctx, ConsumerOptions(vpc_id=many.vpc_id, scope=Scope(profile="consumer")))
     findings = judge(facts)
     visible = [f for f in findings if f.check == "service-visible"]
     assert len(visible) == 4

@@ -6,22 +6,14 @@ from typing import Any
 
 import pytest
 
+from plcheck.checks import checks_for
 from plcheck.cli import run
 from plcheck.sim.consumer_scenarios import consumer_vpc, tortilla_service
 
 from .conftest import Story
 
-CHECKS = (
-    "service-visible",
-    "vpc-dns-attributes",
-    "vpc-dhcp-resolver",
-    "endpoint-state",
-    "endpoint-az-coverage",
-    "endpoint-private-dns",
-    "endpoint-security-groups",
-    "endpoint-network-acls",
-    "private-dns-conflict",
-)
+#: Every check the consumer command runs, from the catalog.
+CHECKS = tuple(spec.id for spec in checks_for("consumer"))
 
 
 # ---------------------------------------------------------------- pre-deploy, AZ remapping

@@ -76,13 +76,13 @@ def endpoint(**changes: object) -> Endpoint:
 
 
 def test_service_visible() -> None:
-    [ok] = service_visible.judge([NAME], {NAME: SERVICE}, **WHERE)
+    [ok] = service_visible.evaluate([NAME], {NAME: SERVICE}, **WHERE)
     assert ok.status is Status.PASS
-    [bad] = service_visible.judge([NAME], {}, **WHERE)
+    [bad] = service_visible.evaluate([NAME], {}, **WHERE)
     assert bad.status is Status.FAIL
     assert "arn:aws:iam::222222222222:root" in bad.message
     west = NAME.replace("us-east-1", "us-west-2")
-    [other] = service_visible.judge([west], {}, **WHERE)
+    [other] = service_visible.evaluate([west], {}, **WHERE)
     assert "--region us-west-2" in other.message
 
 
@@ -97,19 +97,19 @@ def test_region_in_service_name() -> None:
 
 def test_vpc_dns_attributes() -> None:
     on = VpcDnsAttributes(VPC_ID, True, True)
-    assert vpc_dns_attributes.judge(on, ["vpce-1"], **WHERE)[0].status is Status.PASS
+    assert vpc_dns_attributes.evaluate(on, ["vpce-1"], **WHERE)[0].status is Status.PASS
     off = VpcDnsAttributes(VPC_ID, True, False)
-    [fail] = vpc_dns_attributes.judge(off, ["vpce-1"], **WHERE)
+    [fail] = vpc_dns_attributes.evaluate(off, ["vpce-1"], **WHERE)
     assert fail.status is Status.FAIL
     assert fail.remediation == (
         f"Run: aws ec2 modify-vpc-attribute --vpc-id {VPC_ID} "
         "--enable-dns-hostnames '{\"Value\":true}'."
     )
-    assert vpc_dns_attributes.judge(off, [], **WHERE)[0].status is Status.PASS
+    assert vpc_dns_attributes.evaluate(off, [], **WHERE)[0].status is Status.PASS
     no_support = VpcDnsAttributes(VPC_ID, False, False)
-    [warn] = vpc_dns_attributes.judge(no_support, [], **WHERE)
+    [warn] = vpc_dns_attributes.evaluate(no_support, [], **WHERE)
     assert warn.status is Status.WARN
-    [both] = vpc_dns_attributes.judge(no_support, ["vpce-1"], **WHERE)
+    [both] = vpc_dns_attributes.evaluate(no_support, ["vpce-1"], **WHERE)
     assert "--enable-dns-support" in both.remediation
     assert "--enable-dns-hostnames" in both.remediation
 
@@ -119,11 +119,11 @@ def test_vpc_dns_attributes() -> None:
 
 def test_vpc_dhcp_resolver() -> None:
     default = DhcpOptions("default")
-    assert vpc_dhcp_resolver.judge(VPC, default, **WHERE)[0].status is Status.PASS
+    assert vpc_dhcp_resolver.evaluate(VPC, default, **WHERE)[0].status is Status.PASS
     forwarding = DhcpOptions("dopt-1", ("10.1.0.2", "169.254.169.253"))
-    assert vpc_dhcp_resolver.judge(VPC, forwarding, **WHERE)[0].status is Status.PASS
+    assert vpc_dhcp_resolver.evaluate(VPC, forwarding, **WHERE)[0].status is Status.PASS
     custom = DhcpOptions("dopt-1", ("10.9.9.9",))
-    [warn] = vpc_dhcp_resolver.judge(VPC, custom, **WHERE)
+    [warn] = vpc_dhcp_resolver.evaluate(VPC, custom, **WHERE)
     assert warn.status is Status.WARN
     assert "10.9.9.9" in warn.message
     assert "10.1.0.2" in warn.message
@@ -134,14 +134,14 @@ def test_vpc_dhcp_resolver() -> None:
 
 def test_endpoint_state() -> None:
     def status(**changes: object) -> Status:
-        return endpoint_state.judge(endpoint(**changes), SERVICE, **WHERE)[0].status
+        return endpoint_state.evaluate(endpoint(**changes), SERVICE, **WHERE)[0].status
 
     assert status() is Status.PASS
     assert status(state="pendingAcceptance") is Status.WARN
     assert status(state="pending") is Status.WARN
     for state in ("rejected", "failed", "expired", "deleted"):
         assert status(state=state) is Status.FAIL
-    [failed] = endpoint_state.judge(
+    [failed] = endpoint_state.evaluate(
         endpoint(state="failed", last_error="Code: boom", failure_reason="no capacity"),
         SERVICE,
         **WHERE,
@@ -155,15 +155,15 @@ def test_endpoint_state() -> None:
 
 
 def test_az_coverage_existing_endpoint() -> None:
-    [ok] = endpoint_az_coverage.judge(
+    [ok] = endpoint_az_coverage.evaluate(
         "vpce-1", SERVICE, ("subnet-b", "subnet-c"), SUBNETS, ZONES, vpc_id=VPC_ID
     )
     assert ok.status is Status.PASS
-    [single] = endpoint_az_coverage.judge(
+    [single] = endpoint_az_coverage.evaluate(
         "vpce-1", SERVICE, ("subnet-b",), SUBNETS, ZONES, vpc_id=VPC_ID
     )
     assert single.status is Status.WARN
-    [bad] = endpoint_az_coverage.judge(
+    [bad] = endpoint_az_coverage.evaluate(
         "vpce-1", SERVICE, ("subnet-a", "subnet-b"), SUBNETS, ZONES, vpc_id=VPC_ID
     )
     assert bad.status is Status.FAIL
@@ -174,17 +174,17 @@ def test_az_coverage_existing_endpoint() -> None:
 
 
 def test_az_coverage_plan() -> None:
-    [dup, *_] = endpoint_az_coverage.judge(
+    [dup, *_] = endpoint_az_coverage.evaluate(
         NAME, SERVICE, ("subnet-b", "subnet-b2"), SUBNETS, ZONES, vpc_id=VPC_ID, existing=False
     )
     assert dup.status is Status.FAIL
     assert "one subnet per zone" in dup.message
-    [foreign] = endpoint_az_coverage.judge(
+    [foreign] = endpoint_az_coverage.evaluate(
         NAME, SERVICE, ("subnet-x",), SUBNETS, ZONES, vpc_id=VPC_ID, existing=False
     )
     assert foreign.status is Status.FAIL
     all_ids = tuple(s.subnet_id for s in SUBNETS)
-    [candidates] = endpoint_az_coverage.judge(
+    [candidates] = endpoint_az_coverage.evaluate(
         NAME, SERVICE, all_ids, SUBNETS, ZONES, vpc_id=VPC_ID, chosen=False, existing=False
     )
     assert candidates.status is Status.PASS
@@ -192,12 +192,12 @@ def test_az_coverage_plan() -> None:
     assert candidates.details["recommended_subnets"] == ["subnet-b", "subnet-c"]
     assert candidates.details["unsupported_subnets"] == ["subnet-a"]
     only_a = SUBNETS[:1]
-    [none] = endpoint_az_coverage.judge(
+    [none] = endpoint_az_coverage.evaluate(
         NAME, SERVICE, ("subnet-a",), only_a, ZONES, vpc_id=VPC_ID, chosen=False, existing=False
     )
     assert none.status is Status.FAIL
     assert "--availability-zone-id use1-az1" in none.remediation
-    [one_zone] = endpoint_az_coverage.judge(
+    [one_zone] = endpoint_az_coverage.evaluate(
         NAME, SERVICE, (), SUBNETS[:2], ZONES, vpc_id=VPC_ID, chosen=False, existing=False
     )
     assert one_zone.status is Status.WARN
@@ -205,7 +205,7 @@ def test_az_coverage_plan() -> None:
 
 def test_az_coverage_cross_region_skips() -> None:
     west = ServiceDetail(NAME, region="us-west-2", zone_ids=frozenset({"usw2-az1"}))
-    [skip] = endpoint_az_coverage.judge(
+    [skip] = endpoint_az_coverage.evaluate(
         "vpce-1", west, ("subnet-a",), SUBNETS, ZONES, vpc_id=VPC_ID
     )
     assert skip.status is Status.SKIP
@@ -216,7 +216,7 @@ def test_az_coverage_cross_region_skips() -> None:
 
 def test_endpoint_private_dns() -> None:
     def judge(service: ServiceDetail, ep: Endpoint | None) -> Status:
-        return endpoint_private_dns.judge("r", service, ep, **WHERE)[0].status
+        return endpoint_private_dns.evaluate("r", service, ep, **WHERE)[0].status
 
     assert judge(SERVICE, endpoint()) is Status.PASS
     assert judge(SERVICE, None) is Status.PASS
@@ -239,7 +239,7 @@ def test_endpoint_security_groups() -> None:
     def judge(
         g: SecurityGroup, ports: tuple[int, ...] = (443,), ids: tuple[str, ...] = ("sg-1",)
     ) -> Status:
-        return endpoint_security_groups.judge("vpce-1", ids, [g], VPC, ports, **WHERE)[0].status
+        return endpoint_security_groups.evaluate("vpce-1", ids, [g], VPC, ports, **WHERE)[0].status
 
     vpc_443 = SgRule("sg-1", "tcp", 443, 443, ("10.1.0.0/16",))
     assert judge(group(vpc_443)) is Status.PASS
@@ -265,7 +265,7 @@ def test_endpoint_network_acls() -> None:
         NaclEntry(100, "-1", True, False, "0.0.0.0/0"),
         NaclEntry(100, "-1", True, True, "0.0.0.0/0"),
     )
-    [ok] = endpoint_network_acls.judge(
+    [ok] = endpoint_network_acls.evaluate(
         "vpce-1", ("subnet-b", "subnet-c"), [acl(*allow_all)], VPC, (443,), **WHERE
     )
     assert ok.status is Status.PASS
@@ -273,7 +273,7 @@ def test_endpoint_network_acls() -> None:
         NaclEntry(100, "6", True, False, "10.1.0.0/16", 443, 443),
         NaclEntry(100, "6", True, True, "10.1.0.0/16", 443, 443),
     )
-    [out] = endpoint_network_acls.judge(
+    [out] = endpoint_network_acls.evaluate(
         "vpce-1", ("subnet-b",), [acl(*only_443)], VPC, (443,), **WHERE
     )
     assert out.status is Status.FAIL
@@ -284,7 +284,7 @@ def test_endpoint_network_acls() -> None:
         NaclEntry(50, "6", False, False, "0.0.0.0/0", 443, 443),
         *allow_all,
     )
-    [inbound] = endpoint_network_acls.judge(
+    [inbound] = endpoint_network_acls.evaluate(
         "vpce-1", ("subnet-b",), [acl(*deny_in)], VPC, (443,), **WHERE
     )
     assert "rule 50 blocks inbound TCP 443" in inbound.message
@@ -296,7 +296,7 @@ def test_endpoint_network_acls() -> None:
 
 def test_private_dns_conflict() -> None:
     def judge(*zones: HostedZone, in_use: bool = False, planned: bool = True) -> list[Status]:
-        found = private_dns_conflict.judge(
+        found = private_dns_conflict.evaluate(
             "vpce-1",
             SERVICE,
             zones,
@@ -319,7 +319,7 @@ def test_private_dns_conflict() -> None:
     assert judge(managed, in_use=False) == [Status.FAIL]
     assert private_dns_conflict.relation("Example.COM.", "*.example.com") == "equals"
     no_name = ServiceDetail(NAME)
-    [skip] = private_dns_conflict.judge(
+    [skip] = private_dns_conflict.evaluate(
         "r", no_name, [], vpc_id=VPC_ID, private_dns_in_use=False, account=ACCOUNT, region=REGION
     )
     assert skip.status is Status.SKIP

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from plcheck.aws.org import DEFAULT_ORG_ROLE
-from plcheck.commands.az_map import ORG_ROLE
+from plcheck.runs.az_map import ORG_ROLE
 from plcheck.sim.faults import FaultInjector
 from tests.faults.conftest import Served, plcheck
 

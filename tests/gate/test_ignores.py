@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from plcheck.checks import framework
 from plcheck.gate.config import Ignore
-from plcheck.gate.ignores import apply, matches
+from plcheck.gate.ignores import apply, facts, matches
 from plcheck.model import Finding, Status
 
 TODAY = dt.date(2026, 6, 1)
@@ -62,13 +63,16 @@ def test_ignored_findings_stay_as_skip_with_the_reason() -> None:
 
 def test_an_expired_ignore_stops_applying_and_warns() -> None:
     ignore = Ignore("nlb-az-coverage", "until the third zone", until=dt.date(2026, 5, 31), line=7)
-    kept, warning = apply(
+    (kept,) = apply(
         [finding("nlb-az-coverage", "vpce-svc-0123456789abcdef0")],
         [ignore],
         source="plcheck.toml",
         today=TODAY,
     )
     assert kept.status is Status.FAIL
+    (warning,) = framework.judge(
+        "check", "ignores", facts([ignore], source="plcheck.toml", today=TODAY)
+    )
     assert warning.check == "config-ignore-expired"
     assert warning.status is Status.WARN
     assert warning.resource == "plcheck.toml:7"
@@ -82,3 +86,14 @@ def test_an_expired_ignore_stops_applying_and_warns() -> None:
         today=dt.date(2026, 5, 31),
     )
     assert still.status is Status.SKIP
+    (fine,) = framework.judge(
+        "check", "ignores", facts([ignore], source="plcheck.toml", today=dt.date(2026, 5, 31))
+    )
+    assert fine.status is Status.PASS
+    assert "none of the 1 ignores" in fine.message
+
+
+def test_no_ignores_is_a_pass_that_says_so() -> None:
+    (found,) = framework.judge("check", "ignores", facts([], source="plcheck.toml", today=TODAY))
+    assert found.status is Status.PASS
+    assert found.message == "plcheck.toml has no ignores"

@@ -12,13 +12,20 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from plcheck.aws import Scope
 from plcheck.cli import build_app
 from plcheck.cli import run as cli_run
-from plcheck.commands.probe import ProbeOptions, run
 from plcheck.errors import AwsCallError, AwsErrorKind, UsageError
 from plcheck.model import Finding, Status
+from plcheck.runs.probe import ProbeOptions
+from plcheck.runs.probe import run as probe_run
 from tests.support.dns_server import DnsMode, DnsServer
 from tests.support.tls_server import Blackhole, Pki, TlsServer, unused_port
+
+
+def run(options: ProbeOptions, ctx: Any = None) -> list[Finding]:
+    return list(probe_run(options, ctx).findings)
+
 
 HOST = "api.example.test"
 Servers = Callable[..., TlsServer]
@@ -218,7 +225,7 @@ def test_delayed_addresses_are_probed_concurrently(world: World) -> None:
         ({"timeout": 0}, "--timeout"),
         ({"hostname": "https://api.example.test/"}, "host name"),
         ({"endpoint": "vpce-nope"}, "malformed endpoint"),
-        ({"profile": "dev"}, "only with --endpoint"),
+        ({"scope": Scope(profile="dev")}, "only with --endpoint"),
     ],
 )
 def test_bad_input(world: World, kwargs: dict[str, Any], words: str) -> None:

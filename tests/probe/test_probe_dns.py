@@ -111,7 +111,7 @@ def _only(findings: list[Finding]) -> Finding:
 
 
 def test_private_answer_passes() -> None:
-    finding = _only(probe_dns.judge(_ok("10.0.1.5", "10.0.2.7")))
+    finding = _only(probe_dns.evaluate(_ok("10.0.1.5", "10.0.2.7")))
     assert finding.status is Status.PASS
     assert finding.check == "probe-dns"
     assert finding.resource == HOST
@@ -131,7 +131,7 @@ def test_private_answer_passes() -> None:
 )
 def test_failures_say_which(kind: DnsErrorKind, words: str) -> None:
     result = DnsResult(HOST, resolver="10.0.0.2:53", error=kind, timeout=2)
-    finding = _only(probe_dns.judge(result))
+    finding = _only(probe_dns.evaluate(result))
     assert finding.status is Status.FAIL
     assert words in finding.message
     assert "10.0.0.2:53" in finding.message
@@ -140,7 +140,7 @@ def test_failures_say_which(kind: DnsErrorKind, words: str) -> None:
 
 
 def test_public_answer_warns_and_names_the_public_addresses() -> None:
-    finding = _only(probe_dns.judge(_ok("10.0.1.5", "52.94.236.248")))
+    finding = _only(probe_dns.evaluate(_ok("10.0.1.5", "52.94.236.248")))
     assert finding.status is Status.WARN
     assert "52.94.236.248" in finding.message
     assert "10.0.1.5" not in finding.message.split("public addresses")[1]
@@ -183,12 +183,12 @@ def test_only_global_addresses_are_public(address: object) -> None:
 
 
 def test_shared_address_space_does_not_warn() -> None:
-    assert _only(probe_dns.judge(_ok("100.64.1.1"))).status is Status.PASS
+    assert _only(probe_dns.evaluate(_ok("100.64.1.1"))).status is Status.PASS
 
 
 def test_ip_literal_is_skipped() -> None:
     result = DnsResult("10.0.0.1", resolver="-", addresses=("10.0.0.1",), literal=True)
-    assert _only(probe_dns.judge(result)).status is Status.SKIP
+    assert _only(probe_dns.evaluate(result)).status is Status.SKIP
 
 
 # -- judging against an endpoint -------------------------------------------------------
@@ -210,7 +210,7 @@ ENDPOINT = EndpointInfo(
 
 
 def test_endpoint_exact_match_passes_and_lists_zones() -> None:
-    finding = _only(probe_dns.judge(_ok("10.0.2.7", "10.0.1.5"), ENDPOINT))
+    finding = _only(probe_dns.evaluate(_ok("10.0.2.7", "10.0.1.5"), ENDPOINT))
     assert finding.status is Status.PASS
     assert "10.0.1.5 (eni-aaa, us-east-1a)" in finding.message
     assert "10.0.2.7 (eni-bbb, us-east-1b)" in finding.message
@@ -220,21 +220,21 @@ def test_endpoint_exact_match_passes_and_lists_zones() -> None:
 
 
 def test_endpoint_extra_addresses_fail() -> None:
-    finding = _only(probe_dns.judge(_ok("10.0.1.5", "10.0.2.7", "10.9.9.9"), ENDPOINT))
+    finding = _only(probe_dns.evaluate(_ok("10.0.1.5", "10.0.2.7", "10.9.9.9"), ENDPOINT))
     assert finding.status is Status.FAIL
     assert finding.details["extra"] == ["10.9.9.9"]
     assert "not vpce-0123456789abcdef0's: 10.9.9.9" in finding.message
 
 
 def test_endpoint_public_answer_fails() -> None:
-    finding = _only(probe_dns.judge(_ok("52.94.236.248"), ENDPOINT))
+    finding = _only(probe_dns.evaluate(_ok("52.94.236.248"), ENDPOINT))
     assert finding.status is Status.FAIL
     assert "52.94.236.248 (public)" in finding.message
     assert finding.details["missing"] == ["10.0.1.5", "10.0.2.7"]
 
 
 def test_endpoint_missing_addresses_warn() -> None:
-    finding = _only(probe_dns.judge(_ok("10.0.1.5"), ENDPOINT))
+    finding = _only(probe_dns.evaluate(_ok("10.0.1.5"), ENDPOINT))
     assert finding.status is Status.WARN
     assert "missing: 10.0.2.7 (eni-bbb, us-east-1b)" in finding.message
 
@@ -242,8 +242,8 @@ def test_endpoint_missing_addresses_warn() -> None:
 def test_zonal_name_expects_only_its_zone() -> None:
     zonal = ENDPOINT.dns_names[1]
     assert ENDPOINT.zone_of(zonal) == "us-east-1a"
-    assert _only(probe_dns.judge(_ok("10.0.1.5", name=zonal), ENDPOINT)).status is Status.PASS
-    wrong = _only(probe_dns.judge(_ok("10.0.2.7", name=zonal), ENDPOINT))
+    assert _only(probe_dns.evaluate(_ok("10.0.1.5", name=zonal), ENDPOINT)).status is Status.PASS
+    wrong = _only(probe_dns.evaluate(_ok("10.0.2.7", name=zonal), ENDPOINT))
     assert wrong.status is Status.FAIL
     assert "in us-east-1a" in wrong.message
 
@@ -254,4 +254,4 @@ def test_dualstack_endpoint_expects_aaaa_too() -> None:
     dualstack = replace(ENDPOINT, dns_record_ip_type="dualstack")
     assert dualstack.expected_addresses(HOST) == ("10.0.1.5", "fd00::5", "10.0.2.7")
     both = _ok("10.0.1.5", "10.0.2.7", "fd00::5")
-    assert _only(probe_dns.judge(both, dualstack)).status is Status.PASS
+    assert _only(probe_dns.evaluate(both, dualstack)).status is Status.PASS

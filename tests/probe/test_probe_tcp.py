@@ -68,7 +68,7 @@ def test_no_addresses() -> None:
 
 
 def _judge(*results: TcpResult) -> list[Finding]:
-    findings = probe_tcp.judge(
+    findings = probe_tcp.evaluate(
         "api.example.test", results, names={"10.0.1.5": ["api.example.test"]}
     )
     for f in findings:

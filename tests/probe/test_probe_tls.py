@@ -77,7 +77,7 @@ def test_without_cryptography_the_unverified_certificate_is_not_described(
     assert result.handshake
     assert result.cert is None
     assert "cryptography" in result.cert_note
-    (finding,) = probe_tls.judge([result], hostname=HOST)
+    (finding,) = probe_tls.evaluate([result], hostname=HOST)
     assert finding.status is Status.FAIL
     assert "not inspected" in finding.message
 
@@ -169,7 +169,7 @@ def _result(cert: CertInfo | None = None, **kwargs: Any) -> TlsResult:
 
 
 def _one(result: TlsResult, **kwargs: Any) -> Finding:
-    (finding,) = probe_tls.judge([result], hostname=HOST, **kwargs)
+    (finding,) = probe_tls.evaluate([result], hostname=HOST, **kwargs)
     json.dumps(finding.as_dict())
     assert finding.resource == f"{HOST}@10.0.1.5"
     return finding
@@ -231,9 +231,9 @@ def test_insecure_does_not_hide_a_failed_handshake() -> None:
 
 
 def test_unconnected_addresses_are_skipped_and_nothing_at_all_is_one_skip() -> None:
-    (skipped,) = probe_tls.judge([], hostname=HOST, skipped=["10.0.2.7"])
+    (skipped,) = probe_tls.evaluate([], hostname=HOST, skipped=["10.0.2.7"])
     assert skipped.status is Status.SKIP
     assert skipped.resource == f"{HOST}@10.0.2.7"
-    (nothing,) = probe_tls.judge([], hostname=HOST)
+    (nothing,) = probe_tls.evaluate([], hostname=HOST)
     assert nothing.status is Status.SKIP
     assert nothing.resource == HOST

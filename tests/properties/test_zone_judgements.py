@@ -54,7 +54,7 @@ def reference_mismatches(all_accounts: list[AccountZones]) -> set[tuple[str, str
 def test_az_id_mapping_warns_exactly_where_a_name_means_different_zones(
     all_accounts: list[AccountZones],
 ) -> None:
-    findings = az_id_mapping.judge(all_accounts)
+    findings = az_id_mapping.evaluate(all_accounts)
     warned = {(f.region, f.resource) for f in findings if f.status is Status.WARN}
     assert warned == reference_mismatches(all_accounts)
     assert {f.status for f in findings} <= {Status.WARN, Status.PASS}
@@ -168,7 +168,7 @@ def test_nlb_az_coverage_warns_exactly_for_the_zones_no_balancer_has(
         False,
         tuple(b.arn for b in balancers),
     )
-    [finding] = nlb_az_coverage.judge(service, balancers, subnets, zones)
+    [finding] = nlb_az_coverage.evaluate(service, balancers, subnets, zones)
     # Reference: every zone ID of the region minus those of any balancer's subnets.
     covered = {subnets[z.subnet_id].zone_id for b in balancers for z in b.zones}
     missing = {z.zone_id for z in zones.zones} - covered

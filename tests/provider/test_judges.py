@@ -93,8 +93,8 @@ def nlb(*subnets: str, groups: tuple[str, ...] = (), enforce: str = "") -> LoadB
 
 
 def test_service_state() -> None:
-    assert service_state.judge(service())[0].status is Status.PASS
-    [failed] = service_state.judge(service(state="Failed"))
+    assert service_state.evaluate(service())[0].status is Status.PASS
+    [failed] = service_state.evaluate(service(state="Failed"))
     assert failed.status is Status.FAIL
     assert "Failed" in failed.message
     assert service_state.missing(SID, "1", "us-east-1").status is Status.FAIL
@@ -104,14 +104,14 @@ def test_service_state() -> None:
 
 
 def test_coverage_of_every_standard_zone_passes() -> None:
-    [finding] = nlb_az_coverage.judge(
+    [finding] = nlb_az_coverage.evaluate(
         service(), [nlb("subnet-a", "subnet-b", "subnet-c")], SUBNETS, ZONES
     )
     assert finding.status is Status.PASS  # the local zone does not count
 
 
 def test_missing_zone_warns_by_id_and_by_name() -> None:
-    [finding] = nlb_az_coverage.judge(service(), [nlb("subnet-a", "subnet-b")], SUBNETS, ZONES)
+    [finding] = nlb_az_coverage.evaluate(service(), [nlb("subnet-a", "subnet-b")], SUBNETS, ZONES)
     assert finding.status is Status.WARN
     assert "use1-az3 (your us-east-1c)" in finding.message
     assert "cannot attach" in finding.message
@@ -124,10 +124,10 @@ def test_missing_zone_warns_by_id_and_by_name() -> None:
 
 def test_listeners() -> None:
     listener = Listener("arn:l", LB_ARN, "TLS", 8443, (TG_ARN,))
-    [ok] = nlb_listeners.judge(nlb("subnet-a"), [listener])
+    [ok] = nlb_listeners.evaluate(nlb("subnet-a"), [listener])
     assert ok.status is Status.PASS
     assert "TLS:8443" in ok.message
-    [none] = nlb_listeners.judge(nlb("subnet-a"), [])
+    [none] = nlb_listeners.evaluate(nlb("subnet-a"), [])
     assert none.status is Status.FAIL
     assert "create-listener" in none.remediation
 
@@ -151,7 +151,7 @@ IDS = ZONES.name_to_id
 def test_healthy_in_every_zone_passes() -> None:
     lb = nlb("subnet-a", "subnet-b")
     g = group(target("10.0.1.9", "us-east-1a"), target("10.0.2.9", "us-east-1b"))
-    [finding] = nlb_target_health.judge(lb, [g], IDS)
+    [finding] = nlb_target_health.evaluate(lb, [g], IDS)
     assert finding.status is Status.PASS
     assert "us-east-1a (use1-az2) 1/1" in finding.message
 
@@ -159,7 +159,7 @@ def test_healthy_in_every_zone_passes() -> None:
 def test_empty_zone_with_cross_zone_off_warns() -> None:
     lb = nlb("subnet-a", "subnet-b")
     g = group(target("10.0.1.9", "us-east-1a"), target("10.0.2.9", "us-east-1b", "unhealthy"))
-    [finding] = nlb_target_health.judge(lb, [g], IDS)
+    [finding] = nlb_target_health.evaluate(lb, [g], IDS)
     assert finding.status is Status.WARN
     assert "no healthy target in us-east-1b (use1-az1)" in finding.message
     assert "load_balancing.cross_zone.enabled,Value=true" in finding.remediation
@@ -168,13 +168,13 @@ def test_empty_zone_with_cross_zone_off_warns() -> None:
 def test_empty_zone_with_cross_zone_on_passes() -> None:
     lb = nlb("subnet-a", "subnet-b")
     g = group(target("10.0.1.9", "us-east-1a"), cross_zone=True)
-    assert nlb_target_health.judge(lb, [g], IDS)[0].status is Status.PASS
+    assert nlb_target_health.evaluate(lb, [g], IDS)[0].status is Status.PASS
 
 
 def test_target_in_all_zones_counts_everywhere() -> None:
     lb = nlb("subnet-a", "subnet-b")
     g = group(target("192.168.0.9", "all"))
-    assert nlb_target_health.judge(lb, [g], IDS)[0].status is Status.PASS
+    assert nlb_target_health.evaluate(lb, [g], IDS)[0].status is Status.PASS
 
 
 @pytest.mark.parametrize(
@@ -185,13 +185,13 @@ def test_target_in_all_zones_counts_everywhere() -> None:
     ],
 )
 def test_no_healthy_target_fails(targets: tuple[TargetState, ...], words: str) -> None:
-    [finding] = nlb_target_health.judge(nlb("subnet-a"), [group(*targets)], IDS)
+    [finding] = nlb_target_health.evaluate(nlb("subnet-a"), [group(*targets)], IDS)
     assert finding.status is Status.FAIL
     assert words in finding.message
 
 
 def test_no_target_group_fails() -> None:
-    [finding] = nlb_target_health.judge(nlb("subnet-a"), [], IDS)
+    [finding] = nlb_target_health.evaluate(nlb("subnet-a"), [], IDS)
     assert finding.status is Status.FAIL
 
 
@@ -210,8 +210,8 @@ TCP_443 = [Listener("arn:l", LB_ARN, "TCP", 443)]
 
 
 def test_no_groups_or_enforcement_off_passes() -> None:
-    assert nlb_security_groups.judge(nlb("subnet-a"), TCP_443, {})[0].status is Status.PASS
-    [off] = nlb_security_groups.judge(
+    assert nlb_security_groups.evaluate(nlb("subnet-a"), TCP_443, {})[0].status is Status.PASS
+    [off] = nlb_security_groups.evaluate(
         nlb("subnet-a", groups=("sg-1",), enforce="off"), TCP_443, sg()
     )
     assert off.status is Status.PASS
@@ -220,14 +220,14 @@ def test_no_groups_or_enforcement_off_passes() -> None:
 
 def test_cidr_rule_for_the_port_passes() -> None:
     lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
-    [finding] = nlb_security_groups.judge(lb, TCP_443, sg(rule(443, cidrs=("10.0.0.0/8",))))
+    [finding] = nlb_security_groups.evaluate(lb, TCP_443, sg(rule(443, cidrs=("10.0.0.0/8",))))
     assert finding.status is Status.PASS
     assert "TCP 443 from 10.0.0.0/8" in finding.message
 
 
 def test_group_reference_cannot_match_privatelink_traffic() -> None:
     lb = nlb("subnet-a", groups=("sg-1",))  # empty setting: AWS's default, on
-    [finding] = nlb_security_groups.judge(
+    [finding] = nlb_security_groups.evaluate(
         lb, TCP_443, sg(rule(443, groups=("sg-app",)), rule(80, cidrs=("10.0.0.0/8",)))
     )
     assert finding.status is Status.FAIL
@@ -241,14 +241,14 @@ def test_group_reference_cannot_match_privatelink_traffic() -> None:
 
 def test_prefix_list_only_warns() -> None:
     lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
-    [finding] = nlb_security_groups.judge(lb, TCP_443, sg(rule(443, prefix_lists=("pl-1",))))
+    [finding] = nlb_security_groups.evaluate(lb, TCP_443, sg(rule(443, prefix_lists=("pl-1",))))
     assert finding.status is Status.WARN
 
 
 def test_udp_half_of_a_tcp_udp_listener_is_checked() -> None:
     lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
     listeners = [Listener("arn:l", LB_ARN, "TCP_UDP", 53)]
-    findings = nlb_security_groups.judge(lb, listeners, sg(rule(53, cidrs=("10.0.0.0/8",))))
+    findings = nlb_security_groups.evaluate(lb, listeners, sg(rule(53, cidrs=("10.0.0.0/8",))))
     assert [(f.status, f.details["transport"]) for f in findings] == [(Status.FAIL, "udp")]
 
 
@@ -256,10 +256,10 @@ def test_udp_half_of_a_tcp_udp_listener_is_checked() -> None:
 
 
 def test_private_dns_verification() -> None:
-    assert private_dns_verification.judge(service(private_dns_name=""))[0].status is Status.SKIP
-    assert private_dns_verification.judge(service(dns_state="verified"))[0].status is Status.PASS
+    assert private_dns_verification.evaluate(service(private_dns_name=""))[0].status is Status.SKIP
+    assert private_dns_verification.evaluate(service(dns_state="verified"))[0].status is Status.PASS
     for state in ("pendingVerification", "failed"):
-        [finding] = private_dns_verification.judge(service(dns_state=state))
+        [finding] = private_dns_verification.evaluate(service(dns_state=state))
         assert finding.status is Status.FAIL
         assert '_abc.api.example.com = "vpce:xyz"' in finding.message
         assert f"--service-id {SID}" in finding.remediation
@@ -291,7 +291,7 @@ def test_txt_values_are_normalised(text: str, value: str) -> None:
 
 
 def test_txt_found_under_a_parent_passes() -> None:
-    [finding] = private_dns_txt_record.judge(
+    [finding] = private_dns_txt_record.evaluate(
         service(),
         lookups(TxtLookup("_abc.api.example.com", error="NXDOMAIN"), TxtLookup(
             "_abc.example.com", values=('"vpce:xyz"',)
@@ -302,7 +302,7 @@ def test_txt_found_under_a_parent_passes() -> None:
 
 
 def test_txt_missing_or_different_fails_showing_each_name() -> None:
-    [finding] = private_dns_txt_record.judge(
+    [finding] = private_dns_txt_record.evaluate(
         service(),
         lookups(
             TxtLookup("_abc.api.example.com", values=("vpce:old",)),
@@ -316,10 +316,12 @@ def test_txt_missing_or_different_fails_showing_each_name() -> None:
 
 def test_txt_unreachable_dns_is_an_error_and_verified_skips() -> None:
     timeout = lookups(TxtLookup("_abc.api.example.com", error="TIMEOUT"))
-    assert private_dns_txt_record.judge(service(), timeout)[0].status is Status.ERROR
+    assert private_dns_txt_record.evaluate(service(), timeout)[0].status is Status.ERROR
     verified = service(dns_state="verified")
-    assert private_dns_txt_record.judge(verified, timeout)[0].status is Status.SKIP
-    assert private_dns_txt_record.judge(service(private_dns_name=""), None)[0].status is Status.SKIP
+    assert private_dns_txt_record.evaluate(verified, timeout)[0].status is Status.SKIP
+    assert (
+        private_dns_txt_record.evaluate(service(private_dns_name=""), None)[0].status is Status.SKIP
+    )
 
 
 # -- service-acceptance ------------------------------------------------------------------
@@ -332,15 +334,15 @@ def connection(state: str, days: int = 2) -> Connection:
 
 
 def test_acceptance() -> None:
-    [ok] = service_acceptance.judge(service(), [connection("available")], NOW)
+    [ok] = service_acceptance.evaluate(service(), [connection("available")], NOW)
     assert ok.status is Status.PASS
     assert "1 available" in ok.message
-    [pending] = service_acceptance.judge(service(), [connection("pendingAcceptance", 3)], NOW)
+    [pending] = service_acceptance.evaluate(service(), [connection("pendingAcceptance", 3)], NOW)
     assert pending.status is Status.WARN
     assert "vpce-0aaa of account 222222222222 has waited 3 d" in pending.message
     assert "accept-vpc-endpoint-connections" in pending.remediation
     for state in ("rejected", "expired"):
-        [stuck] = service_acceptance.judge(service(), [connection(state)], NOW)
+        [stuck] = service_acceptance.evaluate(service(), [connection(state)], NOW)
         assert stuck.status is Status.WARN
         assert state in stuck.message
 
@@ -353,14 +355,18 @@ def test_principals_admit_by_root_role_or_star() -> None:
         Principal("arn:aws:iam::222222222222:root", "Account"),
         Principal("arn:aws:iam::333333333333:role/app", "Role"),
     ]
-    [ok] = service_allowed_principals.judge(service(), principals, ["222222222222", "333333333333"])
+    [ok] = service_allowed_principals.evaluate(
+        service(), principals, ["222222222222", "333333333333"]
+    )
     assert ok.status is Status.PASS
-    [missing] = service_allowed_principals.judge(service(), principals, ["444444444444"])
+    [missing] = service_allowed_principals.evaluate(service(), principals, ["444444444444"])
     assert missing.status is Status.FAIL
     assert "arn:aws:iam::444444444444:root" in missing.remediation
-    [star] = service_allowed_principals.judge(service(), [Principal("*", "All")], ["444444444444"])
+    [star] = service_allowed_principals.evaluate(
+        service(), [Principal("*", "All")], ["444444444444"]
+    )
     assert star.status is Status.WARN
-    [none] = service_allowed_principals.judge(service(), [])
+    [none] = service_allowed_principals.evaluate(service(), [])
     assert none.status is Status.WARN
 
 
@@ -375,12 +381,12 @@ def test_supported_regions() -> None:
             RegionSupport("ap-south-1", "Pending"),
         )
     )
-    assert service_supported_regions.judge(cross, ["us-east-1", "eu-west-1"])[0].status is (
+    assert service_supported_regions.evaluate(cross, ["us-east-1", "eu-west-1"])[0].status is (
         Status.PASS
     )
-    [pending] = service_supported_regions.judge(cross, ["ap-south-1"])
+    [pending] = service_supported_regions.evaluate(cross, ["ap-south-1"])
     assert pending.status is Status.FAIL
     assert "Pending" in pending.message
-    [unsupported] = service_supported_regions.judge(cross, ["eu-central-1"])
+    [unsupported] = service_supported_regions.evaluate(cross, ["eu-central-1"])
     assert unsupported.status is Status.FAIL
     assert "--add-supported-regions eu-central-1" in unsupported.remediation

@@ -8,15 +8,21 @@ from typing import Any
 
 import pytest
 
-from plcheck.aws import AwsContext
+from plcheck.aws import AwsContext, Scope
 from plcheck.aws.context import IAM_PREFIX
 from plcheck.aws.provider import ARNS_PER_CALL, _chunks
-from plcheck.commands.provider import ProviderOptions, run
 from plcheck.errors import AwsCallError, AwsErrorKind
-from plcheck.model import Status
+from plcheck.model import Finding, Status
+from plcheck.runs.provider import ProviderOptions
+from plcheck.runs.provider import run as provider_run
 from plcheck.sim import SimulatedWorld
 from plcheck.sim.provider_scenarios import ProviderScenario
 from tests.provider.conftest import good_service
+
+
+def run(options: ProviderOptions, ctx: AwsContext | None = None) -> list[Finding]:
+    return list(provider_run(options, ctx).findings)
+
 
 #: Calls that take a list (or a filter with many values): one per run, however many resources.
 ONCE = (
@@ -35,8 +41,11 @@ def _count_calls(world: SimulatedWorld, services: int) -> Counter[str]:
     for i in range(services):
         good_service(world, name=f"svc{i}", cidr_prefix=f"10.{40 + i}", security_groups=True)
     with AwsContext() as ctx:
-        findings, _ = run(
-            ProviderOptions(profile="provider", resolver="127.0.0.1:9", dns_timeout=0.2), ctx
+        findings = run(
+            ProviderOptions(
+                scope=Scope(profile="provider"), resolver="127.0.0.1:9", dns_timeout=0.2
+            ),
+            ctx,
         )
         assert {f.resource for f in findings if f.check == "service-state"}.__len__() == services
         return Counter(c.action for c in ctx.calls)
@@ -93,9 +102,12 @@ def test_a_denied_call_errors_only_the_checks_that_needed_it(
         "elasticloadbalancing:DescribeTargetHealth",
         "ec2:DescribeVpcEndpointServicePermissions",
     )
-    findings, _ = run(
+    findings = run(
         ProviderOptions(
-            service=broken.service_id, profile="provider", resolver="127.0.0.1:9", dns_timeout=0.2
+            service=broken.service_id,
+            scope=Scope(profile="provider"),
+            resolver="127.0.0.1:9",
+            dns_timeout=0.2,
         )
     )
     by_check = {f.check: f for f in findings}
@@ -115,7 +127,7 @@ def test_denied_service_listing_errors_every_check(
     broken: ProviderScenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _deny(monkeypatch, "ec2:DescribeVpcEndpointServiceConfigurations")
-    findings, _ = run(ProviderOptions(service=broken.service_id, profile="provider"))
+    findings = run(ProviderOptions(service=broken.service_id, scope=Scope(profile="provider")))
     assert len(findings) == 10
     assert {f.status for f in findings} == {Status.ERROR}
     assert {f.resource for f in findings} == {broken.service_id}
@@ -125,9 +137,12 @@ def test_denied_load_balancers_still_report_the_service_checks(
     broken: ProviderScenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _deny(monkeypatch, "elasticloadbalancing:DescribeLoadBalancers")
-    findings, _ = run(
+    findings = run(
         ProviderOptions(
-            service=broken.service_id, profile="provider", resolver="127.0.0.1:9", dns_timeout=0.2
+            service=broken.service_id,
+            scope=Scope(profile="provider"),
+            resolver="127.0.0.1:9",
+            dns_timeout=0.2,
         )
     )
     statuses = {f.check: f.status for f in findings}

@@ -1,28 +1,28 @@
-"""Run every link of a ``plcheck.toml``: provider, consumer and probe checks, concurrently.
+"""The check run: every link of a ``plcheck.toml``, provider, consumer and probe, concurrently.
 
 One :class:`~plcheck.aws.AwsContext` serves the whole run, so identical calls
 (a provider read by two links, zones read by two consumers in one account) are
 made once, and every link, side and probe runs in the context's bounded pool.
-The checks themselves are the ``provider``, ``consumer`` and ``probe`` commands'
-own ``run``/``gather``/``judge`` functions; this module only plans, labels and
-merges their findings.
+Each side is the provider, consumer or probe run itself; this module only plans,
+labels and merges their findings, then applies the config's ignores.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from plcheck.checks import framework
 from plcheck.errors import UsageError
 from plcheck.gate import ignores
-from plcheck.gate.config import Consumer, GateConfig, Link
-from plcheck.model import Finding, View
+from plcheck.gate.config import Account, Consumer, GateConfig, Link
+from plcheck.model import Finding, Report, View
 
 if TYPE_CHECKING:
-    from plcheck.aws import AwsContext
+    from plcheck.aws import AwsContext, Scope
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,18 @@ class GateRun:
     """Task → status counts, for the summary view."""
 
 
+def scope_of(account: Account) -> Scope:
+    """The AWS layer's scope for one side of a link."""
+    from plcheck.aws import Scope
+
+    return Scope(
+        profile=account.profile,
+        region=account.region,
+        role_arn=account.role_arn,
+        external_id=account.external_id,
+    )
+
+
 def tasks(config: GateConfig) -> list[Task]:
     """Every task of every link, in file order."""
     out = []
@@ -71,8 +83,18 @@ def tasks(config: GateConfig) -> list[Task]:
     return out
 
 
-def run(config: GateConfig, ctx: AwsContext, today: dt.date | None = None) -> GateRun:
+def only_links(config: GateConfig, links: Sequence[str]) -> GateConfig:
+    """``config`` with only the named links; a usage error for a name it lacks."""
+    unknown = sorted(set(links) - {link.name for link in config.links})
+    if unknown:
+        known = ", ".join(link.name for link in config.links)
+        raise UsageError(f"no link named {', '.join(unknown)} in {config.path} ({known})")
+    return replace(config, links=tuple(lk for lk in config.links if lk.name in links))
+
+
+def gate(config: GateConfig, ctx: AwsContext, today: dt.date | None = None) -> GateRun:
     """Run every task concurrently and apply the config's ignores."""
+    today = today or dt.date.today()
     planned = tasks(config)
     outcomes = ctx.gather([_runner(config, task, ctx) for task in planned])
     findings: list[Finding] = []
@@ -81,8 +103,10 @@ def run(config: GateConfig, ctx: AwsContext, today: dt.date | None = None) -> Ga
         found = [_labelled(f, task) for f in outcome.get()]  # AWS failures are findings already
         findings += found
         counts[task] = _count(found)
-    judged = ignores.apply(
-        findings, config.ignores, source=str(config.path), today=today or dt.date.today()
+    source = str(config.path)
+    judged = ignores.apply(findings, config.ignores, source=source, today=today)
+    judged += framework.judge(
+        "check", "ignores", ignores.facts(config.ignores, source=source, today=today)
     )
     return GateRun(tuple(judged), tuple(planned), counts)
 
@@ -92,7 +116,7 @@ def _runner(config: GateConfig, task: Task, ctx: AwsContext) -> Callable[[], lis
 
     def run_task() -> list[Finding]:
         try:
-            return work(config, task, ctx)
+            return work(task, ctx)
         except UsageError as exc:
             # A profile, region or ID the AWS layer refuses is a mistake in the config.
             where = f"{config.path}:{task.line}" if task.line else str(config.path)
@@ -101,34 +125,29 @@ def _runner(config: GateConfig, task: Task, ctx: AwsContext) -> Callable[[], lis
     return run_task
 
 
-def _provider(config: GateConfig, task: Task, ctx: AwsContext) -> list[Finding]:
-    """The ``provider`` command's checks of the link's service, expecting its consumers."""
-    from plcheck.commands.provider import ProviderOptions
-    from plcheck.commands.provider import run as provider_run
+def _provider(task: Task, ctx: AwsContext) -> list[Finding]:
+    """The provider run on the link's service, expecting its consumers."""
+    from plcheck.runs import provider
 
     link, account = task.link, task.link.provider
     assert account is not None
     consumer_accounts, consumer_regions = _consumers_seen(ctx, link)
-    options = ProviderOptions(
+    options = provider.ProviderOptions(
         service=link.service,
-        profile=account.profile,
-        region=account.region,
-        role_arn=account.role_arn,
-        external_id=account.external_id,
+        scope=scope_of(account),
         consumer_accounts=tuple(consumer_accounts),
         consumer_regions=tuple(consumer_regions),
         resolver=account.resolver,
         dns_timeout=account.dns_timeout,
     )
-    findings, _ = provider_run(options, ctx)
-    return findings
+    return list(provider.run(options, ctx).findings)
 
 
 def _consumers_seen(ctx: AwsContext, link: Link) -> tuple[list[str], list[str]]:
     """The consumers' accounts and regions, so the provider checks each one is allowed."""
 
     def where(consumer: Consumer) -> tuple[str, str]:
-        scope = consumer.account.scope()
+        scope = scope_of(consumer.account)
         try:
             return ctx.account_id(scope), ctx.region(scope)
         except UsageError:
@@ -140,45 +159,46 @@ def _consumers_seen(ctx: AwsContext, link: Link) -> tuple[list[str], list[str]]:
     return sorted({a for a, _ in seen if a}), sorted({r for _, r in seen if r})
 
 
-def _consumer(config: GateConfig, task: Task, ctx: AwsContext) -> list[Finding]:
-    """The ``consumer`` command's checks of the VPC against the link's service."""
-    from plcheck.commands.consumer import ConsumerOptions, gather, judge
+def _consumer(task: Task, ctx: AwsContext) -> list[Finding]:
+    """The consumer run on the VPC, against the link's service."""
+    from plcheck.runs import consumer as run_consumer
 
     consumer = task.consumer
     assert consumer is not None
-    options = ConsumerOptions(
+    options = run_consumer.ConsumerOptions(
         vpc_id=consumer.vpc,
         services=(task.link.service,),
         subnets=consumer.subnets or (),
         security_groups=consumer.security_groups,
         ports=consumer.ports,
+        scope=scope_of(consumer.account),
     )
-    return judge(gather(ctx, consumer.account.scope(), options))
+    return list(run_consumer.run(options, ctx).findings)
 
 
-def _probe(config: GateConfig, task: Task, ctx: AwsContext) -> list[Finding]:
-    """The ``probe`` command from here to the link's host name."""
-    from plcheck.commands.probe import ProbeOptions
-    from plcheck.commands.probe import run as probe_run
+def _probe(task: Task, ctx: AwsContext) -> list[Finding]:
+    """The probe from here to the link's host name."""
+    from plcheck.aws import Scope
+    from plcheck.runs import probe as run_probe
 
     consumer = task.consumer
     assert consumer is not None
     assert consumer.probe is not None
     probe = consumer.probe
-    options = ProbeOptions(
+    options = run_probe.ProbeOptions(
         hostname=probe.host,
         port=probe.port,
         resolver=probe.resolver,
         endpoint=probe.endpoint,
-        # The endpoint, when named, is the consumer's.
-        profile=consumer.account.profile if probe.endpoint else None,
-        region=consumer.account.region if probe.endpoint else None,
+        # The endpoint, when named, is the consumer's: read it with the consumer's
+        # whole scope, its role included.
+        scope=scope_of(consumer.account) if probe.endpoint else Scope(),
         ca_bundle=probe.ca_bundle,
         insecure=probe.insecure,
         sni=probe.sni,
         timeout=probe.timeout,
     )
-    return probe_run(options, ctx)
+    return list(run_probe.run(options, ctx).findings)
 
 
 def _labelled(finding: Finding, task: Task) -> Finding:
@@ -186,16 +206,7 @@ def _labelled(finding: Finding, task: Task) -> Finding:
     extra: dict[str, Any] = {"link": task.link.name, "side": task.side}
     if task.consumer is not None:
         extra["consumer_vpc"] = task.consumer.vpc
-    return Finding(
-        check=finding.check,
-        status=finding.status,
-        resource=finding.resource,
-        account=finding.account,
-        region=finding.region,
-        message=finding.message,
-        remediation=finding.remediation,
-        details={**finding.details, **extra},
-    )
+    return replace(finding, details={**finding.details, **extra})
 
 
 def _count(findings: Sequence[Finding]) -> dict[str, int]:
@@ -237,3 +248,16 @@ def views(result: GateRun) -> list[View]:
 
 def _where(label: str, region: str | None) -> str:
     return f"{label} ({region})" if region else label
+
+
+def run(
+    config: GateConfig,
+    ctx: AwsContext,
+    today: dt.date | None = None,
+    links: Sequence[str] = (),
+) -> Report:
+    """The gate over ``config`` (only ``links`` when given) in one AWS context."""
+    if links:
+        config = only_links(config, links)
+    result = gate(config, ctx, today)
+    return Report("check", result.findings, views=tuple(views(result)), source=str(config.path))

@@ -24,10 +24,10 @@ from plcheck.checks import (
     service_visible,
     vpc_dns_attributes,
 )
-from plcheck.commands.common import error_finding
 from plcheck.errors import AwsCallError
 from plcheck.facts.consumer import ServiceDetail, VpcDnsAttributes
 from plcheck.facts.network import Subnet
+from plcheck.facts.outcome import Outcome
 from plcheck.facts.zones import AccountZones
 from plcheck.gate.terraform import (
     PlannedEndpoint,
@@ -39,7 +39,7 @@ from plcheck.model import CheckSpec, Finding, Status
 from plcheck.service_names import region_in_service_name
 
 if TYPE_CHECKING:
-    from plcheck.aws import AwsContext, Outcome, Scope
+    from plcheck.aws import AwsContext, Scope
 
 
 @dataclass
@@ -62,7 +62,6 @@ class LiveFacts:
 
 def gather(ctx: AwsContext, scope: Scope, plan: TerraformPlan) -> LiveFacts:
     """Read, concurrently, everything the plan's endpoints are judged against."""
-    from plcheck.aws import Outcome
     from plcheck.aws import consumer as live
     from plcheck.aws.network import subnets_in_vpcs
     from plcheck.aws.zones import account_zones
@@ -158,13 +157,17 @@ def _skip(
     )
 
 
+def _error(spec: CheckSpec, resource: str, error: AwsCallError, facts: LiveFacts) -> Finding:
+    return spec.error(resource, error, account=facts.account, region=facts.region)
+
+
 def _failed(
     spec: CheckSpec, resource: str, facts: LiveFacts, thunk: Callable[[], list[Finding]]
 ) -> list[Finding]:
     try:
         return thunk()
     except AwsCallError as exc:
-        return [error_finding(spec, resource, exc, facts.account, facts.region)]
+        return [_error(spec, resource, exc, facts)]
 
 
 def _service_from_plan(endpoint: PlannedEndpoint, plan: TerraformPlan) -> str | None:
@@ -216,7 +219,7 @@ def _visibility(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
                 spec,
                 name,
                 facts,
-                lambda name=name: service_visible.judge(  # type: ignore[misc]
+                lambda name=name: service_visible.evaluate(  # type: ignore[misc]
                     [name], facts.services.get(), account=facts.account, region=facts.region
                 ),
             ),
@@ -237,9 +240,9 @@ def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) 
     if isinstance(endpoint.service_name, Unknown):
         return [_unknown_service(spec, endpoint, plan, facts)]
     if facts.services.error is not None:
-        return [error_finding(spec, address, facts.services.error, facts.account, facts.region)]
+        return [_error(spec, address, facts.services.error, facts)]
     if facts.zones.error is not None:
-        return [error_finding(spec, address, facts.zones.error, facts.account, facts.region)]
+        return [_error(spec, address, facts.zones.error, facts)]
     service = _service(endpoint, facts)
     if service is None:
         return [
@@ -258,7 +261,7 @@ def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) 
     if isinstance(vpc_id, str) and vpc_id:
         outcome = facts.subnets.get(vpc_id)
         if outcome is not None and outcome.error is not None:
-            return [error_finding(spec, address, outcome.error, facts.account, facts.region)]
+            return [_error(spec, address, outcome.error, facts)]
         live = list(outcome.value or []) if outcome else []
     vpc_label = vpc_id if isinstance(vpc_id, str) else _vpc_label(vpc_id, plan)
     if isinstance(endpoint.subnet_ids, Unknown):
@@ -280,7 +283,7 @@ def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) 
     else:
         subnet_ids = endpoint.subnet_ids
         source = "live"
-    found = endpoint_az_coverage.judge(
+    found = endpoint_az_coverage.evaluate(
         address,
         service,
         subnet_ids,
@@ -357,7 +360,7 @@ def _private_dns(endpoint: PlannedEndpoint, facts: LiveFacts) -> list[Finding]:
     if service is None:
         return []  # service-visible / the unknown service name already say why
     return _with(
-        endpoint_private_dns.judge(
+        endpoint_private_dns.evaluate(
             endpoint.address, service, None, account=facts.account, region=facts.region
         ),
         address=endpoint.address,
@@ -400,10 +403,10 @@ def _dns_attributes(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
         if outcome is None:
             continue
         if outcome.error is not None:
-            findings.append(error_finding(spec, key, outcome.error, facts.account, facts.region))
+            findings.append(_error(spec, key, outcome.error, facts))
             continue
         findings += _with(
-            vpc_dns_attributes.judge(
+            vpc_dns_attributes.evaluate(
                 outcome.get(), users, account=facts.account, region=facts.region
             ),
             addresses=addresses,
@@ -446,7 +449,7 @@ def _planned_dns(
         )
         if not on
     ]
-    found = vpc_dns_attributes.judge(attrs, users, account=facts.account, region=facts.region)
+    found = vpc_dns_attributes.evaluate(attrs, users, account=facts.account, region=facts.region)
     if off:
         # The plan is where to fix it, not the CLI.
         fix = f"Set {' and '.join(f'{n} = true' for n in off)} on {vpc.address}."

@@ -1,0 +1,68 @@
+"""Running the command line on a list of arguments, with plcheck's exit codes.
+
+Every expected failure becomes one line on stderr and a documented exit code,
+never a traceback. :mod:`plcheck.cli` runs the app through :func:`invoke`, and so
+does ``plcheck demo`` for each of its steps (with the root command it runs in).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from plcheck.errors import AwsCallError, UsageError
+from plcheck.model import ExitCode
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+def invoke(command: Any, args: list[str]) -> int:
+    """Run the click ``command`` on ``args`` and return the exit code."""
+    errors = _click_exceptions()
+    try:
+        result = command.main(args=args, prog_name="plcheck", standalone_mode=False)
+    except errors.NoArgsIsHelpError as exc:
+        print(exc.ctx.get_help() if exc.ctx else str(exc))
+        return 0
+    except errors.UsageError as exc:
+        return _fail(_usage_line(exc), ExitCode.USAGE)
+    except errors.ClickException as exc:
+        return _fail(exc.format_message(), ExitCode.USAGE)
+    except UsageError as exc:
+        return _fail(str(exc), ExitCode.USAGE)
+    except AwsCallError as exc:
+        return _fail(f"{exc.describe()}: {exc.advice}", ExitCode.INCOMPLETE)
+    except (typer.Abort, KeyboardInterrupt):
+        return _fail("interrupted", 130)
+    except Exception as exc:
+        if os.environ.get("PLCHECK_DEBUG"):
+            raise
+        return _fail(
+            f"internal error: {type(exc).__name__}: {exc} (set PLCHECK_DEBUG=1 for a traceback)", 4
+        )
+    return int(result or 0)
+
+
+def _click_exceptions() -> ModuleType:
+    """Exceptions of the click that Typer runs on (vendored as ``typer._click`` since 0.29)."""
+    try:
+        import typer._click.exceptions as vendored
+    except ImportError:
+        import click.exceptions
+
+        return click.exceptions
+    return vendored
+
+
+def _usage_line(exc: Any) -> str:
+    command = exc.ctx.command_path if exc.ctx else "plcheck"
+    return f"{exc.format_message()} (see `{command} --help`)"
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"plcheck: error: {message}\n")
+    return code

@@ -1,0 +1,1 @@
+"""``plcheck demo``: every command against a simulated AWS world (see :mod:`.steps`)."""

@@ -1,0 +1,243 @@
+"""The az-map run: zone names and AZ IDs of several accounts, side by side.
+
+Accounts come from profiles or, with ``org``, from the AWS Organization the
+profile manages: every ACTIVE account is entered through the organization role.
+Every account is read concurrently (two calls each); an account that cannot be
+read becomes an ``error`` finding and the others are still mapped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from plcheck.aws.org import DEFAULT_ORG_ROLE
+from plcheck.checks import framework
+from plcheck.errors import AwsCallError, UsageError
+from plcheck.facts.az_map import AzMapFacts, ScopeResult
+from plcheck.facts.zones import zone_id_order
+from plcheck.model import Report, View
+from plcheck.service_names import region_in_service_name
+
+if TYPE_CHECKING:  # the AWS layer is imported only when a run reaches AWS
+    from plcheck.aws import AwsContext, Scope
+
+#: Calls one account's reading can have in flight at once (caller identity and zones).
+CALLS_PER_ACCOUNT = 2
+
+#: The role AWS Organizations creates in the accounts it creates.
+ORG_ROLE = DEFAULT_ORG_ROLE
+
+
+@dataclass(frozen=True)
+class AzMapOptions:
+    """Which accounts and regions to map."""
+
+    scopes: tuple[Scope, ...]
+    """The accounts (and regions) to read; with ``org``, the management account only."""
+    regions: tuple[str | None, ...] = (None,)
+    """With ``org``: the regions to read in every member account."""
+    service: str | None = None
+    """An endpoint service whose zones to mark."""
+    org: bool = False
+    """Map every ACTIVE account of the organization the first scope manages."""
+    org_role: str = ORG_ROLE
+    """With ``org``: the role to assume in each member account."""
+    widen: bool = True
+    """Let the pool grow to read every account at once (AWS throttles per account)."""
+
+
+def validate(options: AzMapOptions) -> None:
+    """Usage errors (exit 2) before any call."""
+    if options.org and any(s.role_arn or s.external_id for s in options.scopes):
+        raise UsageError("--org enters each account through --org-role, not --role-arn")
+    if options.org and len({s.profile for s in options.scopes}) > 1:
+        raise UsageError("--org takes one --profile: the organization's management account")
+    if not re.fullmatch(r"[\w+=,.@/-]{1,64}", options.org_role):
+        raise UsageError(f"malformed IAM role name {options.org_role!r}")
+
+
+def gather(
+    ctx: AwsContext,
+    scopes: Sequence[Scope],
+    service: str | None,
+    labels: Sequence[str] | None = None,
+    on_done: Callable[[ScopeResult], None] | None = None,
+) -> list[ScopeResult]:
+    """Per scope, concurrently: caller identity, zones and (with a service) its zones.
+
+    ``labels`` name the scopes in the report (default: the scope's profile);
+    ``on_done`` is called as each scope finishes (for a progress bar).
+    """
+    names = list(labels) if labels is not None else [s.label for s in scopes]
+
+    def one(scope: Scope, label: str) -> ScopeResult:
+        result = _read(ctx, scope, label, service)
+        if on_done is not None:
+            on_done(result)
+        return result
+
+    # Each scope's calls are independent of every other scope's.
+    outcomes = ctx.gather(
+        [lambda s=s, n=n: one(s, n) for s, n in zip(scopes, names, strict=True)]  # type: ignore[misc]
+    )
+    # A failure outside the reads (e.g. building the scope's credentials) is that
+    # scope's error; it never costs the other accounts their report.
+    return [
+        o.get()
+        if o.error is None
+        else ScopeResult(n, s.region or "", None, None, o.error, _role_account(s.role_arn))
+        for s, n, o in zip(scopes, names, outcomes, strict=True)
+    ]
+
+
+def _read(ctx: AwsContext, scope: Scope, label: str, service: str | None) -> ScopeResult:
+    """One scope: caller identity, zones and (with a service) the service, all at once."""
+    from plcheck.aws.consumer import endpoint_services
+    from plcheck.aws.zones import account_zones
+
+    # A role ARN names its account: an account that cannot be entered is still named.
+    known = _role_account(scope.role_arn)
+
+    region = ctx.region(scope)
+    thunks: list[Callable[[], Any]] = [
+        lambda: ctx.account_id(scope),
+        lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
+    ]
+    if service:
+        regions = [region_in_service_name(service)]
+        thunks.append(lambda: endpoint_services(ctx, scope, [service], regions))
+    account, listed, *services = ctx.gather(thunks)
+    if account.error or listed.error:
+        return ScopeResult(label, region, None, None, account.error or listed.error, known)
+    # Served from the call cache.
+    zones = dataclasses.replace(account_zones(ctx, scope, str(account.get())), label=label)
+    if services and services[0].error:
+        return ScopeResult(label, region, zones, None, services[0].error)
+    seen = services[0].get().get(service or "") if services else None
+    return ScopeResult(label, region, zones, seen, None)
+
+
+def _role_account(role_arn: str | None) -> str:
+    parts = (role_arn or "").split(":")
+    return parts[4] if len(parts) > 5 else ""
+
+
+def gather_org(
+    ctx: AwsContext,
+    base: Scope,
+    regions: Sequence[str | None],
+    service: str | None,
+    role: str = ORG_ROLE,
+    widen: bool = True,
+    on_done: Callable[[ScopeResult], None] | None = None,
+    on_count: Callable[[int], None] | None = None,
+) -> list[ScopeResult]:
+    """Every ACTIVE account of the organization ``base`` manages, entered through ``role``.
+
+    The listing failing is one error result; an account that cannot be entered is an
+    error result of its own and the others are still read. ``widen`` lets the pool
+    grow to read every account at once (AWS throttles per account). ``on_count`` hears
+    how many accounts will be read, before they are.
+    """
+    from plcheck.aws.org import member_scope, organization
+
+    try:
+        org = organization(ctx, base)
+    except AwsCallError as exc:
+        region = base.region or ctx.region(base)
+        return [ScopeResult(base.label, region, None, None, exc)]
+    members = org.active
+    scopes = [
+        dataclasses.replace(member_scope(base, org, a, role), region=r)
+        for a in members
+        for r in regions
+    ]
+    labels = [a.name for a in members for _ in regions]
+    if widen:
+        ctx.ensure_workers(CALLS_PER_ACCOUNT * len(scopes))
+    if on_count is not None:
+        on_count(len(scopes))
+    return gather(ctx, scopes, service, labels=labels, on_done=on_done)
+
+
+def views(facts: AzMapFacts) -> list[View]:
+    """The name → ID table and the inverse ID → name table, per region."""
+    service = facts.service
+    out: list[View] = []
+    readable = [r for r in facts.results if r.zones is not None]
+    for region in sorted({r.zones.region for r in readable if r.zones}):
+        in_region = [r for r in readable if r.zones and r.zones.region == region]
+        heads = tuple(f"{r.label} ({r.zones.account})" for r in in_region if r.zones)
+        maps = [r.zones.name_to_id for r in in_region if r.zones]
+        names = sorted({n for m in maps for n in m})
+        rows, highlight = [], set()
+        for i, name in enumerate(names):
+            ids = [m.get(name, "—") for m in maps]
+            differs = len({x for x in ids if x != "—"}) > 1
+            if differs:
+                highlight.add(i)
+            rows.append((name, *ids, "DIFFERENT" if differs else "same"))
+        out.append(
+            View(
+                title=f"AZ name → AZ ID, {region}",
+                columns=("Zone name", *heads, "Across accounts"),
+                rows=tuple(rows),
+                highlight=frozenset(highlight),
+                note="A name marked DIFFERENT is a different physical zone in each account.",
+            )
+        )
+        inverse = [r.zones.id_to_name for r in in_region if r.zones]
+        zone_ids = sorted({z for m in inverse for z in m}, key=zone_id_order)
+        inv_rows = []
+        for zone_id in zone_ids:
+            cells = []
+            for r, m in zip(in_region, inverse, strict=True):
+                name = m.get(zone_id, "—")
+                if service and r.error is None:
+                    if r.service is None:
+                        name += " (service not visible)"
+                    elif zone_id in r.service.zone_ids:
+                        name += " ✓ service"
+                cells.append(name)
+            inv_rows.append((zone_id, *cells))
+        out.append(
+            View(
+                title=f"AZ ID → zone name in each account, {region}",
+                columns=("AZ ID", *heads),
+                rows=tuple(inv_rows),
+                note=f"✓ service: {service} is offered in that zone." if service else "",
+            )
+        )
+    return out
+
+
+def run(
+    options: AzMapOptions,
+    ctx: AwsContext,
+    on_done: Callable[[ScopeResult], None] | None = None,
+    on_count: Callable[[int], None] | None = None,
+) -> Report:
+    """Read every account, judge the names and lay out the maps."""
+    validate(options)
+    if options.org:
+        results = gather_org(
+            ctx,
+            options.scopes[0],
+            options.regions,
+            options.service,
+            options.org_role,
+            options.widen,
+            on_done,
+            on_count,
+        )
+    else:
+        if options.widen:
+            ctx.ensure_workers(CALLS_PER_ACCOUNT * len(options.scopes))
+        results = gather(ctx, options.scopes, options.service, on_done=on_done)
+    facts = AzMapFacts(tuple(results), options.service)
+    findings = framework.judge("az-map", "accounts", facts)
+    return Report("az-map", tuple(findings), views=tuple(views(facts)))

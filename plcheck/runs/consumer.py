@@ -1,0 +1,255 @@
+"""The consumer run: a consumer VPC and its interface endpoints, before and after they exist.
+
+Without services asked for, every interface endpoint of the VPC is checked
+against its service. With services, the VPC's endpoints to them are checked, and
+where there is none yet (pre-deploy) the planned subnets and security groups are
+checked instead, and the report says which subnets to use.
+
+Everything is read in two rounds of concurrent calls whose number does not grow
+with the number of endpoints: the VPC, its attributes, subnets, zones,
+endpoints, security groups, network ACLs and hosted zones first; then the
+services of all endpoints in one call, and the DHCP options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from plcheck.checks import framework
+from plcheck.checks.endpoint_az_coverage import subnets_to_use
+from plcheck.errors import AwsErrorKind, UsageError
+from plcheck.facts.consumer import (
+    ConsumerFacts,
+    ConsumerRequest,
+    EndpointFacts,
+    Vpc,
+)
+from plcheck.facts.outcome import Outcome
+from plcheck.model import Finding, Report, View
+from plcheck.service_names import SERVICE_ID, is_service_name, region_in_service_name
+from plcheck.validate import validate_id
+
+if TYPE_CHECKING:  # the AWS layer is imported only when a run reaches AWS
+    from plcheck.aws import AwsContext, Scope
+
+DEFAULT_PORT = 443
+
+
+def _default_scope() -> Scope:
+    from plcheck.aws import Scope
+
+    return Scope()
+
+
+@dataclass(frozen=True)
+class ConsumerOptions:
+    """What a consumer run is asked to check, and with which credentials."""
+
+    vpc_id: str
+    """The consumer VPC."""
+    services: tuple[str, ...] = ()
+    """Service names to check (empty: the services of the VPC's interface endpoints)."""
+    subnets: tuple[str, ...] = ()
+    """Planned subnets for services with no endpoint yet (empty: every subnet of the VPC)."""
+    security_groups: tuple[str, ...] = ()
+    """Planned security groups (empty: the VPC's default group, as AWS would use)."""
+    ports: tuple[int, ...] = (DEFAULT_PORT,)
+    """TCP ports clients use."""
+    scope: Scope = field(default_factory=_default_scope)
+    """The consumer account and region."""
+
+    @property
+    def request(self) -> ConsumerRequest:
+        """The plain request the facts carry."""
+        return ConsumerRequest(
+            self.vpc_id, self.services, self.subnets, self.security_groups, self.ports
+        )
+
+
+def validate(options: ConsumerOptions) -> None:
+    """Malformed IDs, names and ports are usage errors (exit 2)."""
+    validate_id("vpc", options.vpc_id)
+    for subnet in options.subnets:
+        validate_id("subnet", subnet)
+    for group in options.security_groups:
+        validate_id("security group", group)
+    for name in options.services:
+        if SERVICE_ID.fullmatch(name):
+            raise UsageError(
+                f"--service takes a service name (com.amazonaws.vpce.REGION.{name}), "
+                f"not the service ID {name!r}"
+            )
+        if not is_service_name(name):
+            raise UsageError(f"malformed endpoint service name {name!r}")
+    for port in options.ports:
+        if not 0 < port < 65536:
+            raise UsageError(f"bad --port {port}: must be 1-65535")
+    if (options.subnets or options.security_groups) and not options.services:
+        raise UsageError("--subnet and --security-group plan an endpoint: pass --service too")
+
+
+def gather(ctx: AwsContext, options: ConsumerOptions) -> ConsumerFacts:
+    """Read everything the consumer checks need, in two concurrent rounds."""
+    from plcheck.aws import consumer as aws
+    from plcheck.aws.endpoints import interface_endpoints
+    from plcheck.aws.network import (
+        network_acls_for_vpcs,
+        security_groups_in_vpcs,
+        subnets_in_vpcs,
+    )
+    from plcheck.aws.zones import account_zones
+
+    validate(options)
+    scope, vpc_id = options.scope, options.vpc_id
+    region = ctx.region(scope)
+    first = _settle(
+        ctx,
+        {
+            "account": lambda: ctx.account_id(scope),
+            "vpc": lambda: aws.vpc(ctx, scope, vpc_id),
+            "dns": lambda: aws.vpc_dns_attributes(ctx, scope, vpc_id),
+            "zones": lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
+            "subnets": lambda: tuple(subnets_in_vpcs(ctx, scope, [vpc_id])),
+            "endpoints": lambda: tuple(interface_endpoints(ctx, scope, vpc_id)),
+            "groups": lambda: tuple(security_groups_in_vpcs(ctx, scope, [vpc_id])),
+            "acls": lambda: tuple(network_acls_for_vpcs(ctx, scope, [vpc_id])),
+            "hosted_zones": lambda: tuple(aws.hosted_zones_for_vpc(ctx, scope, vpc_id, region)),
+        },
+    )
+    for key in ("vpc", "dns"):
+        error = first[key].error
+        if error is not None and error.kind is AwsErrorKind.NOT_FOUND:
+            raise UsageError(
+                f"VPC {vpc_id} does not exist in {scope.label} ({region}); "
+                "check the VPC ID, --profile and --region"
+            )
+    vpc: Outcome[Vpc] = first["vpc"]
+    account = first["account"].value or (vpc.value.owner if vpc.value else "")
+    names = list(options.services)
+    regions = [region_in_service_name(n) for n in names]
+    for endpoint in first["endpoints"].value or ():
+        names.append(endpoint.service_name)
+        regions.append(endpoint.service_region or region_in_service_name(endpoint.service_name))
+    second = _settle(
+        ctx,
+        {
+            "services": lambda: aws.endpoint_services(ctx, scope, names, regions),
+            "dhcp": lambda: aws.dhcp_options(ctx, scope, vpc.get().dhcp_options_id),
+            # Served from the call cache: the zones were read in the first round.
+            "zones": lambda: account_zones(ctx, scope, str(account)),
+        },
+    )
+    return ConsumerFacts(
+        request=options.request,
+        account=str(account),
+        region=region,
+        vpc=vpc,
+        dns=first["dns"],
+        dhcp=second["dhcp"],
+        zones=second["zones"] if first["zones"].error is None else first["zones"],
+        subnets=first["subnets"],
+        endpoints=first["endpoints"],
+        services=second["services"],
+        groups=first["groups"],
+        acls=first["acls"],
+        hosted_zones=first["hosted_zones"],
+    )
+
+
+def _settle(ctx: AwsContext, thunks: dict[str, Callable[[], Any]]) -> dict[str, Outcome[Any]]:
+    """Run independent gatherers concurrently; each result is an outcome."""
+    return dict(zip(thunks, ctx.gather(list(thunks.values())), strict=True))
+
+
+def judge(facts: ConsumerFacts) -> list[Finding]:
+    """Every consumer check: the VPC's, then each endpoint's (or planned endpoint's)."""
+    findings = framework.judge("consumer", "vpc", facts)
+    targets = facts.targets
+    if targets.error is not None:
+        return findings + framework.unreadable(
+            "consumer", "endpoint", facts.resource, targets.error, facts.account, facts.region
+        )
+    every = targets.value or ()
+    for target in every:
+        findings += framework.judge("consumer", "endpoint", EndpointFacts(facts, target, every))
+    return findings
+
+
+def views(facts: ConsumerFacts) -> list[View]:
+    """Per service: its zones in this account's names, and the subnet to use in each."""
+    planned, services = facts.targets.value, facts.services.value
+    subnets, zones = facts.subnets.value, facts.zones.value
+    if planned is None or services is None or subnets is None or zones is None:
+        return []
+    out = []
+    for name in dict.fromkeys(t.service_name for t in planned):
+        service = services.get(name)
+        if service is None or (service.region and service.region != facts.region):
+            continue
+        mine = [t for t in planned if t.service_name == name]
+        current = {s for t in mine if t.endpoint for s in t.subnet_ids}
+        chosen = {s for t in mine if not t.endpoint and t.chosen for s in t.subnet_ids}
+        choices = subnets_to_use(service, subnets, zones, preferred=sorted(current | chosen))
+        rows: list[tuple[str, ...]] = []
+        highlight = set()
+        for choice in choices:
+            subnet = choice.subnet
+            if subnet is None:
+                note = "no subnet here: create one"
+            elif subnet.subnet_id in current:
+                note = "✓ endpoint subnet"
+            elif subnet.subnet_id in chosen:
+                note = "✓ planned"
+            else:
+                note = "✓ use this"
+            rows.append(
+                (
+                    choice.zone_id,
+                    choice.zone_name or "—",
+                    subnet.subnet_id if subnet else "—",
+                    subnet.name if subnet and subnet.name else "",
+                    note,
+                )
+            )
+        for subnet in subnets:
+            if subnet.zone_id in service.zone_ids:
+                continue
+            highlight.add(len(rows))
+            planned_here = subnet.subnet_id in chosen or subnet.subnet_id in current
+            rows.append(
+                (
+                    subnet.zone_id,
+                    subnet.zone_name,
+                    subnet.subnet_id,
+                    subnet.name,
+                    "✗ not offered" + (" (planned!)" if planned_here else ""),
+                )
+            )
+        out.append(
+            View(
+                title=f"Subnets for {name}",
+                columns=("AZ ID", "Zone name", "Subnet", "Name", "Use"),
+                rows=tuple(rows),
+                highlight=frozenset(highlight),
+                note=(
+                    f"Zone names are account {facts.account}'s. One subnet per zone the "
+                    "service is offered in; zones compared by AZ ID."
+                ),
+            )
+        )
+    return out
+
+
+def run(options: ConsumerOptions, ctx: AwsContext | None = None) -> Report:
+    """Gather, judge and lay out one consumer VPC (in ``ctx``, or a context of its own)."""
+    from plcheck.aws import AwsContext
+
+    validate(options)
+    if ctx is None:
+        with AwsContext() as own:
+            facts = gather(own, options)
+    else:
+        facts = gather(ctx, options)
+    return Report("consumer", tuple(judge(facts)), views=tuple(views(facts)))
