@@ -152,7 +152,13 @@ def test_acceptance_flow(
         ServiceId=scenario.service_id, VpcEndpointIds=[first, "vpce-0123456789abcdef0"]
     )
     assert [u["ResourceId"] for u in accepted["Unsuccessful"]] == ["vpce-0123456789abcdef0"]
+    # Accepted: pending for the one read that reports it, then available.
+    assert state(first) == "pending"
     assert state(first) == "available"
+    again = provider.accept_vpc_endpoint_connections(
+        ServiceId=scenario.service_id, VpcEndpointIds=[first]
+    )
+    assert [u["Error"]["Code"] for u in again["Unsuccessful"]] == ["InvalidState"]
     assert (
         provider.reject_vpc_endpoint_connections(
             ServiceId=scenario.service_id, VpcEndpointIds=[second]
