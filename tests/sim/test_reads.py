@@ -21,14 +21,21 @@ def test_elbv2_reads(
     group = world.admin_client(scenario.provider_account, "ec2").create_security_group(
         GroupName="nlb", Description="nlb", VpcId=scenario.provider_vpc_id
     )["GroupId"]
+    with_groups = elb.create_load_balancer(
+        Name="with-groups",
+        Subnets=list(scenario.provider_subnet_ids.values()),
+        SecurityGroups=[group],
+        Scheme="internal",
+        Type="network",
+    )["LoadBalancers"][0]["LoadBalancerArn"]
     resp = elb.set_security_groups(
-        LoadBalancerArn=scenario.nlb_arn,
+        LoadBalancerArn=with_groups,
         SecurityGroups=[group],
         EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic="off",
     )
     assert resp["SecurityGroupIds"] == [group]
     assert resp["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] == "off"
-    lb = elb.describe_load_balancers(LoadBalancerArns=[scenario.nlb_arn])["LoadBalancers"][0]
+    lb = elb.describe_load_balancers(LoadBalancerArns=[with_groups])["LoadBalancers"][0]
     assert lb["SecurityGroups"] == [group]
     assert lb["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] == "off"
 

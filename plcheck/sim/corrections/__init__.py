@@ -27,6 +27,8 @@ from functools import cache
 from plcheck.sim.corrections._base import Correction, Patch
 from plcheck.sim.corrections._state import (
     INDEPENDENTLY_MAPPED_REGIONS,
+    LOAD_BALANCER_STATES,
+    REGION_OPT_IN_STATUSES,
     SimState,
     default_zone_mapping,
     region_zones,
@@ -37,6 +39,8 @@ from plcheck.sim.corrections.interface_endpoints import AWS_VPCE_HOSTED_ZONE_IDS
 __all__ = [
     "AWS_VPCE_HOSTED_ZONE_IDS",
     "INDEPENDENTLY_MAPPED_REGIONS",
+    "LOAD_BALANCER_STATES",
+    "REGION_OPT_IN_STATUSES",
     "Correction",
     "Patch",
     "SimState",

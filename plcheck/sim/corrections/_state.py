@@ -223,6 +223,7 @@ class SimState:
             raise ValueError(f"no load balancer {arn} in {account_id}/{region}")
         balancer.state = code
         balancer._plcheck_state_reason = reason
+        balancer._plcheck_state_pinned = True
 
     def set_region_opt_in(self, account_id: str, region: str, status: str) -> None:
         with self._lock:

@@ -111,9 +111,7 @@ def _patches(state: SimState) -> list[Patch]:
             property(lambda self: list(self._plcheck_ip_types)),
             create=True,
         ),
-        mock.patch.object(
-            VPCServiceConfiguration, "supported_regions", property(region_details)
-        ),
+        mock.patch.object(VPCServiceConfiguration, "supported_regions", property(region_details)),
         mock.patch.object(
             VPCEndpointServiceConfiguration, "create_vpc_endpoint_service_configuration", create
         ),

@@ -25,7 +25,11 @@ def _patches(state: SimState) -> list[Patch]:
             return "All"
         if principal.endswith(":root"):
             return "Account"
-        if ":organization/" in principal:
+        # An organization or an OU: the API's only type for either is
+        # OrganizationUnit (there is no "Organization" value).
+        if principal.startswith("arn:aws:organizations:") and (
+            ":organization/" in principal or ":ou/" in principal
+        ):
             return "OrganizationUnit"
         if ":role/" in principal:
             return "Role"
