@@ -317,6 +317,15 @@ class SimulatedWorld:
         self._require_open()
         self._state.set_az_mapping(account_id, region, mapping)
 
+    def set_uniform_az_mapping(self, account_id: str) -> None:
+        """Map ``account_id``'s zone names uniformly in every Region.
+
+        As AWS does for accounts created since November 2025; older accounts
+        get their own mapping in the Regions launched up to November 2012.
+        """
+        self._require_open()
+        self._state.set_account_created_after_november_2025(account_id)
+
     def az_mapping(self, account_id: str, region: str = DEFAULT_REGION) -> dict[str, str]:
         """The zone name -> zone ID mapping of ``account_id`` in ``region``."""
         self._require_open()
@@ -372,6 +381,31 @@ class SimulatedWorld:
         if state not in _ENDPOINT_STATES:
             raise ValueError(f"unknown VPC endpoint state {state!r}")
         self._state.set_endpoint_state(account_id, region, endpoint_id, state, last_error)
+
+    def set_load_balancer_state(
+        self,
+        account_id: str,
+        region: str,
+        load_balancer_arn: str,
+        code: str,
+        reason: str | None = None,
+    ) -> None:
+        """Pin a load balancer's ``State`` code (provisioning, failed, active_impaired...)."""
+        self._require_open()
+        from plcheck.sim.corrections import LOAD_BALANCER_STATES
+
+        if code not in LOAD_BALANCER_STATES:
+            raise ValueError(f"unknown load balancer state {code!r}")
+        self._state.set_load_balancer_state(account_id, region, load_balancer_arn, code, reason)
+
+    def set_region_opt_in(self, account_id: str, region: str, status: str) -> None:
+        """Set the ``OptInStatus`` DescribeRegions reports for ``region`` to ``account_id``."""
+        self._require_open()
+        from plcheck.sim.corrections import REGION_OPT_IN_STATUSES
+
+        if status not in REGION_OPT_IN_STATUSES:
+            raise ValueError(f"unknown region opt-in status {status!r}")
+        self._state.set_region_opt_in(account_id, region, status)
 
     def _require_open(self) -> None:
         if self._stack is None:

@@ -152,7 +152,13 @@ def test_acceptance_flow(
         ServiceId=scenario.service_id, VpcEndpointIds=[first, "vpce-0123456789abcdef0"]
     )
     assert [u["ResourceId"] for u in accepted["Unsuccessful"]] == ["vpce-0123456789abcdef0"]
+    # Accepted: pending for the one read that reports it, then available.
+    assert state(first) == "pending"
     assert state(first) == "available"
+    again = provider.accept_vpc_endpoint_connections(
+        ServiceId=scenario.service_id, VpcEndpointIds=[first]
+    )
+    assert [u["Error"]["Code"] for u in again["Unsuccessful"]] == ["InvalidState"]
     assert (
         provider.reject_vpc_endpoint_connections(
             ServiceId=scenario.service_id, VpcEndpointIds=[second]
@@ -241,3 +247,97 @@ def test_endpoint_connections(
     )
     # Only the service owner sees connections.
     assert consumer.describe_vpc_endpoint_connections()["VpcEndpointConnections"] == []
+
+
+def _west_service(world: SimulatedWorld, supported: list[str]) -> Any:
+    """A provider service in us-west-2 (zone usw2-az*), allowing the consumer account."""
+    provider = "111111111111"
+    ec2 = world.admin_client(provider, "ec2", "us-west-2")
+    vpc = ec2.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.5.1.0/24", AvailabilityZone="us-west-2a")
+    nlb = world.admin_client(provider, "elbv2", "us-west-2").create_load_balancer(
+        Name="west", Subnets=[subnet["Subnet"]["SubnetId"]], Type="network", Scheme="internal"
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    service = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[nlb], AcceptanceRequired=False, SupportedRegions=supported
+    )["ServiceConfiguration"]
+    ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=service["ServiceId"], AddAllowedPrincipals=["arn:aws:iam::222222222222:root"]
+    )
+    return service
+
+
+def test_cross_region_endpoint_uses_any_zone_of_the_consumer_region(
+    world: SimulatedWorld, scenario: AzMismatchScenario, client: ClientFactory
+) -> None:
+    service = _west_service(world, ["us-east-1"])
+    ec2 = client("consumer", "ec2")
+    # us-east-1a is use1-az4 for the consumer, where the in-Region service is refused;
+    # the us-west-2 service has no us-east-1 zone at all.
+    subnets = [
+        scenario.consumer_subnet_ids["us-east-1a"],
+        scenario.consumer_subnet_ids["us-east-1b"],
+    ]
+    endpoint = ec2.create_vpc_endpoint(
+        VpcEndpointType="Interface",
+        VpcId=scenario.consumer_vpc_id,
+        ServiceName=service["ServiceName"],
+        ServiceRegion="us-west-2",
+        SubnetIds=subnets,
+        PrivateDnsEnabled=False,
+    )["VpcEndpoint"]
+    assert endpoint["State"] == "available"
+    assert endpoint["ServiceRegion"] == "us-west-2"
+    assert sorted(endpoint["SubnetIds"]) == sorted(subnets)
+
+    with pytest.raises(ClientError) as err:  # still one subnet per zone
+        ec2.create_vpc_endpoint(
+            VpcEndpointType="Interface",
+            VpcId=scenario.consumer_vpc_id,
+            ServiceName=service["ServiceName"],
+            ServiceRegion="us-west-2",
+            SubnetIds=[subnets[0], subnets[0]],
+            PrivateDnsEnabled=False,
+        )
+    assert err.value.response["Error"]["Code"] == "DuplicateSubnetsInSameZone"
+
+
+def test_cross_region_endpoint_needs_the_consumer_region_supported(
+    world: SimulatedWorld, scenario: AzMismatchScenario, client: ClientFactory
+) -> None:
+    service = _west_service(world, [])
+    with pytest.raises(ClientError) as err:
+        client("consumer", "ec2").create_vpc_endpoint(
+            VpcEndpointType="Interface",
+            VpcId=scenario.consumer_vpc_id,
+            ServiceName=service["ServiceName"],
+            ServiceRegion="us-west-2",
+            SubnetIds=[scenario.consumer_subnet_ids["us-east-1b"]],
+            PrivateDnsEnabled=False,
+        )
+    assert err.value.response["Error"]["Code"] == "InvalidServiceName"
+
+
+def test_accepted_connection_is_pending_for_one_read_of_the_provider(
+    scenario: AzMismatchScenario, client: ClientFactory
+) -> None:
+    provider = client("provider", "ec2")
+    provider.modify_vpc_endpoint_service_configuration(
+        ServiceId=scenario.service_id, AcceptanceRequired=True
+    )
+    consumer = client("consumer", "ec2")
+    endpoint = _create(
+        consumer, scenario, [scenario.consumer_subnet_ids["us-east-1b"]], PrivateDnsEnabled=False
+    )["VpcEndpointId"]
+    provider.accept_vpc_endpoint_connections(
+        ServiceId=scenario.service_id, VpcEndpointIds=[endpoint]
+    )
+
+    def connection_state() -> str:
+        [connection] = provider.describe_vpc_endpoint_connections()["VpcEndpointConnections"]
+        return str(connection["VpcEndpointState"])
+
+    assert connection_state() == "pending"
+    assert connection_state() == "available"
+    state = consumer.describe_vpc_endpoints(VpcEndpointIds=[endpoint])["VpcEndpoints"][0]
+    assert state["State"] == "available"

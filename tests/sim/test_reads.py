@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from plcheck.sim import SimulatedWorld
 from plcheck.sim.scenarios import AzMismatchScenario
 
@@ -21,14 +23,21 @@ def test_elbv2_reads(
     group = world.admin_client(scenario.provider_account, "ec2").create_security_group(
         GroupName="nlb", Description="nlb", VpcId=scenario.provider_vpc_id
     )["GroupId"]
+    with_groups = elb.create_load_balancer(
+        Name="with-groups",
+        Subnets=list(scenario.provider_subnet_ids.values()),
+        SecurityGroups=[group],
+        Scheme="internal",
+        Type="network",
+    )["LoadBalancers"][0]["LoadBalancerArn"]
     resp = elb.set_security_groups(
-        LoadBalancerArn=scenario.nlb_arn,
+        LoadBalancerArn=with_groups,
         SecurityGroups=[group],
         EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic="off",
     )
     assert resp["SecurityGroupIds"] == [group]
     assert resp["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] == "off"
-    lb = elb.describe_load_balancers(LoadBalancerArns=[scenario.nlb_arn])["LoadBalancers"][0]
+    lb = elb.describe_load_balancers(LoadBalancerArns=[with_groups])["LoadBalancers"][0]
     assert lb["SecurityGroups"] == [group]
     assert lb["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] == "off"
 
@@ -116,3 +125,94 @@ def test_default_dhcp_options(client: ClientFactory) -> None:
     options = ec2.describe_dhcp_options(DhcpOptionsIds=[vpc["DhcpOptionsId"]])["DhcpOptions"][0]
     config = {c["Key"]: [v["Value"] for v in c["Values"]] for c in options["DhcpConfigurations"]}
     assert config == {"domain-name": ["ec2.internal"], "domain-name-servers": ["AmazonProvidedDNS"]}
+
+
+def test_describe_regions_per_account_opt_in(world: SimulatedWorld, client: ClientFactory) -> None:
+    world.set_region_opt_in("222222222222", "af-south-1", "not-opted-in")
+    world.set_region_opt_in("111111111111", "af-south-1", "opted-in")
+    consumer = client("consumer", "ec2")
+
+    def statuses(ec2, **kwargs) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        regions = ec2.describe_regions(**kwargs)["Regions"]
+        return {r["RegionName"]: r["OptInStatus"] for r in regions}
+
+    everything = statuses(consumer, AllRegions=True)
+    assert everything["af-south-1"] == "not-opted-in"
+    assert everything["us-east-1"] == "opt-in-not-required"
+    enabled = statuses(consumer)
+    assert "af-south-1" not in enabled
+    assert "not-opted-in" not in enabled.values()
+    assert statuses(client("provider", "ec2"))["af-south-1"] == "opted-in"
+    assert statuses(
+        consumer, AllRegions=True, Filters=[{"Name": "opt-in-status", "Values": ["not-opted-in"]}]
+    ) == {name: s for name, s in everything.items() if s == "not-opted-in"}
+    with pytest.raises(ValueError, match="unknown region opt-in status"):
+        world.set_region_opt_in("222222222222", "af-south-1", "maybe")
+
+
+def test_resolver_rules_and_associations(
+    scenario: AzMismatchScenario, client: ClientFactory
+) -> None:
+    ec2 = client("consumer", "ec2")
+    vpc = scenario.consumer_vpc_id
+    group = ec2.create_security_group(GroupName="resolver", Description="r", VpcId=vpc)["GroupId"]
+    resolver = client("consumer", "route53resolver")
+    outbound = resolver.create_resolver_endpoint(
+        CreatorRequestId="out",
+        Direction="OUTBOUND",
+        SecurityGroupIds=[group],
+        IpAddresses=[{"SubnetId": s} for s in scenario.consumer_subnet_ids.values()][:2],
+    )["ResolverEndpoint"]["Id"]
+    rule = resolver.create_resolver_rule(
+        CreatorRequestId="fwd",
+        RuleType="FORWARD",
+        DomainName="example.com",
+        TargetIps=[{"Ip": "10.99.0.2", "Port": 53}],
+        ResolverEndpointId=outbound,
+    )["ResolverRule"]
+    resolver.associate_resolver_rule(ResolverRuleId=rule["Id"], VPCId=vpc)
+
+    associations = resolver.list_resolver_rule_associations(
+        Filters=[{"Name": "VPCId", "Values": [vpc]}]
+    )["ResolverRuleAssociations"]
+    assert [(a["ResolverRuleId"], a["VPCId"]) for a in associations] == [(rule["Id"], vpc)]
+    rules = {r["Id"]: r for r in resolver.list_resolver_rules()["ResolverRules"]}
+    assert rules[rule["Id"]]["RuleType"] == "FORWARD"
+    assert rules[rule["Id"]]["DomainName"] == "example.com."
+    assert rules[rule["Id"]]["TargetIps"] == [{"Ip": "10.99.0.2", "Port": 53}]
+    # Another account sees neither (rules are shared only through AWS RAM).
+    other = client("provider", "route53resolver")
+    assert rule["Id"] not in [r["Id"] for r in other.list_resolver_rules()["ResolverRules"]]
+
+
+def test_parent_zone_record_for_an_exact_name(
+    scenario: AzMismatchScenario, client: ClientFactory
+) -> None:
+    r53 = client("consumer", "route53")
+    zone = r53.create_hosted_zone(
+        Name="example.com",
+        CallerReference="parent",
+        VPC={"VPCRegion": "us-east-1", "VPCId": scenario.consumer_vpc_id},
+        HostedZoneConfig={"PrivateZone": True},
+    )["HostedZone"]["Id"]
+    r53.change_resource_record_sets(
+        HostedZoneId=zone,
+        ChangeBatch={
+            "Changes": [
+                {
+                    "Action": "CREATE",
+                    "ResourceRecordSet": {
+                        "Name": name,
+                        "Type": "A",
+                        "TTL": 60,
+                        "ResourceRecords": [{"Value": "10.0.0.9"}],
+                    },
+                }
+                for name in ("api.example.com", "www.example.com")
+            ]
+        },
+    )
+    records = r53.list_resource_record_sets(
+        HostedZoneId=zone, StartRecordName="api.example.com", StartRecordType="A", MaxItems="1"
+    )["ResourceRecordSets"]
+    assert [(r["Name"], r["Type"]) for r in records] == [("api.example.com.", "A")]

@@ -126,6 +126,27 @@ def test_permissions_carry_principal_type(
     assert all(p["ServiceId"] == scenario.service_id for p in allowed)
 
 
+def test_organization_and_ou_principals_are_organization_units(
+    scenario: AzMismatchScenario, client: ClientFactory
+) -> None:
+    org = "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5"
+    ou = "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-cdefgh34"
+    role = "arn:aws:iam::333333333333:role/deployer"
+    user = "arn:aws:iam::333333333333:user/alice"
+    ec2 = client("provider", "ec2")
+    ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=scenario.service_id, AddAllowedPrincipals=[org, ou, role, user]
+    )
+    allowed = ec2.describe_vpc_endpoint_service_permissions(ServiceId=scenario.service_id)[
+        "AllowedPrincipals"
+    ]
+    types = {p["Principal"]: p["PrincipalType"] for p in allowed}
+    # The API has no "Organization" type: OrganizationUnit stands for both.
+    assert types[org] == types[ou] == "OrganizationUnit"
+    assert types[role] == "Role"
+    assert types[user] == "User"
+
+
 def test_zones_follow_the_load_balancers(
     world: SimulatedWorld, scenario: AzMismatchScenario, client: ClientFactory
 ) -> None:

@@ -1,4 +1,4 @@
-"""Correction 1: zone names map to zone IDs per account."""
+"""Correction per-account-zones: zone names map to zone IDs per account, in the oldest Regions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from plcheck.sim import SimulatedWorld
-from plcheck.sim.corrections import default_zone_mapping
+from plcheck.sim.corrections import (
+    INDEPENDENTLY_MAPPED_REGIONS,
+    default_zone_mapping,
+    uniform_zone_mapping,
+)
 
 from .conftest import ClientFactory
 
@@ -122,3 +126,51 @@ def test_load_balancer_zones_use_owner_names(world: SimulatedWorld, client: Clie
     ]
     assert all("ZoneId" not in z for z in zones)  # AWS returns names only here
     assert ":loadbalancer/net/nlb/" in lb["LoadBalancerArn"]
+
+
+def test_independent_mapping_only_in_regions_launched_by_november_2012() -> None:
+    assert {
+        "us-east-1",
+        "us-west-1",
+        "us-west-2",
+        "eu-west-1",
+        "ap-southeast-1",
+        "ap-northeast-1",
+        "sa-east-1",
+        "ap-southeast-2",
+    } == INDEPENDENTLY_MAPPED_REGIONS
+
+
+@pytest.mark.parametrize("region", ["eu-central-1", "us-east-2", "eu-west-2"])
+def test_newer_regions_map_names_uniformly(
+    world: SimulatedWorld, client: ClientFactory, region: str
+) -> None:
+    provider = _zones(client("provider", "ec2", region))
+    consumer = _zones(client("consumer", "ec2", region))
+    assert provider == consumer == uniform_zone_mapping(region)
+    assert provider  # moto knows the Region's zones
+
+
+def test_older_regions_map_names_per_account(world: SimulatedWorld, client: ClientFactory) -> None:
+    provider = _zones(client("provider", "ec2", "ap-southeast-2"))
+    consumer = _zones(client("consumer", "ec2", "ap-southeast-2"))
+    assert sorted(provider.values()) == sorted(consumer.values())
+    assert provider == default_zone_mapping("111111111111", "ap-southeast-2")
+    assert consumer == default_zone_mapping("222222222222", "ap-southeast-2")
+
+
+def test_account_created_since_november_2025_maps_uniformly(
+    world: SimulatedWorld, client: ClientFactory
+) -> None:
+    ec2 = client("consumer", "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24", AvailabilityZone="us-east-1a")
+    assert _zones(ec2) != uniform_zone_mapping("us-east-1")
+
+    world.set_uniform_az_mapping("222222222222")
+    assert _zones(ec2) == uniform_zone_mapping("us-east-1") == world.az_mapping("222222222222")
+    described = ec2.describe_subnets(SubnetIds=[subnet["Subnet"]["SubnetId"]])["Subnets"][0]
+    assert described["AvailabilityZone"] == "us-east-1a"
+    assert described["AvailabilityZoneId"] == uniform_zone_mapping("us-east-1")["us-east-1a"]
+    # The provider, an older account, keeps its own mapping.
+    assert _zones(client("provider", "ec2")) == default_zone_mapping("111111111111", "us-east-1")
