@@ -23,6 +23,7 @@ Values known only after apply, and sensitive ones, are :class:`Unknown`.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections import Counter
@@ -115,6 +116,8 @@ class TerraformPlan:
     """(type, instances) of managed resources plcheck does not read, most frequent first."""
     data_sources: tuple[tuple[str, int], ...] = ()
     """(type, instances) of data sources in the plan (never judged)."""
+    module_sources: Mapping[str, str] = field(default_factory=dict)
+    """Configuration module address (``module.a.module.b``) → its call's ``source``."""
 
     def of(self, kind: type[R]) -> tuple[R, ...]:
         """The resources of one class, e.g. ``plan.of(PlannedLoadBalancer)``."""
@@ -230,23 +233,55 @@ def read(source: str | Path) -> TerraformPlan:
     path = Path(source)
     label = "standard input" if str(source) == "-" else str(path)
     try:
-        text = sys.stdin.buffer.read() if str(source) == "-" else path.read_bytes()
+        text = _stdin() if str(source) == "-" else path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"{label}: no such plan file") from None
     except IsADirectoryError:
         raise UsageError(f"{label}: is a directory, not a plan file") from None
     except OSError as exc:
         raise UsageError(f"{label}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{label}: not JSON: {_NOT_JSON_HINT}") from None
     if not text.strip():
         raise UsageError(f"{label}: empty: {_NOT_JSON_HINT}")
     try:
-        data = json.loads(text)
-    except UnicodeDecodeError:
-        raise UsageError(f"{label}: not JSON: {_NOT_JSON_HINT}") from None
+        data = json.loads(text, object_pairs_hook=_lean)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{label}:{exc.lineno}: not JSON ({exc.msg}); {_NOT_JSON_HINT}") from None
     del text  # the parsed plan is all that is needed from here on
-    return parse(data, path)
+    return parse(data, path, consume=True)
+
+
+def _stdin() -> str:
+    """Standard input as UTF-8 whatever the locale, decoded as it is read."""
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is None:  # already text (a test's StringIO)
+        return sys.stdin.read()
+    with io.TextIOWrapper(binary, encoding="utf-8") as text:
+        return text.read()
+
+
+#: Parts of a plan nothing here reads, dropped while parsing to bound memory.
+_UNREAD_CHANGE_PARTS = ("before_sensitive", "replace_paths")
+
+
+def _lean(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, less what plcheck never reads (a large plan's memory is mostly these).
+
+    The values representation of ``planned_values``/``prior_state`` repeats
+    ``resource_changes``; the change of a type plcheck does not read is only counted.
+    """
+    obj = dict(pairs)
+    if "address" in obj and "mode" in obj:
+        if "values" in obj:  # a resource in a values representation
+            obj.pop("values")
+            obj.pop("sensitive_values", None)
+        elif "change" in obj and (obj["mode"] != "managed" or obj.get("type") not in READERS):
+            obj["change"] = {}
+    elif "actions" in obj and "after_unknown" in obj:
+        for part in _UNREAD_CHANGE_PARTS:
+            obj.pop(part, None)
+    return obj
 
 
 def load(path: Path) -> TerraformPlan:
@@ -254,8 +289,12 @@ def load(path: Path) -> TerraformPlan:
     return read(path)
 
 
-def parse(data: Any, path: Path) -> TerraformPlan:
-    """The plan in ``data`` (parsed JSON)."""
+def parse(data: Any, path: Path, *, consume: bool = False) -> TerraformPlan:
+    """The plan in ``data`` (parsed JSON).
+
+    With ``consume``, each resource change is dropped from ``data`` once read, so that a
+    large plan is not held twice (as JSON and as resources).
+    """
     label = "standard input" if str(path) == "-" else str(path)
     if not isinstance(data, Mapping) or "format_version" not in data:
         raise UsageError(f"{label}: not a Terraform plan in JSON (no format_version)")
@@ -276,7 +315,7 @@ def parse(data: Any, path: Path) -> TerraformPlan:
     providers = _providers(
         config.provider_config, variables if isinstance(variables, Mapping) else {}
     )
-    reader = _PlanReader(changes, config, providers)
+    reader = _PlanReader(changes, config, providers, consume=consume)
     resources = reader.read()
     root = providers.get("aws")
     return TerraformPlan(
@@ -289,6 +328,10 @@ def parse(data: Any, path: Path) -> TerraformPlan:
         skipped=tuple(reader.skipped),
         unread=tuple(reader.unread.most_common()),
         data_sources=tuple(reader.data.most_common()),
+        module_sources={
+            module: str(call.get("source") or call.get("resolved_source") or "")
+            for module, call in config.calls.items()
+        },
     )
 
 
@@ -383,8 +426,12 @@ class _PlanReader:
         changes: Sequence[Any],
         config: _Config,
         providers: Mapping[str, ProviderConfig],
+        *,
+        consume: bool = False,
     ) -> None:
         self.config = config
+        self.changes = changes
+        self.consume = consume
         self.providers = providers
         self.skipped: list[tuple[str, str]] = []
         self.unread: Counter[str] = Counter()
@@ -393,12 +440,13 @@ class _PlanReader:
         self.instances: dict[tuple[str, str], list[tuple[str, addr.Key]]] = {}
         #: (parent module instance, call name) → its module instances.
         self.module_instances: dict[tuple[str, str], dict[str, addr.ModulePath]] = {}
-        self.relevant: list[Mapping[str, Any]] = []
+        #: Positions in ``changes`` of the instances of types plcheck reads.
+        self.relevant: list[int] = []
         self._resolved: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
         self._paths: dict[str, addr.ModulePath] = {}
-        for change in changes:
-            if isinstance(change, Mapping):
-                self._index(change)
+        for position, change in enumerate(changes):
+            if isinstance(change, Mapping) and self._index(change):
+                self.relevant.append(position)
 
     def _path(self, module: str) -> addr.ModulePath:
         path = self._paths.get(module)
@@ -406,11 +454,12 @@ class _PlanReader:
             path = self._paths[module] = addr.parse_module(module)
         return path
 
-    def _index(self, change: Mapping[str, Any]) -> None:
+    def _index(self, change: Mapping[str, Any]) -> bool:
+        """Index one change; whether its type is one plcheck reads."""
         kind = str(change.get("type", ""))
         if change.get("mode", "managed") != "managed":
             self.data[kind] += 1
-            return
+            return False
         module = str(change.get("module_address") or "")
         local = f"{kind}.{change.get('name', '')}"
         self.instances.setdefault((module, local), []).append(
@@ -425,13 +474,16 @@ class _PlanReader:
                 ] = path[:depth]
         if kind not in READERS:
             self.unread[kind] += 1
-            return
-        self.relevant.append(change)
+            return False
+        return True
 
     def read(self) -> tuple[PlannedResource, ...]:
         resources: list[PlannedResource] = []
-        for change in self.relevant:
-            resource = self._read(change)
+        changes: Any = self.changes
+        for position in self.relevant:
+            resource = self._read(changes[position])
+            if self.consume:
+                changes[position] = None
             if resource is not None:
                 resources.append(resource)
         return _join_associations(resources)

@@ -20,7 +20,7 @@ from typing import Any
 from plcheck.gate.tf_values import Attrs, Planned, Unknown
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedResource:
     """What every planned resource has."""
 
@@ -56,7 +56,7 @@ class PlannedResource:
 # -- consumer side ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SubnetConfiguration:
     """One ``subnet_configuration`` block of an endpoint."""
 
@@ -65,7 +65,7 @@ class SubnetConfiguration:
     ipv6: Planned[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DnsOptions:
     """An endpoint's ``dns_options`` block."""
 
@@ -73,7 +73,7 @@ class DnsOptions:
     private_dns_only_for_inbound_resolver_endpoint: Planned[bool]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedSubnetAssociation(PlannedResource):
     """``aws_vpc_endpoint_subnet_association``: one more subnet for an endpoint."""
 
@@ -83,7 +83,7 @@ class PlannedSubnetAssociation(PlannedResource):
     """The planned endpoint it joins, when ``vpc_endpoint_id`` refers to one planned endpoint."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedEndpoint(PlannedResource):
     """An ``aws_vpc_endpoint`` of type Interface that the plan creates or updates."""
 
@@ -108,7 +108,7 @@ class PlannedEndpoint(PlannedResource):
         return self.existing_id
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedSubnet(PlannedResource):
     """An ``aws_subnet`` in the plan."""
 
@@ -126,7 +126,7 @@ class PlannedSubnet(PlannedResource):
         return self.existing_id
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedVpc(PlannedResource):
     """An ``aws_vpc`` in the plan."""
 
@@ -142,7 +142,7 @@ class PlannedVpc(PlannedResource):
         return self.existing_id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedSgRule:
     """One security group rule, whichever resource or block declares it.
 
@@ -167,7 +167,7 @@ class PlannedSgRule:
     """``self = true``: the group itself."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedSecurityGroup(PlannedResource):
     """An ``aws_security_group``, with its inline ``ingress``/``egress`` blocks."""
 
@@ -177,14 +177,14 @@ class PlannedSecurityGroup(PlannedResource):
     egress: Planned[tuple[PlannedSgRule, ...]]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedRuleResource(PlannedResource):
     """An ``aws_vpc_security_group_{ingress,egress}_rule`` or ``aws_security_group_rule``."""
 
     rule: PlannedSgRule
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ZoneVpc:
     """A ``vpc`` block of a private hosted zone."""
 
@@ -192,7 +192,7 @@ class ZoneVpc:
     vpc_region: Planned[str]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedHostedZone(PlannedResource):
     """An ``aws_route53_zone``; private when it has ``vpc`` blocks."""
 
@@ -200,7 +200,7 @@ class PlannedHostedZone(PlannedResource):
     vpcs: Planned[tuple[ZoneVpc, ...]]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedResolverRule(PlannedResource):
     """An ``aws_route53_resolver_rule``."""
 
@@ -209,7 +209,7 @@ class PlannedResolverRule(PlannedResource):
     """``FORWARD``, ``SYSTEM`` or ``RECURSIVE``."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedResolverRuleAssociation(PlannedResource):
     """An ``aws_route53_resolver_rule_association``."""
 
@@ -220,7 +220,7 @@ class PlannedResolverRuleAssociation(PlannedResource):
 # -- provider side ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedService(PlannedResource):
     """An ``aws_vpc_endpoint_service`` that the plan creates or updates."""
 
@@ -237,7 +237,7 @@ class PlannedService(PlannedResource):
         return self.existing_id
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedAllowedPrincipal(PlannedResource):
     """An ``aws_vpc_endpoint_service_allowed_principal``."""
 
@@ -245,7 +245,7 @@ class PlannedAllowedPrincipal(PlannedResource):
     principal_arn: Planned[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SubnetMapping:
     """A ``subnet_mapping`` block of a load balancer."""
 
@@ -253,7 +253,7 @@ class SubnetMapping:
     private_ipv4_address: Planned[str]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedLoadBalancer(PlannedResource):
     """An ``aws_lb`` (``load_balancer_type`` says whether it is a network load balancer)."""
 
@@ -269,7 +269,7 @@ class PlannedLoadBalancer(PlannedResource):
     """``enable_cross_zone_load_balancing``."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedListener(PlannedResource):
     """An ``aws_lb_listener``."""
 
@@ -280,7 +280,7 @@ class PlannedListener(PlannedResource):
     """Each ``default_action``'s target group (``forward`` blocks included)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HealthCheck:
     """A target group's ``health_check`` block."""
 
@@ -291,7 +291,7 @@ class HealthCheck:
     path: Planned[str]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedTargetGroup(PlannedResource):
     """An ``aws_lb_target_group``."""
 

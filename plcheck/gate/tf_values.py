@@ -24,7 +24,7 @@ T = TypeVar("T")
 _DESCRIBE_AT_MOST = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unknown:
     """A value plcheck cannot read from the plan: known only after apply, or sensitive."""
 
