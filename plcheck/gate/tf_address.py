@@ -12,6 +12,7 @@ Format: https://developer.hashicorp.com/terraform/internals/json-format
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ def split(address: str) -> list[str]:
 
     Splits at dots outside brackets and quoted strings.
     """
+    if "[" not in address:
+        return address.split(".")
     parts: list[str] = []
     depth = 0
     quoted = False
@@ -141,6 +144,7 @@ class Reference:
         return self.name
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_reference(text: str) -> Reference:
     """Classify one reference string."""
     parts = split(text)
