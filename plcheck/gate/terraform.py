@@ -1,136 +1,99 @@
 """Read ``terraform show -json`` output: the PrivateLink resources a plan creates or changes.
 
-Pure: no AWS. Values Terraform knows only after apply (``after_unknown``) are
-:class:`Unknown`, carrying the configuration's references so that the judge can
-follow them to other resources in the same plan (a planned subnet's zone, a
-planned VPC's DNS attributes) or say what they are waiting for.
+Pure: no AWS. The parts of the documented format read here
+(https://developer.hashicorp.com/terraform/internals/json-format, ``format_version`` 1.x;
+unknown properties are ignored, other major versions refused):
 
-Format: https://developer.hashicorp.com/terraform/internals/json-format
-(``format_version`` 1.x; unknown properties are ignored, other major versions refused).
+* ``resource_changes[*]``: ``address``, ``module_address``, ``mode``, ``type``, ``name``,
+  ``index`` and ``change`` (``actions``, ``before``, ``after``, ``after_unknown``,
+  ``after_sensitive``). Every managed instance is indexed by its module instance, so that
+  references resolve to the instances of the *same* module instance.
+* ``configuration.root_module`` and, recursively, ``module_calls.<name>.module``:
+  each resource's ``expressions.<attr>.references`` (relative to its module) and
+  ``provider_config_key``; each call's ``expressions`` (to follow ``var.x`` out of a
+  module) and its module's ``outputs`` (to follow ``module.m.out`` into one).
+* ``configuration.provider_config.<key>``: ``name``, ``alias``, ``module_address`` and
+  ``expressions.region`` (a constant, or ``var.region`` resolved from ``variables``).
+  The documentation says a resource's key "will point to the original provider config
+  block" when the provider was passed into its module (``providers = { aws = aws.b }``),
+  so ``module.pl:aws`` appears only for providers declared in a module.
+
+Values known only after apply, and sensitive ones, are :class:`Unknown`.
 """
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeVar
 
 from plcheck.errors import UsageError
+from plcheck.gate import tf_address as addr
+from plcheck.gate.tf_resources import (
+    READERS,
+    PlannedAllowedPrincipal,
+    PlannedEndpoint,
+    PlannedHostedZone,
+    PlannedListener,
+    PlannedLoadBalancer,
+    PlannedResolverRule,
+    PlannedResolverRuleAssociation,
+    PlannedResource,
+    PlannedRuleResource,
+    PlannedSecurityGroup,
+    PlannedService,
+    PlannedSgRule,
+    PlannedSubnet,
+    PlannedSubnetAssociation,
+    PlannedTargetGroup,
+    PlannedVpc,
+)
+from plcheck.gate.tf_values import Attrs, Planned, Unknown, known, unknowns
 
-T = TypeVar("T")
+__all__ = [
+    "Planned",
+    "PlannedEndpoint",
+    "PlannedResource",
+    "PlannedService",
+    "PlannedSubnet",
+    "PlannedVpc",
+    "ProviderConfig",
+    "TerraformPlan",
+    "Unknown",
+    "known",
+    "load",
+    "parse",
+    "read",
+    "unknowns",
+]
 
+R = TypeVar("R", bound=PlannedResource)
 
-@dataclass(frozen=True)
-class Unknown:
-    """A value known only after apply."""
-
-    attribute: str
-    """The attribute, e.g. ``subnet_ids``."""
-    references: tuple[str, ...] = ()
-    """What the configuration computes it from, e.g. ``aws_subnet.a.id``."""
-
-    @property
-    def resources(self) -> tuple[str, ...]:
-        """The resource addresses referred to (``aws_subnet.a``), without attributes."""
-        found = []
-        for ref in self.references:
-            parts = ref.split(".")
-            # module.x.aws_subnet.a.id → module.x.aws_subnet.a; drop var./local./data. paths too
-            head: list[str] = []
-            while len(parts) >= 2 and parts[0] == "module":
-                head += parts[:2]
-                parts = parts[2:]
-            if len(parts) >= 2 and parts[0] not in ("var", "local", "each", "count", "path"):
-                if parts[0] == "data" and len(parts) >= 3:
-                    found.append(".".join([*head, *parts[:3]]))
-                elif parts[0] != "data":
-                    found.append(".".join([*head, *parts[:2]]))
-        return tuple(dict.fromkeys(found))
-
-    def describe(self) -> str:
-        """``subnet_ids (from aws_subnet.a, aws_subnet.b)``."""
-        refs = self.resources or self.references
-        return f"{self.attribute} (from {', '.join(refs)})" if refs else self.attribute
-
-
-#: A planned value: known, or known only after apply.
-Planned: TypeAlias = T | Unknown
-
-
-@dataclass(frozen=True)
-class PlannedEndpoint:
-    """An ``aws_vpc_endpoint`` of type Interface that the plan creates or updates."""
-
-    address: str
-    """Terraform address, e.g. ``module.net.aws_vpc_endpoint.burrito``."""
-    actions: tuple[str, ...]
-    """``create``, ``update``, or ``delete`` + ``create`` (replace)."""
-    endpoint_id: str | None
-    """The existing endpoint's ID for updates; None when it is created."""
-    service_name: Planned[str]
-    """The endpoint service name."""
-    vpc_id: Planned[str]
-    """The VPC."""
-    subnet_ids: Planned[tuple[str, ...]]
-    """Its subnets (empty when the configuration sets none)."""
-    private_dns_enabled: Planned[bool]
-    """Whether private DNS is asked for."""
-    security_group_ids: Planned[tuple[str, ...]] = ()
-    """Its security groups."""
-    service_region: Planned[str] = ""
-    """``service_region`` for cross-region endpoints ("" when not set)."""
+#: How deep ``var.x``/``module.m.out`` are followed (module nesting is rarely deeper).
+_MAX_HOPS = 16
 
 
 @dataclass(frozen=True)
-class PlannedService:
-    """An ``aws_vpc_endpoint_service`` that the plan creates or updates."""
+class ProviderConfig:
+    """One ``provider`` block of the configuration."""
 
-    address: str
-    """Terraform address."""
-    actions: tuple[str, ...]
-    """Planned actions."""
-    service_id: str | None
-    """The existing service's ID for updates."""
-    load_balancer_arns: Planned[tuple[str, ...]]
-    """``network_load_balancer_arns``."""
-    private_dns_name: Planned[str] = ""
-    """``private_dns_name`` ("" when not set)."""
-    acceptance_required: Planned[bool] = False
-    """``acceptance_required``."""
-
-
-@dataclass(frozen=True)
-class PlannedSubnet:
-    """An ``aws_subnet`` in the plan (created, or changed in place)."""
-
-    address: str
-    """Terraform address."""
-    subnet_id: str | None
-    """Its ID when it exists already."""
-    vpc_id: Planned[str]
-    """Its VPC."""
-    zone_name: Planned[str]
-    """``availability_zone``: a zone NAME, which differs between accounts."""
-    zone_id: Planned[str]
-    """``availability_zone_id``: the physical zone."""
-    cidr: Planned[str] = ""
-    """``cidr_block``."""
-
-
-@dataclass(frozen=True)
-class PlannedVpc:
-    """An ``aws_vpc`` in the plan."""
-
-    address: str
-    """Terraform address."""
-    vpc_id: str | None
-    """Its ID when it exists already."""
-    dns_support: Planned[bool]
-    """``enable_dns_support``."""
-    dns_hostnames: Planned[bool]
-    """``enable_dns_hostnames``."""
+    key: str
+    """Its key in ``provider_config`` (``aws``, ``aws.consumer``, ``module.x:aws``)."""
+    name: str
+    """Provider name without alias: ``aws``."""
+    alias: str = ""
+    """The alias ("" for the default configuration)."""
+    module_address: str = ""
+    """The module that declares it ("" for the root module)."""
+    region: str = ""
+    """Its Region: a constant, or a variable's value from the plan; "" when neither."""
+    region_from: str = ""
+    """Where the Region comes from: ``constant``, ``var.region``, or why it is unknown."""
 
 
 @dataclass(frozen=True)
@@ -138,275 +101,558 @@ class TerraformPlan:
     """The PrivateLink-related parts of one plan."""
 
     path: Path
-    """The file read."""
+    """The file read (``-`` for standard input)."""
     format_version: str
-    """The JSON format version."""
     terraform_version: str
-    """Terraform's version."""
     region: str | None
-    """The AWS provider's region when the root configuration sets it as a constant."""
-    endpoints: tuple[PlannedEndpoint, ...]
-    """Interface endpoints created or updated."""
-    services: tuple[PlannedService, ...]
-    """Endpoint services created or updated."""
-    subnets: tuple[PlannedSubnet, ...]
-    """Subnets created or updated."""
-    vpcs: tuple[PlannedVpc, ...]
-    """VPCs created or updated."""
+    """The default ``aws`` provider's Region in the root module, when known."""
+    resources: tuple[PlannedResource, ...]
+    """Every resource read, in plan order (all types below)."""
+    providers: Mapping[str, ProviderConfig] = field(default_factory=dict)
+    """Provider configurations by key."""
     skipped: tuple[tuple[str, str], ...] = ()
     """(address, why) of relevant resources left out: deletes, other endpoint types."""
+    unread: tuple[tuple[str, int], ...] = ()
+    """(type, instances) of managed resources plcheck does not read, most frequent first."""
+    data_sources: tuple[tuple[str, int], ...] = ()
+    """(type, instances) of data sources in the plan (never judged)."""
+    module_sources: Mapping[str, str] = field(default_factory=dict)
+    """Configuration module address (``module.a.module.b``) → its call's ``source``."""
+
+    def of(self, kind: type[R]) -> tuple[R, ...]:
+        """The resources of one class, e.g. ``plan.of(PlannedLoadBalancer)``."""
+        return tuple(r for r in self.resources if isinstance(r, kind))
+
+    @property
+    def endpoints(self) -> tuple[PlannedEndpoint, ...]:
+        """Interface endpoints created or updated, with their subnet associations."""
+        return self.of(PlannedEndpoint)
+
+    @property
+    def services(self) -> tuple[PlannedService, ...]:
+        return self.of(PlannedService)
+
+    @property
+    def subnets(self) -> tuple[PlannedSubnet, ...]:
+        return self.of(PlannedSubnet)
+
+    @property
+    def vpcs(self) -> tuple[PlannedVpc, ...]:
+        return self.of(PlannedVpc)
+
+    @property
+    def subnet_associations(self) -> tuple[PlannedSubnetAssociation, ...]:
+        return self.of(PlannedSubnetAssociation)
+
+    @property
+    def security_groups(self) -> tuple[PlannedSecurityGroup, ...]:
+        return self.of(PlannedSecurityGroup)
+
+    @property
+    def sg_rules(self) -> tuple[PlannedSgRule, ...]:
+        """Every planned rule: inline blocks and rule resources alike."""
+        rules: list[PlannedSgRule] = []
+        for resource in self.resources:
+            if isinstance(resource, PlannedSecurityGroup):
+                for blocks in (resource.ingress, resource.egress):
+                    if not isinstance(blocks, Unknown):
+                        rules += blocks
+            elif isinstance(resource, PlannedRuleResource):
+                rules.append(resource.rule)
+        return tuple(rules)
+
+    @property
+    def hosted_zones(self) -> tuple[PlannedHostedZone, ...]:
+        return self.of(PlannedHostedZone)
+
+    @property
+    def resolver_rules(self) -> tuple[PlannedResolverRule, ...]:
+        return self.of(PlannedResolverRule)
+
+    @property
+    def resolver_rule_associations(self) -> tuple[PlannedResolverRuleAssociation, ...]:
+        return self.of(PlannedResolverRuleAssociation)
+
+    @property
+    def allowed_principals(self) -> tuple[PlannedAllowedPrincipal, ...]:
+        return self.of(PlannedAllowedPrincipal)
+
+    @property
+    def load_balancers(self) -> tuple[PlannedLoadBalancer, ...]:
+        return self.of(PlannedLoadBalancer)
+
+    @property
+    def listeners(self) -> tuple[PlannedListener, ...]:
+        return self.of(PlannedListener)
+
+    @property
+    def target_groups(self) -> tuple[PlannedTargetGroup, ...]:
+        return self.of(PlannedTargetGroup)
+
+    def resource(self, address: str) -> PlannedResource | None:
+        """The planned resource at an instance address."""
+        return self._by_address.get(address)
+
+    @property
+    def _by_address(self) -> dict[str, PlannedResource]:
+        cached: dict[str, PlannedResource] | None = self.__dict__.get("_index")
+        if cached is None:
+            cached = {r.address: r for r in self.resources}
+            object.__setattr__(self, "_index", cached)
+        return cached
 
     def subnet(self, address: str) -> list[PlannedSubnet]:
-        """The planned subnets at ``address`` (several with count or for_each)."""
-        return [s for s in self.subnets if _at(s.address, address)]
+        """The planned subnets at ``address``: one instance, or every instance of a resource."""
+        return [s for s in self._at(address) if isinstance(s, PlannedSubnet)]
 
     def vpc(self, address: str) -> list[PlannedVpc]:
         """The planned VPCs at ``address``."""
-        return [v for v in self.vpcs if _at(v.address, address)]
+        return [v for v in self._at(address) if isinstance(v, PlannedVpc)]
 
     def vpc_by_id(self, vpc_id: str) -> PlannedVpc | None:
         """The planned change of an existing VPC, if the plan changes it."""
-        return next((v for v in self.vpcs if v.vpc_id == vpc_id), None)
+        return next((v for v in self.vpcs if v.existing_id == vpc_id), None)
 
-
-def _at(address: str, reference: str) -> bool:
-    """Whether ``address`` is ``reference`` or one of its instances (``[0]``, ``["a"]``)."""
-    return address == reference or address.startswith(reference + "[")
+    def _at(self, address: str) -> list[PlannedResource]:
+        exact = self._by_address.get(address)
+        if exact is not None:
+            return [exact]
+        return [r for r in self.resources if r.address.startswith(address + "[")]
 
 
 # -- reading ---------------------------------------------------------------------------------
 
+_NOT_JSON_HINT = "pass the output of `terraform show -json PLANFILE`, not the binary plan"
+
+
+def read(source: str | Path) -> TerraformPlan:
+    """The plan at a path, or on standard input when the path is ``-``.
+
+    Every problem with the input is a :class:`UsageError` (one line, exit code 2).
+    """
+    path = Path(source)
+    label = "standard input" if str(source) == "-" else str(path)
+    try:
+        text = _stdin() if str(source) == "-" else path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{label}: no such plan file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{label}: is a directory, not a plan file") from None
+    except OSError as exc:
+        raise UsageError(f"{label}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{label}: not JSON: {_NOT_JSON_HINT}") from None
+    if not text.strip():
+        raise UsageError(f"{label}: empty: {_NOT_JSON_HINT}")
+    try:
+        data = json.loads(text, object_pairs_hook=_lean)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{label}:{exc.lineno}: not JSON ({exc.msg}); {_NOT_JSON_HINT}") from None
+    del text  # the parsed plan is all that is needed from here on
+    return parse(data, path, consume=True)
+
+
+def _stdin() -> str:
+    """Standard input as UTF-8 whatever the locale, decoded as it is read."""
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is None:  # already text (a test's StringIO)
+        return sys.stdin.read()
+    with io.TextIOWrapper(binary, encoding="utf-8") as text:
+        return text.read()
+
+
+#: Parts of a plan nothing here reads, dropped while parsing to bound memory.
+_UNREAD_CHANGE_PARTS = ("before_sensitive", "replace_paths")
+
+
+def _lean(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, less what plcheck never reads (a large plan's memory is mostly these).
+
+    The values representation of ``planned_values``/``prior_state`` repeats
+    ``resource_changes``; the change of a type plcheck does not read is only counted.
+    """
+    obj = dict(pairs)
+    if "address" in obj and "mode" in obj:
+        if "values" in obj:  # a resource in a values representation
+            obj.pop("values")
+            obj.pop("sensitive_values", None)
+        elif "change" in obj and (obj["mode"] != "managed" or obj.get("type") not in READERS):
+            obj["change"] = {}
+    elif "actions" in obj and "after_unknown" in obj:
+        for part in _UNREAD_CHANGE_PARTS:
+            obj.pop(part, None)
+    return obj
+
 
 def load(path: Path) -> TerraformPlan:
-    """Read a ``terraform show -json`` file; a usage error (exit 2) if it is not one."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such plan file") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
-    except UnicodeDecodeError:
-        raise UsageError(
-            f"{path}: not JSON: pass the output of `terraform show -json PLANFILE`, "
-            "not the binary plan"
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{path}:{exc.lineno}: not JSON ({exc.msg}); pass the output of "
-            "`terraform show -json PLANFILE`, not the binary plan"
-        ) from None
-    return parse(data, path)
+    """Read a ``terraform show -json`` file (compatibility name for :func:`read`)."""
+    return read(path)
 
 
-def parse(data: Any, path: Path) -> TerraformPlan:
-    """The plan in ``data`` (parsed JSON)."""
+def parse(data: Any, path: Path, *, consume: bool = False) -> TerraformPlan:
+    """The plan in ``data`` (parsed JSON).
+
+    With ``consume``, each resource change is dropped from ``data`` once read, so that a
+    large plan is not held twice (as JSON and as resources).
+    """
+    label = "standard input" if str(path) == "-" else str(path)
     if not isinstance(data, Mapping) or "format_version" not in data:
-        raise UsageError(f"{path}: not a Terraform plan in JSON (no format_version)")
+        raise UsageError(f"{label}: not a Terraform plan in JSON (no format_version)")
     version = str(data["format_version"])
     if version.split(".", 1)[0] != "1":
-        raise UsageError(f"{path}: unsupported plan format_version {version} (plcheck reads 1.x)")
+        raise UsageError(f"{label}: unsupported plan format_version {version} (plcheck reads 1.x)")
     if "resource_changes" not in data and "planned_values" not in data:
         raise UsageError(
-            f"{path}: no resource_changes: this looks like state, not a plan "
+            f"{label}: no resource_changes: this looks like state, not a plan "
             "(run `terraform plan -out=tfplan && terraform show -json tfplan`)"
         )
-    expressions = dict(_config_expressions(data.get("configuration") or {}))
-    endpoints, services, subnets, vpcs, skipped = [], [], [], [], []
-    for change in data.get("resource_changes") or []:
-        if not isinstance(change, Mapping) or change.get("mode", "managed") != "managed":
-            continue
-        kind = change.get("type")
-        if kind not in _KINDS:
-            continue
-        address = str(change.get("address", ""))
-        body = change.get("change") or {}
-        actions = tuple(body.get("actions") or ())
-        if not set(actions) & {"create", "update"}:
-            if "delete" in actions:
-                skipped.append((address, "deleted by this plan"))
-            continue
-        attrs = _Attrs(
-            body.get("after") or {},
-            body.get("after_unknown") or {},
-            expressions.get(_config_address(change), {}),
-        )
-        before = body.get("before") or {}
-        existing = str(before.get("id")) if before.get("id") and "create" not in actions else None
-        if kind == "aws_vpc_endpoint":
-            endpoint_type = attrs.get("vpc_endpoint_type", "Gateway")
-            if endpoint_type != "Interface":
-                skipped.append((address, f"a {endpoint_type} endpoint, not Interface"))
-                continue
-            endpoints.append(
-                PlannedEndpoint(
-                    address=address,
-                    actions=actions,
-                    endpoint_id=existing,
-                    service_name=attrs.text("service_name"),
-                    vpc_id=attrs.text("vpc_id"),
-                    subnet_ids=attrs.strings("subnet_ids"),
-                    private_dns_enabled=attrs.flag("private_dns_enabled", default=False),
-                    security_group_ids=attrs.strings("security_group_ids"),
-                    service_region=attrs.text("service_region"),
-                )
-            )
-        elif kind == "aws_vpc_endpoint_service":
-            services.append(
-                PlannedService(
-                    address=address,
-                    actions=actions,
-                    service_id=existing,
-                    load_balancer_arns=attrs.strings("network_load_balancer_arns"),
-                    private_dns_name=attrs.text("private_dns_name"),
-                    acceptance_required=attrs.flag("acceptance_required", default=False),
-                )
-            )
-        elif kind == "aws_subnet":
-            subnets.append(
-                PlannedSubnet(
-                    address=address,
-                    subnet_id=existing,
-                    vpc_id=attrs.text("vpc_id"),
-                    zone_name=attrs.text("availability_zone"),
-                    zone_id=attrs.text("availability_zone_id"),
-                    cidr=attrs.text("cidr_block"),
-                )
-            )
-        else:
-            vpcs.append(
-                PlannedVpc(
-                    address=address,
-                    vpc_id=existing,
-                    dns_support=attrs.flag("enable_dns_support", default=True),
-                    dns_hostnames=attrs.flag("enable_dns_hostnames", default=False),
-                )
-            )
+    changes = data.get("resource_changes") or []
+    if not isinstance(changes, list):
+        raise UsageError(f"{label}: resource_changes is not a list")
+    configuration = data.get("configuration")
+    config = _Config(configuration if isinstance(configuration, Mapping) else {})
+    variables = data.get("variables")
+    providers = _providers(
+        config.provider_config, variables if isinstance(variables, Mapping) else {}
+    )
+    reader = _PlanReader(changes, config, providers, consume=consume)
+    resources = reader.read()
+    root = providers.get("aws")
     return TerraformPlan(
         path=path,
         format_version=version,
         terraform_version=str(data.get("terraform_version", "")),
-        region=_provider_region(data.get("configuration") or {}),
-        endpoints=tuple(endpoints),
-        services=tuple(services),
-        subnets=tuple(subnets),
-        vpcs=tuple(vpcs),
-        skipped=tuple(skipped),
+        region=(root.region or None) if root else None,
+        resources=resources,
+        providers=providers,
+        skipped=tuple(reader.skipped),
+        unread=tuple(reader.unread.most_common()),
+        data_sources=tuple(reader.data.most_common()),
+        module_sources={
+            module: str(call.get("source") or call.get("resolved_source") or "")
+            for module, call in config.calls.items()
+        },
     )
 
 
-_KINDS = ("aws_vpc_endpoint", "aws_vpc_endpoint_service", "aws_subnet", "aws_vpc")
+# -- configuration -----------------------------------------------------------------------------
 
 
-class _Attrs:
-    """One resource's planned attributes: ``after``, ``after_unknown`` and its expressions."""
+class _Config:
+    """The configuration tree, indexed by configuration module address (``module.a.module.b``)."""
+
+    def __init__(self, configuration: Mapping[str, Any]) -> None:
+        pcs = configuration.get("provider_config")
+        self.provider_config: Mapping[str, Any] = pcs if isinstance(pcs, Mapping) else {}
+        #: (config module, ``type.name`` or ``data.type.name``) → the configuration resource.
+        self.resources: dict[tuple[str, str], Mapping[str, Any]] = {}
+        #: config module of a call (``module.a``) → the call (``expressions``, ``module``).
+        self.calls: dict[str, Mapping[str, Any]] = {}
+        root = configuration.get("root_module")
+        stack: list[tuple[str, Any]] = [("", root if isinstance(root, Mapping) else {})]
+        while stack:
+            prefix, module = stack.pop()
+            for resource in module.get("resources") or []:
+                if isinstance(resource, Mapping):
+                    self.resources[(prefix, str(resource.get("address", "")))] = resource
+            for name, call in (module.get("module_calls") or {}).items():
+                if isinstance(call, Mapping):
+                    child = addr.join(prefix, f"module.{name}")
+                    self.calls[child] = call
+                    inner = call.get("module")
+                    stack.append((child, inner if isinstance(inner, Mapping) else {}))
+
+    def resource(self, module: str, local: str) -> Mapping[str, Any]:
+        return self.resources.get((module, local), {})
+
+    def variable(self, module: str, name: str) -> Any:
+        """The expression the module's caller passes for ``var.name``."""
+        call = self.calls.get(module) or {}
+        return (call.get("expressions") or {}).get(name)
+
+    def output(self, module: str, name: str) -> Any:
+        """The expression of the module's output ``name``."""
+        call = self.calls.get(module) or {}
+        outputs = (call.get("module") or {}).get("outputs") or {}
+        found = outputs.get(name)
+        return found.get("expression") if isinstance(found, Mapping) else None
+
+
+def _providers(
+    provider_config: Mapping[str, Any], variables: Mapping[str, Any]
+) -> dict[str, ProviderConfig]:
+    found = {}
+    for key, block in provider_config.items():
+        if not isinstance(block, Mapping):
+            continue
+        region, source = _region(block, variables)
+        found[str(key)] = ProviderConfig(
+            key=str(key),
+            name=str(block.get("name", "")),
+            alias=str(block.get("alias") or ""),
+            module_address=str(block.get("module_address") or ""),
+            region=region,
+            region_from=source,
+        )
+    return found
+
+
+def _region(block: Mapping[str, Any], variables: Mapping[str, Any]) -> tuple[str, str]:
+    expression = (block.get("expressions") or {}).get("region")
+    if not isinstance(expression, Mapping):
+        return "", "not set (the environment's Region applies)"
+    constant = expression.get("constant_value")
+    if isinstance(constant, str) and constant:
+        return constant, "constant"
+    refs = [str(r) for r in expression.get("references") or []]
+    names = [r.split(".", 1)[1] for r in refs if r.startswith("var.") and "." not in r[4:]]
+    if len(names) == 1 and not block.get("module_address"):
+        value = (variables.get(names[0]) or {}).get("value")
+        if isinstance(value, str) and value:
+            return value, f"var.{names[0]}"
+        return "", f"var.{names[0]} (no value in the plan)"
+    shown = ", ".join(refs) or "an expression"
+    return "", f"{shown} (not known at plan time)"
+
+
+# -- resources ---------------------------------------------------------------------------------
+
+
+class _PlanReader:
+    """One pass to index every managed instance, one to read the relevant ones."""
 
     def __init__(
-        self, after: Mapping[str, Any], unknown: Mapping[str, Any], exprs: Mapping[str, Any]
+        self,
+        changes: Sequence[Any],
+        config: _Config,
+        providers: Mapping[str, ProviderConfig],
+        *,
+        consume: bool = False,
     ) -> None:
-        self.after = after
-        self.unknown = unknown
-        self.exprs = exprs
+        self.config = config
+        self.changes = changes
+        self.consume = consume
+        self.providers = providers
+        self.skipped: list[tuple[str, str]] = []
+        self.unread: Counter[str] = Counter()
+        self.data: Counter[str] = Counter()
+        #: (module instance, ``type.name``) → instance addresses, and their keys.
+        self.instances: dict[tuple[str, str], list[tuple[str, addr.Key]]] = {}
+        #: (parent module instance, call name) → its module instances.
+        self.module_instances: dict[tuple[str, str], dict[str, addr.ModulePath]] = {}
+        #: Positions in ``changes`` of the instances of types plcheck reads.
+        self.relevant: list[int] = []
+        self._resolved: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        self._paths: dict[str, addr.ModulePath] = {}
+        for position, change in enumerate(changes):
+            if isinstance(change, Mapping) and self._index(change):
+                self.relevant.append(position)
 
-    def get(self, name: str, default: Any = None) -> Any:
-        value = self.after.get(name)
-        return default if value is None else value
+    def _path(self, module: str) -> addr.ModulePath:
+        path = self._paths.get(module)
+        if path is None:
+            path = self._paths[module] = addr.parse_module(module)
+        return path
 
-    def _unknown(self, name: str) -> Unknown | None:
-        marker = self.unknown.get(name)
-        # A list with some unknown elements is [true, false, …]; any unknown element counts.
-        if marker is True or (isinstance(marker, list) and any(m is True for m in marker)):
-            return Unknown(name, _references(self.exprs.get(name)))
+    def _index(self, change: Mapping[str, Any]) -> bool:
+        """Index one change; whether its type is one plcheck reads."""
+        kind = str(change.get("type", ""))
+        if change.get("mode", "managed") != "managed":
+            self.data[kind] += 1
+            return False
+        module = str(change.get("module_address") or "")
+        local = f"{kind}.{change.get('name', '')}"
+        self.instances.setdefault((module, local), []).append(
+            (str(change.get("address", "")), _key(change.get("index")))
+        )
+        if module not in self._paths:
+            path = self._path(module)
+            for depth in range(1, len(path) + 1):
+                parent = addr.format_module(path[: depth - 1])
+                self.module_instances.setdefault((parent, path[depth - 1][0]), {})[
+                    addr.format_module(path[:depth])
+                ] = path[:depth]
+        if kind not in READERS:
+            self.unread[kind] += 1
+            return False
+        return True
+
+    def read(self) -> tuple[PlannedResource, ...]:
+        resources: list[PlannedResource] = []
+        changes: Any = self.changes
+        for position in self.relevant:
+            resource = self._read(changes[position])
+            if self.consume:
+                changes[position] = None
+            if resource is not None:
+                resources.append(resource)
+        return _join_associations(resources)
+
+    def _read(self, change: Mapping[str, Any]) -> PlannedResource | None:
+        kind = str(change.get("type", ""))
+        address = str(change.get("address", ""))
+        body = change.get("change") or {}
+        actions = tuple(str(a) for a in body.get("actions") or ())
+        if not {"create", "update"} & set(actions):
+            if "delete" in actions:
+                self.skipped.append((address, "deleted by this plan"))
+            return None
+        module = str(change.get("module_address") or "")
+        path = self._path(module)
+        config_module = addr.config_module(path)
+        local = f"{kind}.{change.get('name', '')}"
+        configured = self.config.resource(config_module, local)
+        index = _key(change.get("index"))
+        before = body.get("before")
+        existing = (
+            before.get("id") if isinstance(before, Mapping) and "create" not in actions else None
+        )
+        provider = self._provider(str(configured.get("provider_config_key") or ""), path)
+        common = {
+            "address": address,
+            "type": kind,
+            "name": str(change.get("name", "")),
+            "module_address": module,
+            "index": index,
+            "config_address": addr.join(config_module, local),
+            "actions": actions,
+            "existing_id": str(existing) if existing else None,
+            "provider_key": provider.key if provider else "",
+            "provider_alias": provider.alias if provider else "",
+            "region": provider.region if provider else "",
+        }
+        attrs = Attrs(
+            body.get("after"),
+            body.get("after_unknown"),
+            body.get("after_sensitive"),
+            configured.get("expressions"),
+            lambda refs: self.resolve(refs, path, index),
+        )
+        if kind == "aws_vpc_endpoint":
+            endpoint_type = str(attrs.raw("vpc_endpoint_type", "Gateway"))
+            if endpoint_type != "Interface":
+                self.skipped.append((address, f"a {endpoint_type} endpoint, not Interface"))
+                return None
+        return READERS[kind](attrs, common)
+
+    def _provider(self, key: str, path: addr.ModulePath) -> ProviderConfig | None:
+        """The provider block a key leads to; implicit inheritance walks up the modules."""
+        if key in self.providers:
+            return self.providers[key]
+        local = key.rsplit(":", 1)[-1] or "aws"
+        for depth in range(len(path), -1, -1):
+            module = addr.config_module(path[:depth])
+            candidate = f"{module}:{local}" if module else local
+            if candidate in self.providers:
+                return self.providers[candidate]
         return None
 
-    def text(self, name: str) -> Planned[str]:
-        return self._unknown(name) or str(self.get(name, ""))
+    # -- references ------------------------------------------------------------------------
 
-    def flag(self, name: str, *, default: bool) -> Planned[bool]:
-        return self._unknown(name) or bool(self.get(name, default))
+    def resolve(
+        self, refs: Sequence[str], path: addr.ModulePath, index: addr.Key = None
+    ) -> tuple[str, ...]:
+        """What ``refs``, written in module instance ``path``, resolve to (see :class:`Unknown`).
 
-    def strings(self, name: str) -> Planned[tuple[str, ...]]:
-        unknown = self._unknown(name)
-        if unknown is not None:
-            return unknown
-        return tuple(str(v) for v in self.get(name, ()) if v is not None)
+        A bare reference to a resource with count/for_each means all its instances; one
+        written with an index means that instance. When the expression indexes with
+        ``each.key``/``count.index`` (which references list as the bare resource and
+        ``each.key``), the instance with the referrer's own key is meant.
+        """
+        own_key = index if any(r in ("each.key", "count.index") for r in refs) else None
+        cache_key = (addr.format_module(path) + f"#{own_key!r}", tuple(refs))
+        cached = self._resolved.get(cache_key)
+        if cached is None:
+            found: dict[str, None] = {}
+            self._follow(refs, path, own_key, found, 0)
+            cached = self._resolved[cache_key] = tuple(found)
+        return cached
 
+    def _follow(
+        self,
+        refs: Iterable[str],
+        path: addr.ModulePath,
+        own_key: addr.Key,
+        found: dict[str, None],
+        hops: int,
+    ) -> None:
+        if hops > _MAX_HOPS:
+            return
+        module = addr.format_module(path)
+        parsed = [addr.parse_reference(r) for r in refs]
+        keyed = {(p.type, p.name) for p in parsed if p.kind == "resource" and p.keyed}
+        for ref in parsed:
+            if ref.kind == "resource":
+                if not ref.keyed and (ref.type, ref.name) in keyed:
+                    continue  # implied by a more specific reference to one instance
+                self._instances(ref, module, own_key, found)
+            elif ref.kind == "data":
+                found[addr.join(module, ref.local_address + addr.format_key(ref.key))] = None
+            elif ref.kind == "var" and path:
+                expression = self.config.variable(addr.config_module(path), ref.name)
+                inner = _refs(expression)
+                parent_key = path[-1][1] if "each.key" in inner or "count.index" in inner else None
+                self._follow(inner, path[:-1], parent_key, found, hops + 1)
+            elif ref.kind == "module" and ref.attribute:
+                child_config = addr.join(addr.config_module(path), f"module.{ref.name}")
+                inner = _refs(self.config.output(child_config, ref.attribute))
+                children = self.module_instances.get((module, ref.name), {})
+                for child in children.values():
+                    if not ref.keyed or child[-1][1] == ref.key:
+                        self._follow(inner, child, None, found, hops + 1)
 
-def _references(expression: Any) -> tuple[str, ...]:
-    """Every reference in an expression (nested blocks included)."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, Mapping):
-            refs = node.get("references")
-            if isinstance(refs, list):
-                found.extend(str(r) for r in refs)
-            for key, value in node.items():
-                if key != "references":
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(expression)
-    return tuple(dict.fromkeys(found))
-
-
-def _config_expressions(configuration: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
-    """(module-qualified config address, expressions) of every resource in the configuration."""
-
-    def walk(module: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, Any]]:
-        for resource in module.get("resources") or []:
-            address = str(resource.get("address", ""))
-            yield prefix + address, _qualified(resource.get("expressions") or {}, prefix)
-        for name, call in (module.get("module_calls") or {}).items():
-            yield from walk(call.get("module") or {}, f"{prefix}module.{name}.")
-
-    yield from walk(configuration.get("root_module") or {}, "")
-
-
-def _qualified(expressions: Any, prefix: str) -> Any:
-    """References inside a module are relative to it; qualify them with the module path."""
-    if not prefix:
-        return expressions
-    if isinstance(expressions, Mapping):
-        out = {}
-        for key, value in expressions.items():
-            if key == "references" and isinstance(value, list):
-                out[key] = [
-                    prefix + str(r) if not str(r).startswith(("var.", "local.")) else str(r)
-                    for r in value
-                ]
-            else:
-                out[key] = _qualified(value, prefix)
-        return out
-    if isinstance(expressions, list):
-        return [_qualified(v, prefix) for v in expressions]
-    return expressions
-
-
-def _config_address(change: Mapping[str, Any]) -> str:
-    """The configuration address of a change: its address without instance keys."""
-    module = str(change.get("module_address") or "")
-    # module.x["a"].module.y[0] → module.x.module.y
-    parts = []
-    for part in module.split(".") if module else []:
-        parts.append(part.split("[", 1)[0])
-    prefix = ".".join(parts)
-    own = f"{change.get('type')}.{change.get('name')}"
-    return f"{prefix}.{own}" if prefix else own
+    def _instances(
+        self, ref: addr.Reference, module: str, own_key: addr.Key, found: dict[str, None]
+    ) -> None:
+        instances = self.instances.get((module, ref.local_address), [])
+        if ref.keyed:
+            chosen = [a for a, k in instances if k == ref.key]
+        elif own_key is not None and any(k == own_key for _, k in instances):
+            chosen = [a for a, k in instances if k == own_key]
+        else:
+            chosen = [a for a, _ in instances]
+        if not chosen:
+            chosen = [addr.join(module, ref.local_address + addr.format_key(ref.key))]
+        for address in chosen:
+            found[address] = None
 
 
-def _provider_region(configuration: Mapping[str, Any]) -> str | None:
-    provider = (configuration.get("provider_config") or {}).get("aws") or {}
-    region = ((provider.get("expressions") or {}).get("region") or {}).get("constant_value")
-    return str(region) if isinstance(region, str) and region else None
+def _refs(expression: Any) -> list[str]:
+    if not isinstance(expression, Mapping):
+        return []
+    return [str(r) for r in expression.get("references") or []]
 
 
-def known(value: Planned[T]) -> bool:
-    """Whether a planned value is known at plan time."""
-    return not isinstance(value, Unknown)
+def _key(index: Any) -> addr.Key:
+    if isinstance(index, bool) or not isinstance(index, int | str):
+        return None
+    return index
 
 
-def unknowns(*values: Planned[Any]) -> Sequence[Unknown]:
-    """The unknown values among ``values``."""
-    return [v for v in values if isinstance(v, Unknown)]
+def _join_associations(resources: list[PlannedResource]) -> tuple[PlannedResource, ...]:
+    """Attach each subnet association to the one planned endpoint it names, if it names one."""
+    endpoints = {r.address: r for r in resources if isinstance(r, PlannedEndpoint)}
+    joined: dict[str, list[PlannedSubnetAssociation]] = {}
+    out: list[PlannedResource] = []
+    for resource in resources:
+        if not isinstance(resource, PlannedSubnetAssociation):
+            out.append(resource)
+            continue
+        target = resource.vpc_endpoint_id
+        if isinstance(target, Unknown):
+            names = [a for a in target.resources if a in endpoints]
+        else:
+            names = [e.address for e in endpoints.values() if e.existing_id == target]
+        association = resource
+        if len(names) == 1:
+            association = replace(resource, endpoint_address=names[0])
+            joined.setdefault(names[0], []).append(association)
+        out.append(association)
+    if not joined:
+        return tuple(out)
+    return tuple(
+        replace(r, associations=tuple(joined[r.address]))
+        if isinstance(r, PlannedEndpoint) and r.address in joined
+        else r
+        for r in out
+    )

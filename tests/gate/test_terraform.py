@@ -31,7 +31,8 @@ def test_unknown_values_keep_their_references() -> None:
     plan = load(DATA / "plan_unknown.json")
     burrito, spare, tacos = plan.endpoints
     assert isinstance(burrito.subnet_ids, Unknown)
-    assert burrito.subnet_ids.resources == ("aws_subnet.private",)
+    # A bare reference to a for_each resource means each of its planned instances.
+    assert burrito.subnet_ids.resources == ('aws_subnet.private["a"]', 'aws_subnet.private["b"]')
     assert isinstance(burrito.vpc_id, Unknown)
     assert burrito.vpc_id.resources == ("aws_vpc.main",)
     assert [s.address for s in plan.subnet("aws_subnet.private")] == [
