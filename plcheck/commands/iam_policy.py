@@ -29,7 +29,5 @@ def register(app: typer.Typer) -> None:
 
         unknown = sorted(set(command or ()) - set(COMMANDS))
         if unknown:
-            raise UsageError(
-                f"unknown command {', '.join(unknown)}; one of {', '.join(COMMANDS)}"
-            )
+            raise UsageError(f"unknown command {', '.join(unknown)}; one of {', '.join(COMMANDS)}")
         typer.echo(json.dumps(policy(command or ()), indent=2))

@@ -242,13 +242,23 @@ def _consumer_steps(world: SimulatedWorld, mismatch: AzMismatchScenario) -> Step
 def _check_steps(world: SimulatedWorld, mismatch: AzMismatchScenario) -> Steps:
     """The ``plcheck demo`` step: both sides of the burrito link from one plcheck.toml."""
     import tempfile
+    from contextlib import ExitStack
     from pathlib import Path
 
     from plcheck.sim.dns_server import DnsServer
+    from plcheck.sim.tls_server import Pki, servers_on_one_port
 
-    # A loopback DNS server for the provider's TXT lookups, so the demo stays offline; it
-    # and the config live exactly as long as the step (the demo resumes this generator).
-    with DnsServer() as dns, tempfile.TemporaryDirectory(prefix="plcheck-demo-") as directory:
+    # A loopback DNS server (the provider's TXT lookups and the probe's name) and a TLS
+    # server for the probe, so the demo stays offline; they and the config live exactly
+    # as long as the step (the demo resumes this generator).
+    pki = Pki("plcheck demo")
+    with ExitStack() as stack:
+        directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="plcheck-demo-"))
+        ca_bundle = pki.ca_bundle(Path(directory), "burrito-demo-ca.pem")
+        (server,) = servers_on_one_port({"127.0.0.2": pki.leaf(PROBE_HOST)})
+        stack.callback(server.stop)
+        server.start()
+        dns = stack.enter_context(DnsServer({PROBE_HOST: {"A": ["127.0.0.2"]}}))
         config = Path(directory) / "plcheck.toml"
         subnets = ", ".join(f'"{s}"' for s in mismatch.consumer_subnet_ids.values())
         config.write_text(
@@ -263,6 +273,8 @@ def _check_steps(world: SimulatedWorld, mismatch: AzMismatchScenario) -> Steps:
             f'region = "{mismatch.region}"\n'
             f'vpc = "{mismatch.consumer_vpc_id}"\n'
             f"subnets = [{subnets}]\n"
+            f'probe = {{ host = "{PROBE_HOST}", port = {server.port}, '
+            f'resolver = "{dns.resolver}", ca_bundle = "{ca_bundle.name}", timeout = 2 }}\n'
             "\n"
             "[[ignore]]\n"
             'check = "nlb-az-coverage"\n'
@@ -278,7 +290,8 @@ def _check_steps(world: SimulatedWorld, mismatch: AzMismatchScenario) -> Steps:
                 f"A plcheck.toml describes the burrito link from provider "
                 f"{mismatch.provider_account} to consumer {mismatch.consumer_account}, planning "
                 "the endpoint in all three consumer subnets, and ignores the NLB's two zones "
-                "(by design). Look for the subnet in the wrong zone and the ignored warning."
+                "(by design), and probes the service's name from here. Look for the subnet in "
+                "the wrong zone and the ignored warning."
             ),
             args=("check", "--config", str(config)),
         )

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from plcheck.facts.ignores import IgnoreEntry, IgnoreFacts
-from plcheck.gate.config import Ignore
+from plcheck.gate.topology import Ignore
 from plcheck.model import Finding, Status
 
 #: Statuses an ignore turns into ``skip``; passes stay passes.

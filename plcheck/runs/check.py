@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from plcheck.checks import framework
 from plcheck.errors import UsageError
 from plcheck.gate import ignores
-from plcheck.gate.config import Account, Consumer, GateConfig, Link
+from plcheck.gate.topology import Account, Consumer, GateConfig, Link
 from plcheck.model import Finding, Report, View
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
 
     ``aws_vpc_endpoint.burrito`` names a subnet in each of two zones by ID; one is in a
     zone the provider's NLB lacks. ``aws_vpc_endpoint.later`` sits in a subnet the same
-    plan creates, whose zone Terraform knows only after apply.
+    plan creates, whose zone Terraform knows only after apply, and asks for private DNS.
     """
     supported = scenario.supported_consumer_subnet_ids[0]
     unsupported = scenario.unsupported_consumer_subnet_ids[0]
@@ -54,7 +54,7 @@ def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
             _change(
                 "aws_vpc_endpoint.later",
                 "aws_vpc_endpoint",
-                endpoint,
+                {**endpoint, "private_dns_enabled": True},
                 {"id": True, "subnet_ids": True},
             ),
         ],

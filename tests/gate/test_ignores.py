@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from plcheck.checks import framework
-from plcheck.gate.config import Ignore
 from plcheck.gate.ignores import apply, facts, matches
+from plcheck.gate.topology import Ignore
 from plcheck.model import Finding, Status
 
 TODAY = dt.date(2026, 6, 1)
