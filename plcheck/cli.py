@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import typer
 
 from plcheck import __version__
+from plcheck.commands.invoke import invoke
 
 #: Command modules in help order.
 COMMANDS = (
@@ -99,6 +100,4 @@ def run(args: list[str]) -> int:
     if args in (["--version"], ["-V"]):  # the fast path: nothing else to load
         print(f"plcheck {__version__}")
         return 0
-    from plcheck.commands.invoke import invoke
-
     return invoke(typer.main.get_command(build_app()), args)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import plcheck.cli
+import plcheck.commands.invoke
 from plcheck.cli import run
 from plcheck.demo.steps import PROBE_HOST, _probe_steps
 
@@ -105,13 +105,13 @@ def test_probe_step_servers_run_while_the_step_runs_and_stop_when_closed() -> No
 def test_interrupted_demo_stops_the_probe_servers(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[list[str]] = []
 
-    def interrupted(args: list[str]) -> int:
+    def interrupted(command: object, args: list[str]) -> int:
         seen.append(args)
         raise KeyboardInterrupt
 
-    # The demo loop imports run from plcheck.cli when it starts; this test's own
-    # ``run`` is the real one, imported before the patch.
-    monkeypatch.setattr(plcheck.cli, "run", interrupted)
+    # The demo loop imports invoke when it starts; this test's own ``run`` reaches the
+    # real one, imported before the patch.
+    monkeypatch.setattr(plcheck.commands.invoke, "invoke", interrupted)
     assert run(["demo", "--only", "probe"]) == 130
     (args,) = seen
     text = " ".join(args)

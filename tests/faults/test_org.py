@@ -117,10 +117,12 @@ def test_contradictory_org_options_are_usage_errors(
 def test_the_progress_bar_counts_accounts_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     from plcheck.commands.az_map import _progress_bar
 
-    with _progress_bar(2, enabled=True) as advance:
+    with _progress_bar(enabled=True) as (count, advance):
+        count(2)
         advance(None)  # type: ignore[arg-type]
         advance(None)  # type: ignore[arg-type]
     out, _ = capsys.readouterr()
     assert out == ""  # never on stdout, where the report goes
-    with _progress_bar(2, enabled=False) as advance:
+    with _progress_bar(enabled=False) as (count, advance):
+        count(2)
         advance(None)  # type: ignore[arg-type]
