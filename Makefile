@@ -12,9 +12,12 @@ demo: $(VENV)/.installed-demo
 
 test: lint typecheck unit
 
+# actionlint comes from the dev extra (a prebuilt binary wheel). Its shellcheck and pyflakes
+# passes are off so that the gate does not depend on what else a machine has installed.
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy --strict plcheck
