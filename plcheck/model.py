@@ -130,6 +130,23 @@ class CheckSpec:
 
 
 @dataclass(frozen=True)
+class Location:
+    """A place in the repository a finding belongs to (a config line, a ``.tf`` resource).
+
+    SARIF uses it as the result's physical location, so code scanning can show the
+    alert on that line.
+    """
+
+    uri: str
+    """Path relative to the repository root, with ``/`` separators (``infra/plcheck.toml``)."""
+    line: int = 0
+    """1-based line number; 0 when only the file is known."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"uri": self.uri, "line": self.line}
+
+
+@dataclass(frozen=True)
 class Finding:
     """The result of one check on one resource."""
 
@@ -149,10 +166,18 @@ class Finding:
     """What to change, concretely; empty for passes."""
     details: Mapping[str, Any] = field(default_factory=dict)
     """Machine-readable facts behind the message (JSON-serialisable)."""
+    location: Location | None = None
+    """Where in the repository the finding belongs, when a file says so (config, plan)."""
+    suppressed_reason: str = ""
+    """Why an ignore accepted this finding; set (with status ``skip``) by the gate's ignores.
+
+    Non-empty exactly when the finding was ignored. JSON keeps carrying the reason in
+    ``details["ignored"]``, so this field is not part of :meth:`as_dict`.
+    """
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of a finding (schema version 1)."""
-        return {
+        """The JSON shape of a finding (schema version 1); ``location`` only when known."""
+        data: dict[str, Any] = {
             "check": self.check,
             "status": self.status.value,
             "resource": self.resource,
@@ -162,6 +187,9 @@ class Finding:
             "remediation": self.remediation,
             "details": dict(self.details),
         }
+        if self.location is not None:
+            data["location"] = self.location.as_dict()
+        return data
 
 
 @dataclass(frozen=True)
@@ -203,7 +231,16 @@ class Report:
     views: tuple[View, ...] = ()
     """Extra, command-specific tables for people and JSON (e.g. the AZ map)."""
     source: str = ""
-    """File the run was configured from (a config or plan), for SARIF locations."""
+    """The file SARIF anchors results to that have no :attr:`Finding.location` of their own.
+
+    The config or plan the run read, or what ``--sarif-anchor`` names; a path as the user
+    gave it (relative to the working directory, or absolute). SARIF makes it relative to
+    the repository root. This is the one "anchor" field: there is no separate one.
+    """
+    include_passes: bool = False
+    """SARIF: also emit passes and skips (ignored findings included) as results."""
+    full_report: str = ""
+    """Where the complete report is (a file or URL): the trimmed markdown points there."""
 
     @property
     def summary(self) -> dict[str, int]:

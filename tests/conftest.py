@@ -57,3 +57,10 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     """Refuse any connection or datagram to an address that is not loopback."""
     for name in ("connect", "connect_ex", "sendto"):
         monkeypatch.setattr(socket.socket, name, _loopback_only(name))
+
+
+@pytest.fixture(autouse=True)
+def _table_width_of_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables as a plain pipe gets them (120 columns): pytest-xdist sets ``COLUMNS=80`` in
+    its workers, and tables honour ``COLUMNS``, so output would depend on ``-n``."""
+    monkeypatch.delenv("COLUMNS", raising=False)

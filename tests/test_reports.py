@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -57,10 +58,23 @@ def test_sarif_validates_against_the_official_schema() -> None:
     assert rule["id"] == "az-id-mapping"
     assert rule["helpUri"].startswith("https://docs.aws.amazon.com/")
     levels = {r["properties"]["status"]: (r["kind"], r["level"]) for r in run["results"]}
-    assert levels["fail"] == ("fail", "error")
-    assert levels["warn"] == ("fail", "warning")
-    assert levels["pass"] == ("pass", "none")
+    assert levels == {
+        "fail": ("fail", "error"),
+        "warn": ("fail", "warning"),
+        "error": ("fail", "warning"),
+    }
     assert run["invocations"][0]["executionSuccessful"] is False
+
+
+def test_sarif_has_passes_and_skips_only_when_asked() -> None:
+    report = dataclasses.replace(REPORT, include_passes=True)
+    data = json.loads(render(report, Format.SARIF))
+    jsonschema.validate(data, SCHEMA)
+    levels = {
+        r["properties"]["status"]: (r["kind"], r["level"]) for r in data["runs"][0]["results"]
+    }
+    assert levels["pass"] == ("pass", "none")
+    assert levels["skip"] == ("notApplicable", "none")
 
 
 def test_sarif_with_a_source_file_has_physical_locations() -> None:
@@ -79,11 +93,12 @@ def test_junit_maps_statuses(fail_on: FailOn, failures: int) -> None:
     assert root.get("tests") == "5"
     assert root.get("failures") == str(failures)
     assert root.get("errors") == "1"
-    assert root.get("skipped") == "1"
+    [suite] = root.iter("testsuite")
+    assert suite.get("skipped") == "1"
     cases = {c.get("name"): c for c in root.iter("testcase")}
-    assert cases["us-east-1b"].find("failure") is not None
-    assert cases["consumer"].find("error") is not None
-    assert cases["us-east-1c"].find("skipped") is not None
+    assert cases["az-id-mapping us-east-1b"].find("failure") is not None
+    assert cases["az-id-mapping consumer"].find("error") is not None
+    assert cases["az-id-mapping us-east-1c"].find("skipped") is not None
 
 
 def test_markdown_lists_problems_with_fixes_and_escapes_pipes() -> None:

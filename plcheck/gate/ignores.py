@@ -79,6 +79,8 @@ def skip(finding: Finding, ignore: Ignore, source: str) -> Finding:
         region=finding.region,
         message=f"ignored{until} ({ignore.reason}): {finding.message}",
         remediation="",
+        location=finding.location,
+        suppressed_reason=ignore.reason,
         details={
             **finding.details,
             "ignored": {

@@ -1,29 +1,50 @@
-"""JUnit XML report: one test suite per check, one test case per check and resource."""
+"""JUnit XML in the Surefire/Jenkins shape that Jenkins, GitLab and others read.
+
+One ``<testsuite>`` per check, one ``<testcase>`` per check and resource. Only the
+attributes of the Jenkins JUnit schema are written:
+
+* ``testsuites``: name, tests, failures, errors, time;
+* ``testsuite``: name, tests, failures, errors, skipped, time, timestamp, hostname;
+* ``testcase``: name, classname, time; children ``failure``/``error`` (message, type),
+  ``skipped`` (message) and ``system-out``.
+
+``classname`` is ``plcheck.<command>`` (Jenkins shows package ``plcheck``, class
+``<command>``); ``name`` is the check and the resource. plcheck does not time single
+checks (they share concurrent AWS calls), so ``time`` is 0 on every element.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import socket
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from plcheck.model import FailOn, Finding, Report, Status
 
+_COUNTS = ("tests", "failures", "errors", "skipped")
 
-def render(report: Report) -> str:
+
+def render(report: Report, now: dt.datetime | None = None, hostname: str | None = None) -> str:
+    # Jenkins' schema wants an xs:dateTime without a zone: UTC, to the second.
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%S")
+    host = hostname if hostname is not None else socket.gethostname()
     cases: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for finding in report.findings:
         cases[finding.check][_case_name(finding)].append(finding)
 
     root = ET.Element("testsuites", name=f"plcheck {report.command}")
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    totals = dict.fromkeys(_COUNTS, 0)
+    classname = f"plcheck.{report.command}"
     for check, by_resource in cases.items():
-        suite = ET.SubElement(root, "testsuite", name=f"plcheck.{check}")
-        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        suite = ET.SubElement(root, "testsuite", name=check)
+        counts = dict.fromkeys(_COUNTS, 0)
         for name, findings in by_resource.items():
-            case = ET.SubElement(suite, "testcase", classname=f"plcheck.{check}", name=name)
-            outcome = _outcome(findings, report.fail_on)
+            case = ET.SubElement(suite, "testcase", name=name, classname=classname, time="0")
             counts["tests"] += 1
             text = "\n".join(_line(f) for f in findings)
             worst = max(findings, key=lambda f: f.status.rank)
+            outcome = _outcome(findings, report.fail_on)
             if outcome == "failure":
                 counts["failures"] += 1
                 element = ET.SubElement(
@@ -39,18 +60,23 @@ def render(report: Report) -> str:
                 ET.SubElement(case, "skipped", message=worst.message)
             else:
                 ET.SubElement(case, "system-out").text = text
-        for key, value in counts.items():
-            suite.set(key, str(value))
-            totals[key] += value
-    for key, value in totals.items():
-        root.set(key, str(value))
+        for key in _COUNTS:
+            suite.set(key, str(counts[key]))
+            totals[key] += counts[key]
+        suite.set("time", "0")
+        suite.set("timestamp", stamp)
+        suite.set("hostname", host)
+    for key in ("tests", "failures", "errors"):
+        root.set(key, str(totals[key]))
+    root.set("time", "0")
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _case_name(finding: Finding) -> str:
     where = "/".join(p for p in (finding.account, finding.region) if p)
-    return f"{finding.resource} [{where}]" if where else finding.resource
+    name = f"{finding.check} {finding.resource}"
+    return f"{name} [{where}]" if where else name
 
 
 def _outcome(findings: list[Finding], fail_on: FailOn) -> str:

@@ -1,8 +1,23 @@
-"""Markdown report for ``$GITHUB_STEP_SUMMARY`` and pull-request comments."""
+"""Markdown report for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
+
+GitHub drops a step summary whole when it is larger than 1 MiB: the runner checks the
+file against ``AttachmentSizeLimit = 1024 * 1024`` bytes and reports "$GITHUB_STEP_SUMMARY
+upload aborted, supports content up to a size of 1024k" (actions/runner,
+src/Runner.Worker/FileCommandManager.cs; https://docs.github.com/actions/using-workflows/
+workflow-commands-for-github-actions#adding-a-markdown-summary). The report therefore keeps
+to :data:`MAX_BYTES`, leaving room for whatever else the step appends: passes are left
+out first, then skips, then warnings, errors and failures, and the summary says how many
+findings it left out and where the full report is (:attr:`Report.full_report`).
+"""
 
 from __future__ import annotations
 
 from plcheck.model import SUMMARY_ORDER, Finding, Report, Status, View
+
+#: GitHub's limit for one step's summary, in bytes.
+STEP_SUMMARY_LIMIT = 1024 * 1024
+#: What the report allows itself: the limit less 64 KiB for the rest of the step's summary.
+MAX_BYTES = STEP_SUMMARY_LIMIT - 64 * 1024
 
 ICON = {
     Status.PASS: "✅",
@@ -11,49 +26,99 @@ ICON = {
     Status.ERROR: "🛑",
     Status.SKIP: "⏭️",
 }
+PROBLEMS = (Status.FAIL, Status.ERROR, Status.WARN)
+# The order in which rows are kept when the report must be cut: the first kept longest.
+_KEEP_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.SKIP: 3, Status.PASS: 4}
+
+_HEADER = "| Status | Check | Resource | Account | Region | Message |"
+_RULE = "|---|---|---|---|---|---|"
 
 
-def render(report: Report) -> str:
+def render(report: Report, max_bytes: int = MAX_BYTES) -> str:
     summary = report.summary
     counts = " · ".join(
         f"{ICON[s]} {summary[s.value]} {s.value}" for s in SUMMARY_ORDER if summary[s.value]
     )
-    lines = [f"### plcheck {report.command}: {counts or 'no findings'}", ""]
-    lines.append(f"Exit code **{int(report.exit_code)}** (fails on `{report.fail_on.value}`).")
-    lines.append("")
-    problems = [f for f in report.findings if f.status in (Status.FAIL, Status.ERROR, Status.WARN)]
-    others = [f for f in report.findings if f not in problems]
-    if problems:
-        lines += _table(sorted(problems, key=lambda f: -f.status.rank), with_fix=True)
-    for view in report.views:
-        lines += _view(view)
-    if others:
-        lines += ["<details><summary>Passed and skipped checks</summary>", ""]
-        lines += _table(others, with_fix=False)
-        lines += ["</details>", ""]
+    head = [f"### plcheck {report.command}: {counts or 'no findings'}", ""]
+    head.append(f"Exit code **{int(report.exit_code)}** (fails on `{report.fail_on.value}`).")
+    head.append("")
+    views = [line for view in report.views for line in _view(view)]
+
+    findings = report.findings
+    problems = sorted(
+        (i for i, f in enumerate(findings) if f.status in PROBLEMS),
+        key=lambda i: -findings[i].status.rank,
+    )
+    others = [i for i, f in enumerate(findings) if f.status not in PROBLEMS]
+    rows = [_row(f, with_fix=f.status in PROBLEMS) for f in findings]
+
+    # Fixed parts, plus the longest possible note, must fit; rows fill what is left.
+    fixed = head + views + _table_frame(True) + _table_frame(False) + _details_frame()
+    budget = max_bytes - _size(fixed) - _size(_left_out_note(report, len(findings)))
+    kept: set[int] = set()
+    for i in sorted(range(len(findings)), key=lambda i: _KEEP_ORDER[findings[i].status]):
+        cost = len(rows[i].encode()) + 1
+        if cost > budget:
+            break
+        budget -= cost
+        kept.add(i)
+    left_out = len(findings) - len(kept)
+
+    lines = list(head)
+    shown_problems = [i for i in problems if i in kept]
+    if shown_problems:
+        lines += [*_table_frame(True)[:2], *(rows[i] for i in shown_problems), ""]
+    lines += views
+    shown_others = [i for i in others if i in kept]
+    if shown_others:
+        lines += [_details_frame()[0], ""]
+        lines += [*_table_frame(False)[:2], *(rows[i] for i in shown_others), ""]
+        lines += [_details_frame()[1], ""]
+    if left_out:
+        lines += _left_out_note(report, left_out)
     return "\n".join(lines)
 
 
-def _table(findings: list[Finding], *, with_fix: bool) -> list[str]:
-    header = "| Status | Check | Resource | Account | Region | Message |"
-    rule = "|---|---|---|---|---|---|"
+def _row(f: Finding, *, with_fix: bool) -> str:
+    cells = [
+        f"{ICON[f.status]} {f.status.value}",
+        f"`{f.check}`",
+        f"`{f.resource}`",
+        f.account,
+        f.region,
+        f.message,
+    ]
     if with_fix:
-        header += " Fix |"
-        rule += "---|"
-    rows = [header, rule]
-    for f in findings:
-        cells = [
-            f"{ICON[f.status]} {f.status.value}",
-            f"`{f.check}`",
-            f"`{f.resource}`",
-            f.account,
-            f.region,
-            f.message,
-        ]
-        if with_fix:
-            cells.append(f.remediation)
-        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    return [*rows, ""]
+        cells.append(f.remediation)
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def _table_frame(with_fix: bool) -> list[str]:
+    if with_fix:
+        return [_HEADER + " Fix |", _RULE + "---|", ""]
+    return [_HEADER, _RULE, ""]
+
+
+def _details_frame() -> list[str]:
+    return ["<details><summary>Passed and skipped checks</summary>", "</details>"]
+
+
+def _left_out_note(report: Report, left_out: int) -> list[str]:
+    where = (
+        f"The full report is in {report.full_report}."
+        if report.full_report
+        else "Write the full report with `--report json=FILE`."
+    )
+    noun = "finding" if left_out == 1 else "findings"
+    return [
+        f"> **{left_out} {noun} left out** to keep this summary under GitHub's 1 MiB limit "
+        f"(passes first, then skips, then the mildest problems). {where}",
+        "",
+    ]
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line.encode()) + 1 for line in lines)
 
 
 def _view(view: View) -> list[str]:

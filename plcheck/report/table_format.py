@@ -1,10 +1,15 @@
-"""Rich tables for people: findings grouped by resource, colored by status."""
+"""Rich tables for people: findings grouped by resource, colored by status.
+
+Nothing is ever cut with an ellipsis: IDs, ARNs, DNS names and fix commands are what a
+person copies, so every column folds long text onto the next line instead.
+"""
 
 from __future__ import annotations
 
 import io
 import os
 import sys
+from collections.abc import Mapping
 from itertools import groupby
 
 from rich.console import Console, Group
@@ -22,15 +27,29 @@ STYLE = {
 }
 
 
+#: Width of tables written to a file, or piped without ``COLUMNS``.
+PIPED_WIDTH = 120
+
+
 def stdout_console() -> Console:
-    """A console on stdout: colored on a terminal, plain when piped or with NO_COLOR."""
+    """A console on stdout: colored on a terminal, plain when piped or with NO_COLOR.
+
+    ``COLUMNS`` sets the width, also when piped; without it a pipe gets
+    :data:`PIPED_WIDTH` and a terminal its own width.
+    """
     piped = not sys.stdout.isatty()
     return Console(
         highlight=False,
         soft_wrap=False,
-        width=120 if piped else None,
+        width=columns(os.environ) or (PIPED_WIDTH if piped else None),
         no_color=bool(os.environ.get("NO_COLOR")) or None,
     )
+
+
+def columns(environ: Mapping[str, str]) -> int | None:
+    """The width ``COLUMNS`` asks for, when it is a positive number."""
+    value = environ.get("COLUMNS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 def print_report(report: Report, console: Console) -> None:
@@ -46,7 +65,9 @@ def print_report(report: Report, console: Console) -> None:
 
 def render(report: Report) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, width=120, no_color=True, highlight=False, color_system=None)
+    console = Console(
+        file=buffer, width=PIPED_WIDTH, no_color=True, highlight=False, color_system=None
+    )
     print_report(report, console)
     return buffer.getvalue()
 
@@ -67,9 +88,9 @@ def summary_line(report: Report) -> Text:
 
 def _findings_table(report: Report) -> Table:
     table = Table(title=f"plcheck {report.command}", title_justify="left", expand=False)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Check", no_wrap=True)
-    table.add_column("Finding", ratio=1)
+    table.add_column("Status", overflow="fold")
+    table.add_column("Check", overflow="fold")
+    table.add_column("Finding", ratio=1, overflow="fold")
     ordered = sorted(report.findings, key=lambda f: (f.resource, f.account, f.region))
     for (resource, account, region), group in groupby(
         ordered, key=lambda f: (f.resource, f.account, f.region)
@@ -95,10 +116,8 @@ def _findings_table(report: Report) -> Table:
 
 def _view_table(view: View) -> Table:
     table = Table(title=view.title, title_justify="left")
-    for i, column in enumerate(view.columns):
-        # The first column names the row and stays whole; long IDs elsewhere fold
-        # onto a second line rather than being cut off with an ellipsis.
-        table.add_column(column, no_wrap=i == 0, overflow="fold")
+    for column in view.columns:
+        table.add_column(column, overflow="fold")
     for i, row in enumerate(view.rows):
         table.add_row(*row, style="bold yellow" if i in view.highlight else None)
     return table

@@ -101,8 +101,13 @@ def test_ignores_with_and_without_expiry(
 
 
 def test_sarif_points_at_the_config(
-    scenario: AzMismatchScenario, dns: DnsServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    scenario: AzMismatchScenario,
+    dns: DnsServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # SARIF paths are relative to the repository (here: the cwd)
     config = write(tmp_path, gate_toml(scenario, dns.resolver))
     sarif = tmp_path / "out" / "plcheck.sarif"
     summary = tmp_path / "out" / "summary.md"
@@ -114,7 +119,7 @@ def test_sarif_points_at_the_config(
     results = log["runs"][0]["results"]
     assert results
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {
-        str(config)
+        config.relative_to(tmp_path).as_posix()
     }
     assert log["runs"][0]["invocations"][0]["exitCode"] == code
 

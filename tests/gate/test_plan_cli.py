@@ -93,16 +93,20 @@ def test_unknown_values_are_skipped_or_followed_into_the_plan(
 
 
 def test_plan_sarif_points_at_the_plan(
-    scenario: AzMismatchScenario, plan_file: PlanFile, tmp_path: Path
+    scenario: AzMismatchScenario,
+    plan_file: PlanFile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import json
 
+    monkeypatch.chdir(tmp_path)  # SARIF paths are relative to the repository (here: the cwd)
     path = plan_file("plan_known.json")
     out = tmp_path / "plan.sarif"
     run(["plan", str(path), "--profile", "consumer", "--format", "sarif", "--output", str(out)])
     results = json.loads(out.read_text())["runs"][0]["results"]
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
-    assert uris == {str(path)}
+    assert uris == {path.relative_to(tmp_path).as_posix()}
 
 
 def test_a_plan_without_endpoints_makes_no_call(
