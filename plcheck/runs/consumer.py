@@ -13,7 +13,7 @@ services of all endpoints in one call, and the DHCP options.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +26,11 @@ from plcheck.facts.consumer import (
     EndpointFacts,
     Vpc,
 )
+from plcheck.facts.network import Subnet
 from plcheck.facts.outcome import Outcome
+from plcheck.facts.zones import AccountZones
 from plcheck.model import Finding, Report, View
+from plcheck.runs.zone_grid import ConsumerZones, ProviderZones, by_zone, zone_grid
 from plcheck.service_names import SERVICE_ID, is_service_name, region_in_service_name
 from plcheck.validate import validate_id
 
@@ -191,6 +194,7 @@ def views(facts: ConsumerFacts) -> list[View]:
         mine = [t for t in planned if t.service_name == name]
         current = {s for t in mine if t.endpoint for s in t.subnet_ids}
         chosen = {s for t in mine if not t.endpoint and t.chosen for s in t.subnet_ids}
+        out.append(_grid(name, service.zone_ids, subnets, zones, current or chosen, not current))
         choices = subnets_to_use(service, subnets, zones, preferred=sorted(current | chosen))
         rows: list[tuple[str, ...]] = []
         highlight = set()
@@ -240,6 +244,28 @@ def views(facts: ConsumerFacts) -> list[View]:
             )
         )
     return out
+
+
+def _grid(
+    name: str,
+    offered: frozenset[str],
+    subnets: Sequence[Subnet],
+    zones: AccountZones,
+    used: set[str],
+    planned: bool,
+) -> View:
+    """The zone grid of one service from the consumer's side."""
+    zone_of = {s.subnet_id: s.zone_id for s in subnets}
+    return zone_grid(
+        [zones],
+        ProviderZones(offered=offered),
+        ConsumerZones(
+            subnets=by_zone([(s.zone_id, s.subnet_id) for s in subnets]),
+            endpoint=by_zone([(zone_of.get(s, "?"), s) for s in sorted(used)]),
+            planned=planned,
+        ),
+        subject=name,
+    )
 
 
 def run(options: ConsumerOptions, ctx: AwsContext | None = None) -> Report:

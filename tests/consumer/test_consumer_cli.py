@@ -34,12 +34,37 @@ def test_predeploy_without_subnet_recommends_one_subnet_per_served_zone(
     assert "us-east-1a, use1-az4" in coverage["message"]
     assert result.one("endpoint-state")["status"] == "skip"
     assert {f["check"] for f in result.report["findings"]} == set(CHECKS)
-    view = result.report["views"][0]
+    grid, view = result.report["views"]
+    assert grid["title"] == f"Zones by AZ ID: {base.service_name}"
     assert view["title"] == f"Subnets for {base.service_name}"
     rows = {r[0]: r for r in view["rows"]}
     assert rows["use1-az1"][1] == "us-east-1b"
     assert rows["use1-az2"][1] == "us-east-1c"
     assert rows["use1-az4"][4] == "✗ not offered"
+    # Nothing planned (no --subnet): the grid marks the offered zones and no ✗.
+    zones = {r[0]: r for r in grid["rows"]}
+    assert zones["use1-az1"][1:3] == ["us-east-1b", "✓ offered"]
+    assert zones["use1-az4"][2] == "—"
+    assert not grid["highlight"]
+
+
+def test_grid_marks_a_planned_subnet_in_a_zone_without_the_load_balancer(
+    story: Story, consumer: Any
+) -> None:
+    base = story.base
+    bad = base.consumer_subnet_ids["us-east-1a"]  # use1-az4 in the consumer's account
+    good = base.consumer_subnet_ids["us-east-1b"]  # use1-az1
+    result = consumer(
+        base.consumer_vpc_id, "--service", base.service_name, "--subnet", bad, "--subnet", good
+    )
+    grid = next(v for v in result.report["views"] if v["title"].startswith("Zones by AZ ID"))
+    assert grid["columns"][-2] == "Planned subnets"
+    rows = {r[0]: (i, r) for i, r in enumerate(grid["rows"])}
+    index, az4 = rows["use1-az4"]
+    assert az4[-2] == bad
+    assert az4[-1].startswith("✗ no load balancer here")
+    assert grid["highlight"] == [index]
+    assert rows["use1-az1"][1][-1] == "ok"
 
 
 def test_predeploy_subnet_in_a_zone_id_the_nlb_lacks_fails(story: Story, consumer: Any) -> None:
