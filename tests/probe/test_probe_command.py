@@ -50,7 +50,9 @@ class World:
             "port": self.port,
             "resolver": self.dns.resolver,
             "ca_bundle": self.ca_bundle,
-            "timeout": 1.0,
+            # Generous: a handshake on a loaded machine can take a second. Tests of
+            # timeouts pass their own.
+            "timeout": 5.0,
         }
         return ProbeOptions(**{**defaults, **kwargs})
 
@@ -363,7 +365,7 @@ def _cli_args(world: World, *extra: str) -> list[str]:
         "--ca-bundle",
         str(world.ca_bundle),
         "--timeout",
-        "1",
+        "5",
         "--format",
         "json",
         *extra,
