@@ -62,6 +62,19 @@ REGION_ENV = ("AWS_REGION", "AWS_DEFAULT_REGION")
 #: What a region name looks like in every partition (``us-east-1``, ``us-gov-west-1``...).
 REGION_PATTERN = r"[a-z]{2,4}(-[a-z]+)+-\d{1,2}"
 
+#: Settings a profile may have and still be read through its source profile's session.
+ROLE_PROFILE_KEYS = frozenset(
+    {
+        "role_arn",
+        "source_profile",
+        "region",
+        "external_id",
+        "role_session_name",
+        "duration_seconds",
+        "output",
+    }
+)
+
 SlowCallHook = Callable[[str | None], None]
 """Called with a one-line status while a call has waited too long, and None once none has."""
 
@@ -244,6 +257,16 @@ class _Profile:
     """STS clients that assume roles, by region (never refused: they only sign in)."""
 
 
+@dataclass(frozen=True)
+class _RoleProfile:
+    """A profile that only assumes a role on top of another profile's credentials."""
+
+    source: str
+    region: str | None
+    params: dict[str, Any]
+    """AssumeRole parameters."""
+
+
 @dataclass
 class _ScopeState:
     profile: _Profile
@@ -271,6 +294,7 @@ class AwsContext:
         self._pool_lock = threading.Lock()
         # Endpoints (scheme://host:port) that timed out: later calls to them fail at once.
         self._dead: dict[str, EndpointTimeout] = {}
+        self._assumed: dict[tuple[Any, ...], Any] = {}
         # Calls in flight: id -> (started, action, scope label), for the slow-call status.
         self._inflight: dict[int, tuple[float, str, str]] = {}
         self._status: str | None = None
@@ -334,19 +358,68 @@ class AwsContext:
         return _once(self._lock, self._scopes, scope, lambda: self._new_state(scope))
 
     def _new_state(self, scope: Scope) -> _ScopeState:
-        profile = self._profile(scope.profile)
+        role = self._role_profile(scope.profile)
+        profile = self._profile(role.source if role else scope.profile)
         region = scope.region
         if region is None:
             region = next((os.environ[n] for n in REGION_ENV if os.environ.get(n)), None)
-        region = region if region is not None else profile.region
+        if region is None:
+            region = role.region if role else profile.region
         if region is None:
             where = f"profile {scope.profile!r}" if scope.profile else "the environment"
             raise UsageError(f"no AWS region in {where}: pass --region or set AWS_REGION")
         validate_region(region)
         credentials = profile.credentials
+        if role is not None:
+            credentials = self._assumed_credentials(profile, region, credentials, role.params)
         if scope.role_arn:
-            credentials = self._assumed_credentials(profile, region, scope)
+            params = {"RoleArn": scope.role_arn, "RoleSessionName": "plcheck"}
+            if scope.external_id:
+                params["ExternalId"] = scope.external_id
+            credentials = self._assumed_credentials(profile, region, credentials, params)
         return _ScopeState(profile=profile, region=region, credentials=credentials)
+
+    def _section(self, name: str | None) -> dict[str, Any]:
+        """The profile's settings from the config and credentials files ({} if unknown)."""
+        if name is None:
+            return {}
+        profiles = self._config().get("profiles", {})
+        return dict(profiles.get(name) or {})
+
+    def _config(self) -> dict[str, Any]:
+        """Botocore's parse of the config and credentials files, once per run."""
+        import botocore.session
+
+        with self._lock:
+            if self._full_config is None:
+                try:
+                    self._full_config = botocore.session.Session().full_config
+                except botocore.exceptions.BotoCoreError as exc:
+                    raise usage_error_for(exc) or UsageError(str(exc)) from None
+            return dict(self._full_config)
+
+    def _role_profile(self, name: str | None) -> _RoleProfile | None:
+        """``name`` when it only assumes a role with another profile's credentials.
+
+        Such a profile is read through its source profile's session and clients, so a
+        hundred of them cost one session, not a hundred. Anything else in the section
+        (MFA, credential_source, its own retries or endpoints...) leaves it to botocore.
+        """
+        section = self._section(name)
+        if not section.get("role_arn") or not section.get("source_profile"):
+            return None
+        if set(section) - ROLE_PROFILE_KEYS or section["source_profile"] == name:
+            return None
+        params: dict[str, Any] = {
+            "RoleArn": section["role_arn"],
+            # botocore's default is botocore-session-<time>; plcheck names itself.
+            "RoleSessionName": section.get("role_session_name") or "plcheck",
+        }
+        if section.get("external_id"):
+            params["ExternalId"] = section["external_id"]
+        if section.get("duration_seconds"):
+            params["DurationSeconds"] = int(section["duration_seconds"])
+        return _RoleProfile(str(section["source_profile"]), section.get("region"), params)
 
     def _profile(self, name: str | None) -> _Profile:
         return _once(self._lock, self._profiles, name, lambda: self._new_profile(name))
@@ -375,12 +448,8 @@ class AwsContext:
         import botocore.session
 
         core: Any = botocore.session.Session(profile=profile)
-        with self._lock:
-            if self._full_config is not None:
-                core._config = self._full_config  # botocore's cache of the parsed files
+        core._config = self._config()  # botocore's cache of the parsed files
         core.get_scoped_config()  # an unknown profile fails here, as a usage error
-        with self._lock:
-            self._full_config = core.full_config
         core.register_component("data_loader", self._data_loader())
         core.set_default_client_config(self._client_config(core))
         core.register("before-send", self._before_send)
@@ -412,23 +481,27 @@ class AwsContext:
         attempts = core.get_config_variable("max_attempts") or self.settings.max_attempts
         return {"mode": retry_mode, "total_max_attempts": int(attempts)}
 
-    def _assumed_credentials(self, profile: _Profile, region: str, scope: Scope) -> Any:
-        """Credentials from assuming ``scope.role_arn`` with the profile's, fetched on first use.
+    def _assumed_credentials(
+        self, profile: _Profile, region: str, source: Any, params: dict[str, Any]
+    ) -> Any:
+        """Credentials from assuming ``params["RoleArn"]`` with ``source``, fetched on first use.
 
         Every role is assumed through the profile's one STS client per region (not a new
-        client per account, as botocore's own fetcher does).
+        client per account, as botocore's own fetcher does); a role is assumed once per run.
         """
         from botocore.credentials import DeferredRefreshableCredentials
 
-        if profile.credentials is None:
+        if source is None:
             raise classify_missing_credentials()
-        extra: dict[str, Any] = {"RoleArn": scope.role_arn, "RoleSessionName": "plcheck"}
-        if scope.external_id:
-            extra["ExternalId"] = scope.external_id
+        key = (id(source), region, json.dumps(params, sort_keys=True))
 
         def fetch() -> dict[str, Any]:
             sts = self._sts_client(profile, region)
-            found = sts.assume_role(**extra)["Credentials"]
+            token = _CREDENTIALS.set(source)
+            try:
+                found = sts.assume_role(**params)["Credentials"]
+            finally:
+                _CREDENTIALS.reset(token)
             return {
                 "access_key": found["AccessKeyId"],
                 "secret_key": found["SecretAccessKey"],
@@ -436,13 +509,24 @@ class AwsContext:
                 "expiry_time": found["Expiration"].isoformat(),
             }
 
-        return DeferredRefreshableCredentials(method="assume-role", refresh_using=fetch)
+        with self._lock:
+            credentials = self._assumed.get(key)
+            if credentials is None:
+                credentials = DeferredRefreshableCredentials(
+                    method="assume-role", refresh_using=fetch
+                )
+                self._assumed[key] = credentials
+            return credentials
 
     def _sts_client(self, profile: _Profile, region: str) -> Any:
+        """The profile's STS client that assumes roles: it signs with the credentials set."""
         with self._lock:
             client = profile.sts.get(region)
             if client is None:
-                client = profile.core.create_client("sts", region_name=region)
+                client = profile.core.create_client(
+                    "sts", region_name=region, config=self._client_config(profile.core)
+                )
+                client._request_signer._credentials = _ScopeCredentials(profile.credentials)
                 profile.sts[region] = client
             return client
 
@@ -484,8 +568,10 @@ class AwsContext:
 
         A role ARN names its account, so assuming it needs no GetCallerIdentity.
         """
-        named = role_account(scope.role_arn)
-        if named:
+        named = role_account(scope.role_arn) or role_account(
+            self._section(scope.profile).get("role_arn")
+        )
+        if named:  # a profile with role_arn gets that role's credentials when named
             return named
         return str(self.call(scope, "sts", "get_caller_identity")["Account"])
 
