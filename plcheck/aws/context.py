@@ -13,6 +13,7 @@ module-level clients. It
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import functools
 import json
 import os
@@ -74,6 +75,43 @@ ROLE_PROFILE_KEYS = frozenset(
         "output",
     }
 )
+
+#: Operations plcheck calls on services whose botocore model is large. A client is built
+#: from a model trimmed to these (EC2's full model has ~830 operations: ~0.1 s of CPU to
+#: load and ~30 ms to build each client class from). Any other operation falls back to
+#: the full model. ``tests/test_aws_context.py`` holds this in step with ``plcheck.iam``.
+TRIMMED_OPERATIONS: dict[str, tuple[str, ...]] = {
+    "ec2": (
+        "DescribeAvailabilityZones",
+        "DescribeDhcpOptions",
+        "DescribeInstances",
+        "DescribeNetworkAcls",
+        "DescribeNetworkInterfaces",
+        "DescribeSecurityGroups",
+        "DescribeSubnets",
+        "DescribeVpcAttribute",
+        "DescribeVpcEndpointConnections",
+        "DescribeVpcEndpointServiceConfigurations",
+        "DescribeVpcEndpointServicePermissions",
+        "DescribeVpcEndpointServices",
+        "DescribeVpcEndpoints",
+        "DescribeVpcs",
+    ),
+}
+#: Services kept in the trimmed endpoints.json (by endpoint prefix); the 1.2 MB original
+#: costs ~25 ms of CPU to parse per run. A service not listed is resolved by its
+#: endpoint ruleset as usual.
+TRIMMED_ENDPOINTS = (
+    "ec2",
+    "elasticloadbalancing",
+    "route53",
+    "organizations",
+    "sts",
+    "portal.sso",
+    "oidc",
+)
+#: Environment variable: ``0`` builds every client from botocore's full models.
+TRIM_ENV = "PLCHECK_TRIM_MODELS"
 
 SlowCallHook = Callable[[str | None], None]
 """Called with a one-line status while a call has waited too long, and None once none has."""
@@ -249,6 +287,7 @@ class _ScopeCredentials:
 class _Profile:
     """One profile's botocore session and the clients shared by every scope on it."""
 
+    name: str | None
     core: Any
     region: str | None
     credentials: Any
@@ -290,6 +329,7 @@ class AwsContext:
         self._pools: list[ThreadPoolExecutor] = []
         self._loader: Any = None
         self._full_config: Any = None
+        self._spare: Any = None
         # Not self._lock: that one is held while sessions are built.
         self._pool_lock = threading.Lock()
         # Endpoints (scheme://host:port) that timed out: later calls to them fail at once.
@@ -319,8 +359,6 @@ class AwsContext:
         For runs that learn how many accounts they read only once running (``az-map
         --org``): AWS throttles per account, so independent accounts can run side by side.
         """
-        import dataclasses
-
         workers = min(workers, MAX_POOL)
         with self._pool_lock:
             if workers <= self.settings.max_workers:
@@ -392,8 +430,10 @@ class AwsContext:
 
         with self._lock:
             if self._full_config is None:
+                # Kept for the first profile's session: building one costs ~5 ms.
+                self._spare = botocore.session.Session()
                 try:
-                    self._full_config = botocore.session.Session().full_config
+                    self._full_config = self._spare.full_config
                 except botocore.exceptions.BotoCoreError as exc:
                     raise usage_error_for(exc) or UsageError(str(exc)) from None
             return dict(self._full_config)
@@ -434,7 +474,7 @@ class AwsContext:
             region = core.get_config_variable("region")
         except botocore.exceptions.BotoCoreError as exc:
             raise usage_error_for(exc) or UsageError(str(exc)) from None
-        return _Profile(core=core, region=region, credentials=credentials)
+        return _Profile(name=name, core=core, region=region, credentials=credentials)
 
     def _botocore_session(self, profile: str | None) -> Any:
         """A botocore session for ``profile`` sharing the parsed config and service models.
@@ -447,8 +487,14 @@ class AwsContext:
         """
         import botocore.session
 
-        core: Any = botocore.session.Session(profile=profile)
-        core._config = self._config()  # botocore's cache of the parsed files
+        config = self._config()
+        with self._lock:
+            core, self._spare = self._spare, None
+        if core is None:
+            core = botocore.session.Session(profile=profile)
+        elif profile is not None:
+            core.set_config_variable("profile", profile)
+        core._config = config  # botocore's cache of the parsed files
         core.get_scoped_config()  # an unknown profile fails here, as a usage error
         core.register_component("data_loader", self._data_loader())
         core.set_default_client_config(self._client_config(core))
@@ -474,7 +520,26 @@ class AwsContext:
         with self._lock:
             if self._loader is None:
                 self._loader = botocore.loaders.create_loader()
+                trimmed = trimmed_models()
+                if trimmed is not None:
+                    self._loader.search_paths.insert(0, str(trimmed))
             return self._loader
+
+    def _full_client(self, state: _ScopeState, service: str) -> Any:
+        """A client from botocore's full model, for an operation the trimmed one lacks."""
+        import botocore.loaders
+
+        key = (f"{service}+full", state.region)
+        with self._lock:
+            client = state.profile.clients.get(key)
+            if client is None:
+                core = self._botocore_session(state.profile.name)
+                core.register_component("data_loader", botocore.loaders.create_loader())
+                client = self._new_client(
+                    dataclasses.replace(state.profile, core=core), service, state.region
+                )
+                state.profile.clients[key] = client
+            return client
 
     def _retries(self, core: Any) -> Any:
         retry_mode = core.get_config_variable("retry_mode") or self.settings.retry_mode
@@ -615,6 +680,8 @@ class AwsContext:
 
         state = self._state(scope)
         client = self._shared_client(state, service)
+        if not hasattr(client, operation):  # not in the trimmed model
+            client = self._full_client(state, service)
         api_name = client.meta.method_to_api_mapping.get(operation, operation)
         action = f"{IAM_PREFIX.get(service, service)}:{api_name}"
         token = _CREDENTIALS.set(state.credentials)
@@ -838,6 +905,84 @@ def _partitions() -> tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]:
         )
         for p in data["partitions"]
     )
+
+
+def trimmed_models() -> Path | None:
+    """A botocore data directory with :data:`TRIMMED_OPERATIONS`' models, made on first use.
+
+    It lives in the user's cache (``$XDG_CACHE_HOME/plcheck``), one directory per botocore
+    version and operation list, generated from the installed botocore's own models; None
+    when trimming is off or the cache cannot be written (then the full models are used).
+    """
+    if os.environ.get(TRIM_ENV, "").strip() == "0":
+        return None
+    import hashlib
+
+    import botocore
+
+    wanted = [TRIMMED_OPERATIONS, TRIMMED_ENDPOINTS]
+    digest = hashlib.sha256(json.dumps(wanted, sort_keys=True).encode()).hexdigest()
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    root = base / "plcheck" / f"botocore-{botocore.__version__}-{digest[:12]}"
+    if (root / "complete").exists():
+        return root
+    try:
+        _write_trimmed_models(root)
+    except OSError:
+        return None
+    return root
+
+
+def _write_trimmed_models(root: Path) -> None:
+    """Write the trimmed models under ``root`` atomically (several runs may race)."""
+    import tempfile
+
+    import botocore.loaders
+
+    loader = botocore.loaders.create_loader()
+    root.mkdir(parents=True, exist_ok=True)
+
+    def write(target: Path, data: Any) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", dir=target.parent, suffix=".tmp", delete=False, encoding="utf-8"
+        ) as out:
+            json.dump(data, out)
+        os.replace(out.name, target)
+
+    for service, operations in TRIMMED_OPERATIONS.items():
+        version = loader.determine_latest_version(service, "service-2")
+        model = loader.load_service_model(service, "service-2", version)
+        write(root / service / version / "service-2.json", trim_model(model, operations))
+    endpoints = loader.load_data("endpoints")
+    for partition in endpoints.get("partitions", []):
+        services = partition.get("services", {})
+        partition["services"] = {k: services[k] for k in TRIMMED_ENDPOINTS if k in services}
+    write(root / "endpoints.json", endpoints)
+    (root / "complete").touch()
+
+
+def trim_model(model: dict[str, Any], operations: Sequence[str]) -> dict[str, Any]:
+    """``model`` with only ``operations`` and the shapes they reach."""
+    kept = {name: model["operations"][name] for name in operations if name in model["operations"]}
+    shapes = model["shapes"]
+    reached: set[str] = set()
+    todo = [
+        ref["shape"]
+        for op in kept.values()
+        for ref in (op.get("input"), op.get("output"), *op.get("errors", []))
+        if ref
+    ]
+    while todo:
+        name = todo.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        shape = shapes[name]
+        refs = [*shape.get("members", {}).values()]
+        refs += [shape[k] for k in ("member", "key", "value") if k in shape]
+        todo.extend(ref["shape"] for ref in refs)
+    return {**model, "operations": kept, "shapes": {n: shapes[n] for n in sorted(reached)}}
 
 
 def validate_region(region: str) -> None:
