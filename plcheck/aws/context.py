@@ -598,7 +598,11 @@ class AwsContext:
     def client(self, scope: Scope, service: str) -> Any:
         """A read-only client for ``service`` acting as the scope's account and region."""
         state = self._state(scope)
-        return _BoundClient(self._shared_client(state, service), state.credentials)
+        return _BoundClient(
+            self._shared_client(state, service),
+            state.credentials,
+            lambda: self._full_client(state, service),
+        )
 
     def _shared_client(self, state: _ScopeState, service: str) -> Any:
         key = (service, state.region)
@@ -830,12 +834,15 @@ class AwsContext:
 class _BoundClient:
     """A shared client whose calls sign with one scope's credentials."""
 
-    def __init__(self, client: Any, credentials: Any) -> None:
+    def __init__(self, client: Any, credentials: Any, full: Callable[[], Any]) -> None:
         self._client = client
         self._credentials = credentials
+        self._full = full
+        """The client from the full model, for an operation the trimmed one lacks."""
 
     def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._client, name)
+        client = self._client if hasattr(self._client, name) else self._full()
+        attribute = getattr(client, name)
         if not callable(attribute):
             return attribute
 
