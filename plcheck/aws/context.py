@@ -794,7 +794,7 @@ class AwsContext:
         now = self._clock() if now is None else now
         with self._lock:
             waiting = sorted(self._inflight.values())
-        slow = [w for w in waiting if now - w[0] >= self.settings.slow_call_seconds]
+        slow = [w for w in waiting if now - w[0] > self.settings.slow_call_seconds]
         if not slow:
             return None
         started, action, label = slow[0]
