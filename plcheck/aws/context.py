@@ -1006,7 +1006,13 @@ def validate_region(region: str) -> None:
     near = difflib.get_close_matches(region, known, n=4, cutoff=0.6) or (
         difflib.get_close_matches(region or "us-east-1", known, n=4, cutoff=0.0)
     )
-    raise UsageError(f"unknown region {region!r}; nearest known regions: {', '.join(near)}")
+    matching = [name for name, pattern, _ in partitions if pattern.fullmatch(region)]
+    newer = (
+        f" (it has the form of a region of partition {matching[0]}: if it is new, upgrade botocore)"
+        if matching
+        else ""
+    )
+    raise UsageError(f"unknown region {region!r}; nearest known regions: {', '.join(near)}{newer}")
 
 
 def _failed_action(exc: Exception, action: str) -> str:
