@@ -1,8 +1,10 @@
 """The ``plcheck`` command line.
 
-Each command lives in ``plcheck.commands.<name>`` and registers itself on the
-Typer app. ``main`` turns every expected failure into one line on stderr and a
-documented exit code, never a traceback.
+Each command lives in ``plcheck.commands.<module>`` and registers itself on a
+Typer app. Only the command that runs is imported and built: ``--version`` loads
+neither Typer nor rich, and the root ``--help`` lists the commands from
+:data:`COMMANDS` without importing them. ``main`` turns every expected failure
+into one line on stderr and a documented exit code, never a traceback.
 """
 
 from __future__ import annotations
@@ -11,24 +13,53 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from plcheck import __version__
-from plcheck.commands.invoke import invoke
 
-#: Command modules in help order.
-COMMANDS = (
-    "az_map",
-    "provider",
-    "consumer",
-    "probe",
-    "check",
-    "plan",
-    "iam_policy",
-    "checks",
-    "demo",
-)
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    import typer
+
+#: Commands in help order: name -> (module in ``plcheck.commands``, one-line summary).
+#: The summary is the command's own first docstring line (a test holds them equal).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "az-map": (
+        "az_map",
+        "Map AZ names to AZ IDs for each account, side by side; warn where a name differs.",
+    ),
+    "provider": (
+        "provider",
+        "Preflight endpoint services from the provider's account: zones, NLBs, DNS, access.",
+    ),
+    "consumer": (
+        "consumer",
+        "Preflight a consumer VPC and its interface endpoints, before and after they exist.",
+    ),
+    "probe": ("probe", "Resolve, connect and handshake with every address of HOSTNAME, from here."),
+    "check": (
+        "check",
+        "Check every provider, consumer and probe in a plcheck.toml, concurrently.",
+    ),
+    "plan": (
+        "plan",
+        "Check a Terraform plan's interface endpoints against the live account, before apply.",
+    ),
+    "iam-policy": (
+        "iam_policy",
+        "Print the least-privilege, read-only IAM policy plcheck needs (JSON).",
+    ),
+    "checks": ("checks", "List every check: its id, command and title."),
+    "explain": (
+        "checks",
+        "Explain one check in full: what it inspects, why, how to fix, documentation.",
+    ),
+    "demo": (
+        "demo",
+        "Run every command against a simulated AWS world: no credentials, no network.",
+    ),
+}
 
 HELP = (
     "Preflight diagnostics for AWS PrivateLink: AZ IDs across accounts, load balancer "
@@ -37,16 +68,64 @@ HELP = (
 
 
 def _version(value: bool) -> None:
+    import typer
+
     if value:
         typer.echo(f"plcheck {__version__}")
         raise typer.Exit()
 
 
+def build_command(name: str) -> Any:
+    """The click command ``name``, built from its module alone (None if there is none)."""
+    import typer
+
+    entry = COMMANDS.get(name)
+    if entry is None:
+        return None
+    app = typer.Typer(
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    importlib.import_module(f"plcheck.commands.{entry[0]}").register(app)
+    group = typer.main.get_command(app)
+    commands = getattr(group, "commands", None)
+    if isinstance(commands, dict):  # a module with several commands (checks, explain)
+        return commands.get(name)
+    return group
+
+
+def _lazy_group() -> type[Any]:
+    """Typer's group class, listing :data:`COMMANDS` and building only the one invoked."""
+    from typer.core import TyperGroup
+
+    short_help = _click_module("utils").make_default_short_help
+
+    class LazyGroup(TyperGroup):
+        def list_commands(self, ctx: Any) -> list[str]:
+            return list(COMMANDS)
+
+        def get_command(self, ctx: Any, cmd_name: str) -> Any:
+            return build_command(cmd_name)
+
+        def format_commands(self, ctx: Any, formatter: Any) -> None:
+            limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+            rows = [(name, short_help(summary, limit)) for name, (_, summary) in COMMANDS.items()]
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    return LazyGroup
+
+
 def build_app() -> typer.Typer:
-    """The Typer app with every command registered."""
+    """The Typer app: its commands are imported when one of them is invoked."""
+    import typer
+
     app = typer.Typer(
         name="plcheck",
         help=HELP,
+        cls=_lazy_group(),
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
@@ -68,8 +147,6 @@ def build_app() -> typer.Typer:
     ) -> None:
         """Preflight diagnostics for AWS PrivateLink."""
 
-    for name in COMMANDS:
-        importlib.import_module(f"plcheck.commands.{name}").register(app)
     return app
 
 
@@ -100,4 +177,16 @@ def run(args: list[str]) -> int:
     if args in (["--version"], ["-V"]):  # the fast path: nothing else to load
         print(f"plcheck {__version__}")
         return 0
+    import typer
+
+    from plcheck.commands.invoke import invoke
+
     return invoke(typer.main.get_command(build_app()), args)
+
+
+def _click_module(name: str) -> ModuleType:
+    """``name`` of the click Typer runs on: its vendored copy, else the click package."""
+    try:
+        return importlib.import_module(f"typer._click.{name}")
+    except ImportError:
+        return importlib.import_module(f"click.{name}")

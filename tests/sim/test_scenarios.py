@@ -48,4 +48,6 @@ def test_az_mismatch_is_fast_when_warm() -> None:
     with SimulatedWorld() as world:
         start = time.perf_counter()
         az_mismatch(world)
-        assert time.perf_counter() - start < 3.0
+        # Only a guard against a pathological regression (~1 s quiet, 6 s seen under
+        # load); the speed itself is measured in `make bench`.
+        assert time.perf_counter() - start < 20.0
