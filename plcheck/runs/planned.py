@@ -13,7 +13,7 @@ saying what it waits for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -60,23 +60,25 @@ class LiveFacts:
     """VPC ID → its DNS attributes, for existing VPCs the plan does not change."""
 
 
-def gather(ctx: AwsContext, scope: Scope, plan: TerraformPlan) -> LiveFacts:
-    """Read, concurrently, everything the plan's endpoints are judged against."""
+def gather(
+    ctx: AwsContext, scope: Scope, plan: TerraformPlan, endpoints: Sequence[PlannedEndpoint]
+) -> LiveFacts:
+    """Read, concurrently, everything ``endpoints`` (all in ``scope``) are judged against."""
     from plcheck.aws import consumer as live
     from plcheck.aws.network import subnets_in_vpcs
     from plcheck.aws.zones import account_zones
 
-    names = sorted({e.service_name for e in plan.endpoints if isinstance(e.service_name, str)})
+    names = sorted({e.service_name for e in endpoints if isinstance(e.service_name, str)})
     regions = sorted(
         {
             (e.service_region if isinstance(e.service_region, str) else "")
             or region_in_service_name(str(e.service_name))
-            for e in plan.endpoints
+            for e in endpoints
             if isinstance(e.service_name, str)
         }
         - {""}
     )
-    vpcs = sorted({e.vpc_id for e in plan.endpoints if isinstance(e.vpc_id, str) and e.vpc_id})
+    vpcs = sorted({e.vpc_id for e in endpoints if isinstance(e.vpc_id, str) and e.vpc_id})
     dns_vpcs = [v for v in vpcs if plan.vpc_by_id(v) is None]
     region = ctx.region(scope)
     thunks: list[Callable[[], Any]] = [
@@ -104,23 +106,66 @@ def gather(ctx: AwsContext, scope: Scope, plan: TerraformPlan) -> LiveFacts:
     return facts
 
 
-def judge(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
-    """Every finding for the plan's endpoints; ``skip`` for what apply decides."""
+def judge(
+    plan: TerraformPlan, facts: LiveFacts, endpoints: Sequence[PlannedEndpoint] | None = None
+) -> list[Finding]:
+    """Every finding for ``endpoints`` (default: the plan's); ``skip`` for what apply decides."""
+    endpoints = plan.endpoints if endpoints is None else endpoints
     findings: list[Finding] = []
-    findings += _visibility(plan, facts)
-    for endpoint in plan.endpoints:
+    findings += _visibility(plan, facts, endpoints)
+    for endpoint in endpoints:
         findings += _coverage(endpoint, plan, facts)
         if endpoint.private_dns_enabled is not False:
             findings += _private_dns(endpoint, facts)
-    findings += _dns_attributes(plan, facts)
+    findings += _dns_attributes(plan, facts, endpoints)
     return findings
 
 
-def run(ctx: AwsContext, scope: Scope, plan: TerraformPlan) -> list[Finding]:
-    """Gather and judge (the gate's entry point); a plan without endpoints needs no call."""
-    if not plan.endpoints:
-        return []
-    return judge(plan, gather(ctx, scope, plan))
+def run(
+    ctx: AwsContext,
+    scope: Scope,
+    plan: TerraformPlan,
+    profiles: Mapping[str, Scope] | None = None,
+) -> list[Finding]:
+    """Gather and judge each account's endpoints with that account's facts, concurrently.
+
+    ``scope`` reaches the default ``aws`` provider; ``profiles`` the aliased ones
+    (see :mod:`plcheck.runs.plan_accounts`). A plan without endpoints needs no call.
+    """
+    from plcheck.checks import checks_for
+    from plcheck.runs import plan_accounts
+
+    findings: list[Finding] = []
+    by_scope: dict[Scope, list[PlannedEndpoint]] = {}
+    for endpoint in plan.endpoints:
+        reach = plan_accounts.reach(endpoint, scope, profiles or {})
+        if reach.scope is None:
+            findings += [
+                plan_accounts.unmapped(spec, endpoint, reach.provider)
+                for spec in checks_for("plan", "endpoint")
+            ]
+        else:
+            by_scope.setdefault(reach.scope, []).append(endpoint)
+    groups = list(by_scope.items())
+    outcomes = ctx.gather(
+        [partial(_one_account, ctx, s, plan, endpoints) for s, endpoints in groups]
+    )
+    for (_, endpoints), outcome in zip(groups, outcomes, strict=True):
+        if outcome.error is not None:  # the account could not be read at all
+            findings += [
+                spec.error(e.address, outcome.error, region=e.region)
+                for e in endpoints
+                for spec in checks_for("plan", "endpoint")
+            ]
+        else:
+            findings += outcome.value or []
+    return findings
+
+
+def _one_account(
+    ctx: AwsContext, scope: Scope, plan: TerraformPlan, endpoints: Sequence[PlannedEndpoint]
+) -> list[Finding]:
+    return judge(plan, gather(ctx, scope, plan, endpoints), endpoints)
 
 
 # -- the checks ------------------------------------------------------------------------------
@@ -203,12 +248,14 @@ def _unknown_service(
     )
 
 
-def _visibility(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
+def _visibility(
+    plan: TerraformPlan, facts: LiveFacts, endpoints: Sequence[PlannedEndpoint]
+) -> list[Finding]:
     """service-visible once per service name, naming the endpoints that use it."""
     spec = service_visible.SPEC
     findings: list[Finding] = []
     by_name: dict[str, list[str]] = {}
-    for endpoint in plan.endpoints:
+    for endpoint in endpoints:
         if isinstance(endpoint.service_name, Unknown):
             findings.append(_unknown_service(spec, endpoint, plan, facts))
         else:
@@ -264,8 +311,11 @@ def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) 
             return [_error(spec, address, outcome.error, facts)]
         live = list(outcome.value or []) if outcome else []
     vpc_label = vpc_id if isinstance(vpc_id, str) else _vpc_label(vpc_id, plan)
-    if isinstance(endpoint.subnet_ids, Unknown):
-        resolved = _planned_subnets(endpoint.subnet_ids, plan, zones, vpc_label)
+    known_ids, unknown = endpoint_subnets(endpoint)
+    subnet_ids: list[str] = list(known_ids)
+    source = "live"
+    if unknown is not None:
+        resolved = _planned_subnets(unknown, plan, zones, vpc_label)
         if isinstance(resolved, str):
             return [
                 _skip(
@@ -278,11 +328,8 @@ def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) 
                 )
             ]
         live += resolved
-        subnet_ids: Sequence[str] = [s.subnet_id for s in resolved]
-        source = "plan"
-    else:
-        subnet_ids = endpoint.subnet_ids
-        source = "live"
+        subnet_ids += [s.subnet_id for s in resolved if s.subnet_id not in subnet_ids]
+        source = "plan" if not known_ids else "plan and live"
     found = endpoint_az_coverage.evaluate(
         address,
         service,
@@ -294,6 +341,46 @@ def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) 
         existing=False,
     )
     return _with(found, address=address, subnets_from=source)
+
+
+def endpoint_subnets(endpoint: PlannedEndpoint) -> tuple[tuple[str, ...], Unknown | None]:
+    """The endpoint's subnets from ``subnet_ids``, ``subnet_configuration`` and associations.
+
+    Known subnet IDs, each once, and one :class:`Unknown` gathering the references of
+    those known only after apply (None when every one is known).
+    """
+    known: dict[str, None] = {}
+    unknown: list[Unknown] = []
+
+    def add(value: object) -> None:
+        if isinstance(value, Unknown):
+            unknown.append(value)
+        elif isinstance(value, str) and value:
+            known[value] = None
+
+    if isinstance(endpoint.subnet_ids, Unknown):
+        add(endpoint.subnet_ids)
+    else:
+        for subnet_id in endpoint.subnet_ids:
+            add(subnet_id)
+    configuration = endpoint.subnet_configuration
+    if isinstance(configuration, Unknown):
+        # Optional and computed: without references of its own it mirrors subnet_ids.
+        if configuration.references or configuration.sensitive:
+            add(configuration)
+    else:
+        for block in configuration:
+            add(block.subnet_id)
+    for association in endpoint.associations:
+        add(association.subnet_id)
+    if not unknown:
+        return tuple(known), None
+    return tuple(known), Unknown(
+        unknown[0].attribute,
+        references=tuple(dict.fromkeys(r for u in unknown for r in u.references)),
+        resources=tuple(dict.fromkeys(r for u in unknown for r in u.resources)),
+        sensitive=any(u.sensitive for u in unknown) and not any(u.resources for u in unknown),
+    )
 
 
 def _vpc_label(vpc: Unknown, plan: TerraformPlan) -> str:
@@ -367,12 +454,14 @@ def _private_dns(endpoint: PlannedEndpoint, facts: LiveFacts) -> list[Finding]:
     )
 
 
-def _dns_attributes(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
+def _dns_attributes(
+    plan: TerraformPlan, facts: LiveFacts, endpoints: Sequence[PlannedEndpoint]
+) -> list[Finding]:
     """vpc-dns-attributes once per VPC, naming the planned endpoints that use private DNS."""
     spec = vpc_dns_attributes.SPEC
     by_vpc: dict[str, list[PlannedEndpoint]] = {}
     findings: list[Finding] = []
-    for endpoint in plan.endpoints:
+    for endpoint in endpoints:
         if isinstance(endpoint.vpc_id, Unknown):
             planned = [v for r in endpoint.vpc_id.resources for v in plan.vpc(r)]
             key = planned[0].address if planned else ""
@@ -392,9 +481,9 @@ def _dns_attributes(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
         else:
             key = endpoint.vpc_id
         by_vpc.setdefault(key, []).append(endpoint)
-    for key, endpoints in by_vpc.items():
-        users = [e.address for e in endpoints if e.private_dns_enabled is True]
-        addresses = [e.address for e in endpoints]
+    for key, in_vpc in by_vpc.items():
+        users = [e.address for e in in_vpc if e.private_dns_enabled is True]
+        addresses = [e.address for e in in_vpc]
         planned_vpc = plan.vpc_by_id(key) or next(iter(plan.vpc(key)), None)
         if planned_vpc is not None:
             findings += _planned_dns(planned_vpc, key, users, addresses, facts)
