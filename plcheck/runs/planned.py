@@ -36,6 +36,7 @@ from plcheck.gate.terraform import (
     Unknown,
 )
 from plcheck.model import CheckSpec, Finding, Status
+from plcheck.runs import planned_subnets as subnets_of
 from plcheck.service_names import region_in_service_name
 
 if TYPE_CHECKING:
@@ -136,14 +137,12 @@ def run(
     from plcheck.runs import plan_accounts
 
     findings: list[Finding] = []
+    specs = [s for s in checks_for("plan") if s.subject in ("vpc", "endpoint")]
     by_scope: dict[Scope, list[PlannedEndpoint]] = {}
     for endpoint in plan.endpoints:
         reach = plan_accounts.reach(endpoint, scope, profiles or {})
         if reach.scope is None:
-            findings += [
-                plan_accounts.unmapped(spec, endpoint, reach.provider)
-                for spec in checks_for("plan", "endpoint")
-            ]
+            findings += [plan_accounts.unmapped(spec, endpoint, reach.provider) for spec in specs]
         else:
             by_scope.setdefault(reach.scope, []).append(endpoint)
     groups = list(by_scope.items())
@@ -155,7 +154,7 @@ def run(
             findings += [
                 spec.error(e.address, outcome.error, region=e.region)
                 for e in endpoints
-                for spec in checks_for("plan", "endpoint")
+                for spec in specs
             ]
         else:
             findings += outcome.value or []
@@ -310,12 +309,12 @@ def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) 
         if outcome is not None and outcome.error is not None:
             return [_error(spec, address, outcome.error, facts)]
         live = list(outcome.value or []) if outcome else []
-    vpc_label = vpc_id if isinstance(vpc_id, str) else _vpc_label(vpc_id, plan)
-    known_ids, unknown = endpoint_subnets(endpoint)
+    vpc_label = vpc_id if isinstance(vpc_id, str) else subnets_of.vpc_label(vpc_id, plan)
+    known_ids, unknown = subnets_of.endpoint_subnets(endpoint)
     subnet_ids: list[str] = list(known_ids)
     source = "live"
     if unknown is not None:
-        resolved = _planned_subnets(unknown, plan, zones, vpc_label)
+        resolved = subnets_of.planned_subnets(unknown, plan, zones, vpc_label)
         if isinstance(resolved, str):
             return [
                 _skip(
@@ -341,93 +340,6 @@ def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) 
         existing=False,
     )
     return _with(found, address=address, subnets_from=source)
-
-
-def endpoint_subnets(endpoint: PlannedEndpoint) -> tuple[tuple[str, ...], Unknown | None]:
-    """The endpoint's subnets from ``subnet_ids``, ``subnet_configuration`` and associations.
-
-    Known subnet IDs, each once, and one :class:`Unknown` gathering the references of
-    those known only after apply (None when every one is known).
-    """
-    known: dict[str, None] = {}
-    unknown: list[Unknown] = []
-
-    def add(value: object) -> None:
-        if isinstance(value, Unknown):
-            unknown.append(value)
-        elif isinstance(value, str) and value:
-            known[value] = None
-
-    if isinstance(endpoint.subnet_ids, Unknown):
-        add(endpoint.subnet_ids)
-    else:
-        for subnet_id in endpoint.subnet_ids:
-            add(subnet_id)
-    configuration = endpoint.subnet_configuration
-    if isinstance(configuration, Unknown):
-        # Optional and computed: without references of its own it mirrors subnet_ids.
-        if configuration.references or configuration.sensitive:
-            add(configuration)
-    else:
-        for block in configuration:
-            add(block.subnet_id)
-    for association in endpoint.associations:
-        add(association.subnet_id)
-    if not unknown:
-        return tuple(known), None
-    return tuple(known), Unknown(
-        unknown[0].attribute,
-        references=tuple(dict.fromkeys(r for u in unknown for r in u.references)),
-        resources=tuple(dict.fromkeys(r for u in unknown for r in u.resources)),
-        sensitive=any(u.sensitive for u in unknown) and not any(u.resources for u in unknown),
-    )
-
-
-def _vpc_label(vpc: Unknown, plan: TerraformPlan) -> str:
-    planned = [v.address for r in vpc.resources for v in plan.vpc(r)]
-    return planned[0] if planned else "the planned VPC"
-
-
-def _planned_subnets(
-    subnet_ids: Unknown, plan: TerraformPlan, zones: AccountZones, vpc: str
-) -> list[Subnet] | str:
-    """The planned subnets the endpoint will use, with their zones; or why they are unknown."""
-    refs = subnet_ids.resources
-    if not refs:
-        return f"{subnet_ids.describe()} is known only after apply"
-    subnets: list[Subnet] = []
-    pending = []
-    for ref in refs:
-        planned = plan.subnet(ref)
-        if not planned:
-            pending.append(ref)
-            continue
-        for p in planned:
-            zone_id = p.zone_id if isinstance(p.zone_id, str) else ""
-            zone_name = p.zone_name if isinstance(p.zone_name, str) else ""
-            if not zone_id and zone_name:
-                # A zone NAME in this account's names: translate it with this account's map.
-                zone_id = zones.name_to_id.get(zone_name, "")
-            if not zone_name and zone_id:
-                zone_name = zones.id_to_name.get(zone_id, "")
-            if not zone_id:
-                pending.append(p.address)
-                continue
-            subnets.append(
-                Subnet(
-                    subnet_id=p.address,
-                    vpc_id=vpc,
-                    zone_name=zone_name,
-                    zone_id=zone_id,
-                    cidr=p.cidr if isinstance(p.cidr, str) else "",
-                )
-            )
-    if pending:
-        return (
-            f"{subnet_ids.attribute} comes from {', '.join(pending)}, whose zone is known only "
-            "after apply (set availability_zone_id to have it checked before)"
-        )
-    return subnets
 
 
 def _private_dns(endpoint: PlannedEndpoint, facts: LiveFacts) -> list[Finding]:
