@@ -409,10 +409,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def bench_plan(bench: Bench, count: int = 20_000) -> None:
     """``plcheck plan`` of a ``count``-endpoint plan: table vs JSON time, peak memory vs file.
 
@@ -461,3 +457,7 @@ def bench_plan(bench: Bench, count: int = 20_000) -> None:
             f"{peak_kb / 1024:.0f} MiB for a {size / 2**20:.0f} MiB plan "
             f"({peak_kb * 1024 / size:.1f}x)",
         )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
