@@ -24,7 +24,8 @@ SPEC = CheckSpec(
         "Pass the JSON of the plan that holds the PrivateLink resources "
         "(terraform show -json tfplan), or do not run plcheck plan on this stack."
     ),
-    docs_url="https://developer.hashicorp.com/terraform/internals/json-format",
+    # The plan's format: https://developer.hashicorp.com/terraform/internals/json-format
+    docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
 )
 
 
