@@ -44,15 +44,70 @@ def register(app: typer.Typer) -> None:
         output: OutputOption = None,
         fail_on: FailOnOption = FailOn.FAIL,
         report: ReportsOption = None,
+        provider_profile: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--provider-profile",
+                metavar="ALIAS=PROFILE",
+                help="The profile that reaches a provider alias's account (repeatable), "
+                "e.g. consumer=prod-network.",
+                show_default=False,
+            ),
+        ] = None,
+        config: Annotated[
+            Path | None,
+            typer.Option(
+                "--config",
+                "-c",
+                metavar="FILE",
+                help="plcheck.toml: its [[ignore]] entries and [plan.providers] alias map.",
+                dir_okay=False,
+                show_default=False,
+            ),
+        ] = None,
+        tf_dir: Annotated[
+            Path | None,
+            typer.Option(
+                "--tf-dir",
+                metavar="DIR",
+                help="The root module's directory, to name each finding's .tf file and line "
+                "[default: the current directory].",
+                file_okay=False,
+                show_default=False,
+            ),
+        ] = None,
     ) -> None:
-        """Check a Terraform plan's interface endpoints against the live account, before apply."""
+        """Check a Terraform plan's PrivateLink resources against their live accounts, before apply.
+
+        PLAN_FILE is `-` to read standard input.
+        """
         from plcheck.aws import Scope
+        from plcheck.gate import config as gate_config
         from plcheck.gate import terraform
         from plcheck.runs.plan import PlanOptions, run
+        from plcheck.runs.plan_accounts import parse_mapping
 
         out = OutputOptions(fmt, output, fail_on, parse_reports(report))
+        mapped = parse_mapping(provider_profile or ())
+        loaded = gate_config.load_plan(config) if config is not None else None
+        profiles: dict[str, Scope] = {}
+        if loaded is not None:
+            for alias, account in loaded.plan_providers.items():
+                profiles[alias] = Scope(
+                    profile=account.profile,
+                    region=account.region,
+                    role_arn=account.role_arn,
+                    external_id=account.external_id,
+                )
+        for alias, name in mapped.items():  # the command line wins over the file
+            profiles[alias] = Scope(profile=name, region=profiles.get(alias, Scope()).region)
         options = PlanOptions(
-            plan=terraform.load(plan_file),
+            plan=terraform.read(str(plan_file)),
             scope=Scope(profile=profile, region=region, role_arn=role_arn, external_id=external_id),
+            profiles=profiles,
+            ignores=loaded.ignores if loaded is not None else (),
+            config_source=str(config) if config is not None else "",
+            tf_dir=tf_dir,
+            strict=fail_on is FailOn.WARN,
         )
         finish(run(options), out)

@@ -71,11 +71,13 @@ def _plan_steps(mismatch: AzMismatchScenario) -> Steps:
     import tempfile
     from pathlib import Path
 
-    from plcheck.sim.plans import demo_plan
+    from plcheck.sim.plans import aliased_module_plan, demo_plan
 
     with tempfile.TemporaryDirectory(prefix="plcheck-demo-") as directory:
         plan = Path(directory) / "plan.json"
         plan.write_text(json.dumps(demo_plan(mismatch), indent=2), encoding="utf-8")
+        aliased = Path(directory) / "aliased.json"
+        aliased.write_text(json.dumps(aliased_module_plan(mismatch), indent=2), encoding="utf-8")
         yield DemoStep(
             command="plan",
             title="Check a Terraform plan before apply",
@@ -85,6 +87,24 @@ def _plan_steps(mismatch: AzMismatchScenario) -> Steps:
                 "in the same plan, whose zone is known only after apply."
             ),
             args=("plan", str(plan), "--profile", "consumer"),
+        )
+        yield DemoStep(
+            command="plan",
+            title="A plan across two accounts: module for_each and aliased providers",
+            story=(
+                'module.pl["burrito"] and module.pl["tacos"] create endpoints through '
+                "aws.consumer; the same apply creates the provider's service through "
+                "aws.provider. Each endpoint is judged with the consumer account's own zone "
+                "map (--provider-profile consumer=consumer), not --profile's."
+            ),
+            args=(
+                "plan",
+                str(aliased),
+                "--profile",
+                "provider",
+                "--provider-profile",
+                "consumer=consumer",
+            ),
         )
 
 

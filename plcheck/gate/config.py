@@ -48,13 +48,24 @@ def load(path: Path) -> GateConfig:
     return parse(text, path)
 
 
-def parse(text: str, path: Path) -> GateConfig:
+def load_plan(path: Path) -> GateConfig:
+    """Read ``path`` for ``plcheck plan``: ``[[link]]`` tables are optional there."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such config file (pass --config FILE)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read: {exc}") from None
+    return parse(text, path, links_required=False)
+
+
+def parse(text: str, path: Path, *, links_required: bool = True) -> GateConfig:
     """Validate the TOML ``text`` of ``path`` (see :func:`load`)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(_syntax_error(path, exc)) from None
-    return _Parser(path, _Lines(text)).config(data)
+    return _Parser(path, _Lines(text)).config(data, links_required=links_required)
 
 
 def _syntax_error(path: Path, exc: Exception) -> str:
@@ -138,10 +149,10 @@ class _Parser:
         prefix = f"{self.path}:{line}" if line else str(self.path)
         return UsageError(f"{prefix}: {context + ': ' if context else ''}{problem}")
 
-    def config(self, data: Mapping[str, Any]) -> GateConfig:
-        self.known_keys(data, (), "", ("link", "ignore"))
+    def config(self, data: Mapping[str, Any], *, links_required: bool = True) -> GateConfig:
+        self.known_keys(data, (), "", ("link", "ignore", "plan"))
         links_data = self.array(data, (), "", "link")
-        if not links_data:
+        if not links_data and links_required:
             raise self.fail((), None, "", "no [[link]] tables: describe at least one link")
         links = tuple(self.link(raw, ("link", i)) for i, raw in enumerate(links_data))
         seen: dict[str, int] = {}
@@ -158,7 +169,43 @@ class _Parser:
             self.ignore(raw, ("ignore", i), set(seen))
             for i, raw in enumerate(self.array(data, (), "", "ignore"))
         )
-        return GateConfig(path=self.path, links=links, ignores=ignores)
+        plan_providers = self.plan(data["plan"]) if "plan" in data else {}
+        return GateConfig(
+            path=self.path, links=links, ignores=ignores, plan_providers=plan_providers
+        )
+
+    def plan(self, raw: Any) -> dict[str, Account]:
+        """``[plan.providers]``: alias = "PROFILE", or alias = { profile/role_arn/region }."""
+        where: TablePath = ("plan",)
+        if not isinstance(raw, Mapping):
+            raise self.fail((), "plan", "", "plan must be a table ([plan.providers])")
+        self.known_keys(raw, where, "plan", ("providers",))
+        if "providers" not in raw:
+            return {}
+        providers = self.table(raw, where, "plan", "providers")
+        where = (*where, "providers")
+        found: dict[str, Account] = {}
+        for alias, value in providers.items():
+            context = f"plan provider {alias!r}"
+            name = alias[4:] if alias.startswith("aws.") else alias
+            if isinstance(value, str):
+                if not value.strip():
+                    raise self.fail(where, alias, context, "the profile name is empty")
+                found[name] = Account(profile=value)
+                continue
+            if not isinstance(value, Mapping):
+                raise self.fail(
+                    where,
+                    alias,
+                    context,
+                    f'give a profile name ({alias} = "PROFILE") or a table with profile, '
+                    "role_arn, external_id, region",
+                )
+            self.known_keys(value, (*where, alias), context, _ACCOUNT_KEYS)
+            if not value:
+                raise self.fail(where, alias, context, "give profile or role_arn")
+            found[name] = self.account(value, (*where, alias), context)
+        return found
 
     # -- tables ------------------------------------------------------------------------------
 

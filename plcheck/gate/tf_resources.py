@@ -1,588 +1,66 @@
-"""The PrivateLink resources plcheck reads from a plan, one frozen dataclass per type.
+"""The PrivateLink resources plcheck reads from a plan, and the reader of each type.
 
-Each carries exactly the attributes the checks judge, as planned values
-(:data:`~plcheck.gate.tf_values.Planned`: known, or :class:`Unknown`), plus the
-common :class:`PlannedResource` fields: address, actions, the existing ID for
-updates, and the provider configuration (alias and Region) that will apply it.
-
-Attribute names and defaults follow the AWS provider's documentation
-(https://registry.terraform.io/providers/hashicorp/aws/latest/docs), e.g.
-``aws_vpc.enable_dns_support`` defaults to true, ``enable_dns_hostnames`` to false,
-``aws_lb.enable_cross_zone_load_balancing`` to false for network load balancers.
+The types themselves live by side: :mod:`plcheck.gate.tf_common` (what every resource
+has), :mod:`plcheck.gate.tf_consumer` (endpoints, subnets, VPCs, security groups, DNS)
+and :mod:`plcheck.gate.tf_provider` (endpoint services, load balancers); this module
+names them all in one place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
-
-from plcheck.gate.tf_values import Attrs, Planned, Unknown
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedResource:
-    """What every planned resource has."""
-
-    address: str
-    """Instance address, e.g. ``module.pl["burrito"].aws_vpc_endpoint.this[0]``."""
-    type: str
-    """Resource type, e.g. ``aws_vpc_endpoint``."""
-    name: str
-    """Resource name in its module."""
-    module_address: str = ""
-    """Module instance, e.g. ``module.pl["burrito"]`` ("" for the root module)."""
-    index: int | str | None = None
-    """count index or for_each key; None for a single instance."""
-    config_address: str = ""
-    """Configuration address without instance keys: ``module.pl.aws_vpc_endpoint.this``."""
-    actions: tuple[str, ...] = ()
-    """``create``, ``update``, or ``delete`` + ``create`` (replace)."""
-    existing_id: str | None = None
-    """The object's ID when the plan updates it in place; None when it is created."""
-    provider_key: str = ""
-    """The configuration's ``provider_config_key`` (``aws.consumer``)."""
-    provider_alias: str = ""
-    """The provider configuration's alias ("" for the default one)."""
-    region: str = ""
-    """The provider configuration's Region ("" when not set or not known at plan time)."""
-
-    @property
-    def created(self) -> bool:
-        """Whether the plan creates the object (create or replace)."""
-        return "create" in self.actions
-
-
-# -- consumer side ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SubnetConfiguration:
-    """One ``subnet_configuration`` block of an endpoint."""
-
-    subnet_id: Planned[str]
-    ipv4: Planned[str]
-    ipv6: Planned[str]
-
-
-@dataclass(frozen=True, slots=True)
-class DnsOptions:
-    """An endpoint's ``dns_options`` block."""
-
-    dns_record_ip_type: Planned[str]
-    private_dns_only_for_inbound_resolver_endpoint: Planned[bool]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedSubnetAssociation(PlannedResource):
-    """``aws_vpc_endpoint_subnet_association``: one more subnet for an endpoint."""
-
-    vpc_endpoint_id: Planned[str]
-    subnet_id: Planned[str]
-    endpoint_address: str | None = None
-    """The planned endpoint it joins, when ``vpc_endpoint_id`` refers to one planned endpoint."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedEndpoint(PlannedResource):
-    """An ``aws_vpc_endpoint`` of type Interface that the plan creates or updates."""
-
-    service_name: Planned[str]
-    vpc_id: Planned[str]
-    subnet_ids: Planned[tuple[str, ...]]
-    """Its subnets (empty when the configuration sets none)."""
-    private_dns_enabled: Planned[bool]
-    security_group_ids: Planned[tuple[str, ...]] = ()
-    service_region: Planned[str] = ""
-    """``service_region`` for cross-Region endpoints ("" when not set)."""
-    vpc_endpoint_type: str = "Interface"
-    subnet_configuration: Planned[tuple[SubnetConfiguration, ...]] = ()
-    ip_address_type: Planned[str] = ""
-    dns_options: Planned[DnsOptions | None] = None
-    associations: tuple[PlannedSubnetAssociation, ...] = ()
-    """Planned ``aws_vpc_endpoint_subnet_association`` resources that join this endpoint."""
-
-    @property
-    def endpoint_id(self) -> str | None:
-        """The existing endpoint's ID for updates (compatibility name)."""
-        return self.existing_id
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedSubnet(PlannedResource):
-    """An ``aws_subnet`` in the plan."""
-
-    vpc_id: Planned[str]
-    zone_name: Planned[str]
-    """``availability_zone``: a zone NAME, which differs between accounts."""
-    zone_id: Planned[str]
-    """``availability_zone_id``: the physical zone."""
-    cidr: Planned[str] = ""
-    ipv6_cidr: Planned[str] = ""
-
-    @property
-    def subnet_id(self) -> str | None:
-        """Its ID when it exists already (compatibility name)."""
-        return self.existing_id
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedVpc(PlannedResource):
-    """An ``aws_vpc`` in the plan."""
-
-    dns_support: Planned[bool]
-    """``enable_dns_support`` (default true)."""
-    dns_hostnames: Planned[bool]
-    """``enable_dns_hostnames`` (default false)."""
-    cidr: Planned[str] = ""
-
-    @property
-    def vpc_id(self) -> str | None:
-        """Its ID when it exists already (compatibility name)."""
-        return self.existing_id
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedSgRule:
-    """One security group rule, whichever resource or block declares it.
-
-    Fields as :class:`plcheck.facts.network.SgRule`, so planned rules are judged as live ones.
-    """
-
-    source: str
-    """Address of the resource that declares it (the group for inline blocks)."""
-    group_id: Planned[str]
-    """The group it belongs to (an Unknown resolving to the planned group when created)."""
-    egress: bool
-    protocol: Planned[str]
-    """``tcp``, ``udp``, ``icmp`` or ``-1`` (all)."""
-    from_port: Planned[int | None]
-    to_port: Planned[int | None]
-    cidrs: Planned[tuple[str, ...]] = ()
-    """IPv4 and IPv6 CIDRs."""
-    prefix_lists: Planned[tuple[str, ...]] = ()
-    groups: Planned[tuple[str, ...]] = ()
-    """Referenced security groups."""
-    self_ref: bool = False
-    """``self = true``: the group itself."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedSecurityGroup(PlannedResource):
-    """An ``aws_security_group``, with its inline ``ingress``/``egress`` blocks."""
-
-    group_name: Planned[str]
-    vpc_id: Planned[str]
-    ingress: Planned[tuple[PlannedSgRule, ...]]
-    egress: Planned[tuple[PlannedSgRule, ...]]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedRuleResource(PlannedResource):
-    """An ``aws_vpc_security_group_{ingress,egress}_rule`` or ``aws_security_group_rule``."""
-
-    rule: PlannedSgRule
-
-
-@dataclass(frozen=True, slots=True)
-class ZoneVpc:
-    """A ``vpc`` block of a private hosted zone."""
-
-    vpc_id: Planned[str]
-    vpc_region: Planned[str]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedHostedZone(PlannedResource):
-    """An ``aws_route53_zone``; private when it has ``vpc`` blocks."""
-
-    zone_name: Planned[str]
-    vpcs: Planned[tuple[ZoneVpc, ...]]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedResolverRule(PlannedResource):
-    """An ``aws_route53_resolver_rule``."""
-
-    domain_name: Planned[str]
-    rule_type: Planned[str]
-    """``FORWARD``, ``SYSTEM`` or ``RECURSIVE``."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedResolverRuleAssociation(PlannedResource):
-    """An ``aws_route53_resolver_rule_association``."""
-
-    resolver_rule_id: Planned[str]
-    vpc_id: Planned[str]
-
-
-# -- provider side ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedService(PlannedResource):
-    """An ``aws_vpc_endpoint_service`` that the plan creates or updates."""
-
-    load_balancer_arns: Planned[tuple[str, ...]]
-    """``network_load_balancer_arns``."""
-    private_dns_name: Planned[str] = ""
-    acceptance_required: Planned[bool] = False
-    supported_regions: Planned[tuple[str, ...]] = ()
-    supported_ip_address_types: Planned[tuple[str, ...]] = ()
-
-    @property
-    def service_id(self) -> str | None:
-        """The existing service's ID for updates (compatibility name)."""
-        return self.existing_id
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedAllowedPrincipal(PlannedResource):
-    """An ``aws_vpc_endpoint_service_allowed_principal``."""
-
-    vpc_endpoint_service_id: Planned[str]
-    principal_arn: Planned[str]
-
-
-@dataclass(frozen=True, slots=True)
-class SubnetMapping:
-    """A ``subnet_mapping`` block of a load balancer."""
-
-    subnet_id: Planned[str]
-    private_ipv4_address: Planned[str]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedLoadBalancer(PlannedResource):
-    """An ``aws_lb`` (``load_balancer_type`` says whether it is a network load balancer)."""
-
-    lb_type: Planned[str]
-    """``load_balancer_type`` (default ``application``)."""
-    internal: Planned[bool]
-    subnets: Planned[tuple[str, ...]]
-    subnet_mapping: Planned[tuple[SubnetMapping, ...]]
-    security_groups: Planned[tuple[str, ...]]
-    enforce_sg_on_privatelink: Planned[str]
-    """``enforce_security_group_inbound_rules_on_private_link_traffic``: on, off or ""."""
-    cross_zone: Planned[bool]
-    """``enable_cross_zone_load_balancing``."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedListener(PlannedResource):
-    """An ``aws_lb_listener``."""
-
-    load_balancer_arn: Planned[str]
-    port: Planned[int | None]
-    protocol: Planned[str]
-    target_group_arns: tuple[Planned[str], ...]
-    """Each ``default_action``'s target group (``forward`` blocks included)."""
-
-
-@dataclass(frozen=True, slots=True)
-class HealthCheck:
-    """A target group's ``health_check`` block."""
-
-    enabled: Planned[bool]
-    port: Planned[str]
-    """``traffic-port`` or a number, as in the provider."""
-    protocol: Planned[str]
-    path: Planned[str]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlannedTargetGroup(PlannedResource):
-    """An ``aws_lb_target_group``."""
-
-    port: Planned[int | None]
-    protocol: Planned[str]
-    target_type: Planned[str]
-    proxy_protocol_v2: Planned[bool]
-    health_check: Planned[HealthCheck | None]
-
-
-# -- readers ----------------------------------------------------------------------------------
-
-#: ``Attrs`` plus the common fields → the typed resource.
-Reader = Callable[[Attrs, Mapping[str, Any]], PlannedResource]
-
-
-def _subnet_configuration(a: Attrs) -> SubnetConfiguration:
-    return SubnetConfiguration(a.text("subnet_id"), a.text("ipv4"), a.text("ipv6"))
-
-
-def _dns_options(a: Attrs) -> DnsOptions:
-    return DnsOptions(
-        a.text("dns_record_ip_type"),
-        a.flag("private_dns_only_for_inbound_resolver_endpoint", default=False),
-    )
-
-
-def _one(blocks: Planned[tuple[Any, ...]]) -> Any:
-    if isinstance(blocks, Unknown):
-        return blocks
-    return blocks[0] if blocks else None
-
-
-def read_endpoint(a: Attrs, common: Mapping[str, Any]) -> PlannedEndpoint:
-    return PlannedEndpoint(
-        **common,
-        service_name=a.text("service_name"),
-        vpc_id=a.text("vpc_id"),
-        subnet_ids=a.strings("subnet_ids"),
-        private_dns_enabled=a.flag("private_dns_enabled", default=False),
-        security_group_ids=a.strings("security_group_ids"),
-        service_region=a.text("service_region"),
-        vpc_endpoint_type=str(a.raw("vpc_endpoint_type", "Gateway")),
-        subnet_configuration=a.blocks("subnet_configuration", _subnet_configuration),
-        ip_address_type=a.text("ip_address_type"),
-        dns_options=_one(a.blocks("dns_options", _dns_options)),
-    )
-
-
-def read_association(a: Attrs, common: Mapping[str, Any]) -> PlannedSubnetAssociation:
-    return PlannedSubnetAssociation(
-        **common, vpc_endpoint_id=a.text("vpc_endpoint_id"), subnet_id=a.text("subnet_id")
-    )
-
-
-def read_subnet(a: Attrs, common: Mapping[str, Any]) -> PlannedSubnet:
-    return PlannedSubnet(
-        **common,
-        vpc_id=a.text("vpc_id"),
-        zone_name=a.text("availability_zone"),
-        zone_id=a.text("availability_zone_id"),
-        cidr=a.text("cidr_block"),
-        ipv6_cidr=a.text("ipv6_cidr_block"),
-    )
-
-
-def read_vpc(a: Attrs, common: Mapping[str, Any]) -> PlannedVpc:
-    return PlannedVpc(
-        **common,
-        dns_support=a.flag("enable_dns_support", default=True),
-        dns_hostnames=a.flag("enable_dns_hostnames", default=False),
-        cidr=a.text("cidr_block"),
-    )
-
-
-def _cidrs(a: Attrs, v4: str, v6: str) -> Planned[tuple[str, ...]]:
-    four, six = a.strings(v4), a.strings(v6)
-    if isinstance(four, Unknown):
-        return four
-    if isinstance(six, Unknown):
-        return six
-    return four + six
-
-
-def _inline_rule(
-    source: str, group: Planned[str], *, egress: bool
-) -> Callable[[Attrs], PlannedSgRule]:
-    def read(a: Attrs) -> PlannedSgRule:
-        return PlannedSgRule(
-            source=source,
-            group_id=group,
-            egress=egress,
-            protocol=a.text("protocol"),
-            from_port=a.number("from_port"),
-            to_port=a.number("to_port"),
-            cidrs=_cidrs(a, "cidr_blocks", "ipv6_cidr_blocks"),
-            prefix_lists=a.strings("prefix_list_ids"),
-            groups=a.strings("security_groups"),
-            self_ref=bool(a.raw("self", False)),
-        )
-
-    return read
-
-
-def _own_group(address: str, existing: str | None) -> Planned[str]:
-    """The group's own ID: known for updates, else Unknown pointing at the group itself."""
-    return existing or Unknown("id", resources=(address,))
-
-
-def read_security_group(a: Attrs, common: Mapping[str, Any]) -> PlannedSecurityGroup:
-    group = _own_group(str(common["address"]), common.get("existing_id"))
-    address = str(common["address"])
-    return PlannedSecurityGroup(
-        **common,
-        group_name=a.text("name"),
-        vpc_id=a.text("vpc_id"),
-        ingress=a.blocks("ingress", _inline_rule(address, group, egress=False)),
-        egress=a.blocks("egress", _inline_rule(address, group, egress=True)),
-    )
-
-
-def read_vpc_sg_rule(a: Attrs, common: Mapping[str, Any]) -> PlannedRuleResource:
-    """``aws_vpc_security_group_{ingress,egress}_rule`` (one CIDR or source per rule)."""
-    one = [a.text(n) for n in ("cidr_ipv4", "cidr_ipv6")]
-    cidrs: Planned[tuple[str, ...]] = next(
-        (v for v in one if isinstance(v, Unknown)),
-        tuple(v for v in one if isinstance(v, str) and v),
-    )
-    prefix = a.text("prefix_list_id")
-    group = a.text("referenced_security_group_id")
-    rule = PlannedSgRule(
-        source=str(common["address"]),
-        group_id=a.text("security_group_id"),
-        egress=str(common["type"]).endswith("_egress_rule"),
-        protocol=a.text("ip_protocol"),
-        from_port=a.number("from_port"),
-        to_port=a.number("to_port"),
-        cidrs=cidrs,
-        prefix_lists=prefix if isinstance(prefix, Unknown) else tuple(p for p in (prefix,) if p),
-        groups=group if isinstance(group, Unknown) else tuple(g for g in (group,) if g),
-    )
-    return PlannedRuleResource(**common, rule=rule)
-
-
-def read_sg_rule(a: Attrs, common: Mapping[str, Any]) -> PlannedRuleResource:
-    """``aws_security_group_rule`` (``type`` is ingress or egress)."""
-    source = a.text("source_security_group_id")
-    rule = PlannedSgRule(
-        source=str(common["address"]),
-        group_id=a.text("security_group_id"),
-        egress=a.raw("type") == "egress",
-        protocol=a.text("protocol"),
-        from_port=a.number("from_port"),
-        to_port=a.number("to_port"),
-        cidrs=_cidrs(a, "cidr_blocks", "ipv6_cidr_blocks"),
-        prefix_lists=a.strings("prefix_list_ids"),
-        groups=source if isinstance(source, Unknown) else tuple(g for g in (source,) if g),
-        self_ref=bool(a.raw("self", False)),
-    )
-    return PlannedRuleResource(**common, rule=rule)
-
-
-def read_hosted_zone(a: Attrs, common: Mapping[str, Any]) -> PlannedHostedZone:
-    return PlannedHostedZone(
-        **common,
-        zone_name=a.text("name"),
-        vpcs=a.blocks("vpc", lambda v: ZoneVpc(v.text("vpc_id"), v.text("vpc_region"))),
-    )
-
-
-def read_resolver_rule(a: Attrs, common: Mapping[str, Any]) -> PlannedResolverRule:
-    return PlannedResolverRule(
-        **common, domain_name=a.text("domain_name"), rule_type=a.text("rule_type")
-    )
-
-
-def read_resolver_association(
-    a: Attrs, common: Mapping[str, Any]
-) -> PlannedResolverRuleAssociation:
-    return PlannedResolverRuleAssociation(
-        **common, resolver_rule_id=a.text("resolver_rule_id"), vpc_id=a.text("vpc_id")
-    )
-
-
-def read_service(a: Attrs, common: Mapping[str, Any]) -> PlannedService:
-    return PlannedService(
-        **common,
-        load_balancer_arns=a.strings("network_load_balancer_arns"),
-        private_dns_name=a.text("private_dns_name"),
-        acceptance_required=a.flag("acceptance_required", default=False),
-        supported_regions=a.strings("supported_regions"),
-        supported_ip_address_types=a.strings("supported_ip_address_types"),
-    )
-
-
-def read_allowed_principal(a: Attrs, common: Mapping[str, Any]) -> PlannedAllowedPrincipal:
-    return PlannedAllowedPrincipal(
-        **common,
-        vpc_endpoint_service_id=a.text("vpc_endpoint_service_id"),
-        principal_arn=a.text("principal_arn"),
-    )
-
-
-def read_load_balancer(a: Attrs, common: Mapping[str, Any]) -> PlannedLoadBalancer:
-    return PlannedLoadBalancer(
-        **common,
-        lb_type=a.text("load_balancer_type", "application"),
-        internal=a.flag("internal", default=False),
-        subnets=a.strings("subnets"),
-        subnet_mapping=a.blocks(
-            "subnet_mapping",
-            lambda m: SubnetMapping(m.text("subnet_id"), m.text("private_ipv4_address")),
-        ),
-        security_groups=a.strings("security_groups"),
-        enforce_sg_on_privatelink=a.text(
-            "enforce_security_group_inbound_rules_on_private_link_traffic"
-        ),
-        cross_zone=a.flag("enable_cross_zone_load_balancing", default=False),
-    )
-
-
-def _action_groups(a: Attrs) -> tuple[Planned[str], ...]:
-    groups: list[Planned[str]] = []
-    direct = a.text("target_group_arn")
-    if isinstance(direct, Unknown) or direct:
-        groups.append(direct)
-    forwards = a.blocks("forward", lambda f: f.blocks("target_group", lambda t: t.text("arn")))
-    if isinstance(forwards, Unknown):
-        groups.append(forwards)
-    else:
-        for forward in forwards:
-            if isinstance(forward, Unknown):
-                groups.append(forward)
-            else:
-                groups.extend(forward)
-    return tuple(groups)
-
-
-def read_listener(a: Attrs, common: Mapping[str, Any]) -> PlannedListener:
-    actions = a.blocks("default_action", _action_groups)
-    arns: tuple[Planned[str], ...] = (
-        (actions,) if isinstance(actions, Unknown) else tuple(g for x in actions for g in x)
-    )
-    return PlannedListener(
-        **common,
-        load_balancer_arn=a.text("load_balancer_arn"),
-        port=a.number("port"),
-        protocol=a.text("protocol"),
-        target_group_arns=tuple(dict.fromkeys(arns)),
-    )
-
-
-def _health_check(a: Attrs) -> HealthCheck:
-    return HealthCheck(
-        enabled=a.flag("enabled", default=True),
-        port=a.text("port", "traffic-port"),
-        protocol=a.text("protocol"),
-        path=a.text("path"),
-    )
-
-
-def read_target_group(a: Attrs, common: Mapping[str, Any]) -> PlannedTargetGroup:
-    return PlannedTargetGroup(
-        **common,
-        port=a.number("port"),
-        protocol=a.text("protocol"),
-        target_type=a.text("target_type", "instance"),
-        proxy_protocol_v2=a.flag("proxy_protocol_v2", default=False),
-        health_check=_one(a.blocks("health_check", _health_check)),
-    )
-
+from plcheck.gate.tf_common import PlannedResource, Reader
+from plcheck.gate.tf_consumer import (
+    CONSUMER_READERS,
+    DnsOptions,
+    PlannedEndpoint,
+    PlannedHostedZone,
+    PlannedResolverRule,
+    PlannedResolverRuleAssociation,
+    PlannedRuleResource,
+    PlannedSecurityGroup,
+    PlannedSgRule,
+    PlannedSubnet,
+    PlannedSubnetAssociation,
+    PlannedVpc,
+    SubnetConfiguration,
+    ZoneVpc,
+)
+from plcheck.gate.tf_provider import (
+    PROVIDER_READERS,
+    HealthCheck,
+    PlannedAllowedPrincipal,
+    PlannedListener,
+    PlannedLoadBalancer,
+    PlannedService,
+    PlannedTargetGroup,
+    SubnetMapping,
+)
+
+__all__ = [
+    "READERS",
+    "DnsOptions",
+    "HealthCheck",
+    "PlannedAllowedPrincipal",
+    "PlannedEndpoint",
+    "PlannedHostedZone",
+    "PlannedListener",
+    "PlannedLoadBalancer",
+    "PlannedResolverRule",
+    "PlannedResolverRuleAssociation",
+    "PlannedResource",
+    "PlannedRuleResource",
+    "PlannedSecurityGroup",
+    "PlannedService",
+    "PlannedSgRule",
+    "PlannedSubnet",
+    "PlannedSubnetAssociation",
+    "PlannedTargetGroup",
+    "PlannedVpc",
+    "Reader",
+    "SubnetConfiguration",
+    "SubnetMapping",
+    "ZoneVpc",
+]
 
 #: The managed resource types plcheck reads, and how.
-READERS: dict[str, Reader] = {
-    "aws_vpc_endpoint": read_endpoint,
-    "aws_vpc_endpoint_subnet_association": read_association,
-    "aws_subnet": read_subnet,
-    "aws_vpc": read_vpc,
-    "aws_security_group": read_security_group,
-    "aws_vpc_security_group_ingress_rule": read_vpc_sg_rule,
-    "aws_vpc_security_group_egress_rule": read_vpc_sg_rule,
-    "aws_security_group_rule": read_sg_rule,
-    "aws_route53_zone": read_hosted_zone,
-    "aws_route53_resolver_rule": read_resolver_rule,
-    "aws_route53_resolver_rule_association": read_resolver_association,
-    "aws_vpc_endpoint_service": read_service,
-    "aws_vpc_endpoint_service_allowed_principal": read_allowed_principal,
-    "aws_lb": read_load_balancer,
-    "aws_alb": read_load_balancer,
-    "aws_lb_listener": read_listener,
-    "aws_alb_listener": read_listener,
-    "aws_lb_target_group": read_target_group,
-    "aws_alb_target_group": read_target_group,
-}
+READERS: dict[str, Reader] = {**CONSUMER_READERS, **PROVIDER_READERS}

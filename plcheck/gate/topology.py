@@ -6,6 +6,7 @@ Plain, validated data read from ``plcheck.toml`` by :mod:`plcheck.gate.config`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,3 +145,5 @@ class GateConfig:
     """Every link, in file order."""
     ignores: tuple[Ignore, ...] = field(default_factory=tuple)
     """Every ignore, in file order."""
+    plan_providers: Mapping[str, Account] = field(default_factory=dict)
+    """``[plan.providers]``: provider alias → the account ``plcheck plan`` reads it through."""

@@ -106,6 +106,7 @@ RULES: dict[str, RuleMeta] = {
     "probe-tcp": RuleMeta("5.0", "high", _CONNECTIVITY, "error"),
     "probe-tls": RuleMeta("7.0", "high", _DNS, "error"),
     "config-ignore-expired": RuleMeta("2.0", "very-high", _RESILIENCE, "warning"),
+    "plan-nothing-checked": RuleMeta("2.0", "very-high", _RESILIENCE, "warning"),
 }
 _UNKNOWN_RULE = RuleMeta("4.0", "medium", _CONNECTIVITY, "warning")
 

@@ -103,6 +103,9 @@ def _findings_table(report: Report) -> Table:
         table.add_row("", "", heading)
         for finding in group:
             body: list[Text] = [Text(finding.message)]
+            if finding.location is not None:
+                line = f":{finding.location.line}" if finding.location.line else ""
+                body.append(Text(f"at {finding.location.uri}{line}", style="dim"))
             if finding.remediation and finding.status is not Status.PASS:
                 body.append(Text(f"Fix: {finding.remediation}", style="dim"))
             table.add_row(

@@ -1,15 +1,28 @@
-"""The plan run: a Terraform plan's PrivateLink resources, judged before ``terraform apply``."""
+"""The plan run: a Terraform plan's PrivateLink resources, judged before ``terraform apply``.
+
+Options → gather and judge each account's resources (:mod:`plcheck.runs.planned`,
+one scope per provider alias and Region, :mod:`plcheck.runs.plan_accounts`) →
+the plan-level check (``plan-nothing-checked``) → ignores from plcheck.toml → each
+finding's ``.tf`` location → views.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from plcheck.model import Report, View
+from plcheck.model import Finding, Location, Report, View
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
     from plcheck.gate.terraform import TerraformPlan
+    from plcheck.gate.topology import Ignore
+
+#: Rows of the planned-endpoints view; the JSON report and the findings have them all.
+VIEW_ROWS = 200
 
 
 def _default_scope() -> Scope:
@@ -20,37 +33,97 @@ def _default_scope() -> Scope:
 
 @dataclass(frozen=True)
 class PlanOptions:
-    """A loaded plan and the account its endpoints are judged in."""
+    """A loaded plan and the accounts its resources are judged in."""
 
     plan: TerraformPlan
     """The plan (``terraform show -json``)."""
     scope: Scope = field(default_factory=_default_scope)
-    """The account the plan deploys to; its region defaults to the plan's provider's."""
+    """The account of the default ``aws`` provider; its region defaults to the provider's."""
+    profiles: Mapping[str, Scope] = field(default_factory=dict)
+    """Provider alias (or ``module.x:aws`` key) → the scope that reaches its account."""
+    ignores: tuple[Ignore, ...] = ()
+    """``[[ignore]]`` entries of plcheck.toml."""
+    config_source: str = ""
+    """The plcheck.toml the ignores come from (for their details)."""
+    tf_dir: Path | None = None
+    """The root module's directory, to locate each resource's block (default: cwd)."""
+    strict: bool = False
+    """``--fail-on warn``: a plan with nothing to check warns."""
+    today: dt.date | None = None
+    """The date ignores expire against (default: today)."""
 
 
 def run(options: PlanOptions, ctx: AwsContext | None = None) -> Report:
-    """Every finding for the plan, judged against the account the scope reaches."""
-    from dataclasses import replace
-
+    """Every finding for the plan, each judged against its own account."""
     from plcheck.aws import AwsContext
+    from plcheck.checks import framework
+    from plcheck.facts.plan import PlanCoverage
+    from plcheck.gate import ignores
     from plcheck.runs import planned
 
     plan = options.plan
-    scope = options.scope
-    if scope.region is None and plan.region:
-        scope = replace(scope, region=plan.region)
-    findings = []
+    findings: list[Finding] = []
     if plan.endpoints:  # a plan without endpoints needs no AWS call
         if ctx is None:
             with AwsContext() as own:
-                findings = planned.run(own, scope, plan)
+                findings = planned.run(own, options.scope, plan, options.profiles)
         else:
-            findings = planned.run(ctx, scope, plan)
+            findings = planned.run(ctx, options.scope, plan, options.profiles)
+    read = tuple(sorted(_count(r.type for r in plan.resources).items()))
+    coverage = PlanCoverage(str(plan.path), read, plan.unread, options.strict)
+    findings += framework.judge("plan", "plan", coverage)
+    findings = _located(findings, plan, options.tf_dir)
+    if options.ignores:
+        findings = ignores.apply(
+            findings,
+            options.ignores,
+            source=options.config_source,
+            today=options.today or dt.date.today(),
+        )
     return Report("plan", tuple(findings), views=tuple(views(plan)), source=str(plan.path))
 
 
+def _count(kinds: object) -> dict[str, int]:
+    from collections import Counter
+
+    return dict(Counter(kinds))  # type: ignore[call-overload]
+
+
+def _located(findings: list[Finding], plan: TerraformPlan, tf_dir: Path | None) -> list[Finding]:
+    """Each finding on a planned resource, with the file and line of its block."""
+    from plcheck.gate import tf_source
+
+    if not plan.resources:
+        return findings
+    where = tf_source.locate(plan, tf_dir)
+    if not where:
+        return findings
+    out = []
+    for finding in findings:
+        address = _address(finding)
+        found = where.get(address) if address else None
+        out.append(
+            replace(finding, location=Location(found.path, found.line))
+            if found is not None and finding.location is None
+            else finding
+        )
+    return out
+
+
+def _address(finding: Finding) -> str:
+    """The planned resource a finding is about: its resource, or the first it names."""
+    details = finding.details
+    address = details.get("address")
+    if isinstance(address, str) and address:
+        return address
+    addresses = details.get("addresses")
+    if isinstance(addresses, list) and addresses:
+        return str(addresses[0])
+    return finding.resource
+
+
 def views(plan: TerraformPlan) -> list[View]:
-    """The plan's interface endpoints as Terraform will create them."""
+    """The plan's interface endpoints as Terraform will create them; what was not read."""
     from plcheck.gate.terraform import Unknown
 
     def cell(value: object) -> str:
@@ -62,28 +135,50 @@ def views(plan: TerraformPlan) -> list[View]:
             return "yes" if value else "no"
         return str(value) or "—"
 
-    if not plan.endpoints:
-        return []
-    rows = tuple(
-        (
-            e.address,
-            "/".join(e.actions),
-            _short(cell(e.service_name)),
-            cell(e.vpc_id),
-            cell(e.subnet_ids),
-            cell(e.private_dns_enabled),
+    found: list[View] = []
+    if plan.endpoints:
+        shown = plan.endpoints[:VIEW_ROWS]
+        rows = tuple(
+            (
+                e.address,
+                "/".join(e.actions),
+                e.provider_alias or "default",
+                _short(cell(e.service_name)),
+                cell(e.subnet_ids),
+                cell(e.private_dns_enabled),
+            )
+            for e in shown
         )
-        for e in plan.endpoints
-    )
-    skipped = "; ".join(f"{a}: {why}" for a, why in plan.skipped)
-    return [
-        View(
-            title=f"Planned interface endpoints ({plan.path.name})",
-            columns=("Address", "Action", "Service", "VPC", "Subnets", "Private DNS"),
-            rows=rows,
-            note=f"Not checked: {skipped}" if skipped else "",
+        notes = []
+        if len(plan.endpoints) > len(shown):
+            notes.append(
+                f"{len(shown)} of {len(plan.endpoints)} endpoints shown; the JSON report "
+                "and the findings cover them all."
+            )
+        if plan.skipped:
+            left = "; ".join(f"{a}: {why}" for a, why in plan.skipped[:20])
+            more = f" and {len(plan.skipped) - 20} more" if len(plan.skipped) > 20 else ""
+            notes.append(f"Not checked: {left}{more}")
+        found.append(
+            View(
+                title=f"Planned interface endpoints ({plan.path.name})",
+                columns=("Address", "Action", "Provider", "Service", "Subnets", "Private DNS"),
+                rows=rows,
+                note=" ".join(notes),
+            )
         )
-    ]
+    if plan.unread or plan.data_sources:
+        unread = tuple((kind, "managed", str(n)) for kind, n in plan.unread) + tuple(
+            (kind, "data source", str(n)) for kind, n in plan.data_sources
+        )
+        found.append(
+            View(
+                title="Skipped: resource types plcheck does not read",
+                columns=("Type", "Mode", "Instances"),
+                rows=unread,
+            )
+        )
+    return found
 
 
 def _short(service_name: str) -> str:

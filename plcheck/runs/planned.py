@@ -13,7 +13,7 @@ saying what it waits for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -36,6 +36,7 @@ from plcheck.gate.terraform import (
     Unknown,
 )
 from plcheck.model import CheckSpec, Finding, Status
+from plcheck.runs import planned_subnets as subnets_of
 from plcheck.service_names import region_in_service_name
 
 if TYPE_CHECKING:
@@ -60,23 +61,25 @@ class LiveFacts:
     """VPC ID → its DNS attributes, for existing VPCs the plan does not change."""
 
 
-def gather(ctx: AwsContext, scope: Scope, plan: TerraformPlan) -> LiveFacts:
-    """Read, concurrently, everything the plan's endpoints are judged against."""
+def gather(
+    ctx: AwsContext, scope: Scope, plan: TerraformPlan, endpoints: Sequence[PlannedEndpoint]
+) -> LiveFacts:
+    """Read, concurrently, everything ``endpoints`` (all in ``scope``) are judged against."""
     from plcheck.aws import consumer as live
     from plcheck.aws.network import subnets_in_vpcs
     from plcheck.aws.zones import account_zones
 
-    names = sorted({e.service_name for e in plan.endpoints if isinstance(e.service_name, str)})
+    names = sorted({e.service_name for e in endpoints if isinstance(e.service_name, str)})
     regions = sorted(
         {
             (e.service_region if isinstance(e.service_region, str) else "")
             or region_in_service_name(str(e.service_name))
-            for e in plan.endpoints
+            for e in endpoints
             if isinstance(e.service_name, str)
         }
         - {""}
     )
-    vpcs = sorted({e.vpc_id for e in plan.endpoints if isinstance(e.vpc_id, str) and e.vpc_id})
+    vpcs = sorted({e.vpc_id for e in endpoints if isinstance(e.vpc_id, str) and e.vpc_id})
     dns_vpcs = [v for v in vpcs if plan.vpc_by_id(v) is None]
     region = ctx.region(scope)
     thunks: list[Callable[[], Any]] = [
@@ -104,23 +107,64 @@ def gather(ctx: AwsContext, scope: Scope, plan: TerraformPlan) -> LiveFacts:
     return facts
 
 
-def judge(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
-    """Every finding for the plan's endpoints; ``skip`` for what apply decides."""
+def judge(
+    plan: TerraformPlan, facts: LiveFacts, endpoints: Sequence[PlannedEndpoint] | None = None
+) -> list[Finding]:
+    """Every finding for ``endpoints`` (default: the plan's); ``skip`` for what apply decides."""
+    endpoints = plan.endpoints if endpoints is None else endpoints
     findings: list[Finding] = []
-    findings += _visibility(plan, facts)
-    for endpoint in plan.endpoints:
+    findings += _visibility(plan, facts, endpoints)
+    for endpoint in endpoints:
         findings += _coverage(endpoint, plan, facts)
         if endpoint.private_dns_enabled is not False:
             findings += _private_dns(endpoint, facts)
-    findings += _dns_attributes(plan, facts)
+    findings += _dns_attributes(plan, facts, endpoints)
     return findings
 
 
-def run(ctx: AwsContext, scope: Scope, plan: TerraformPlan) -> list[Finding]:
-    """Gather and judge (the gate's entry point); a plan without endpoints needs no call."""
-    if not plan.endpoints:
-        return []
-    return judge(plan, gather(ctx, scope, plan))
+def run(
+    ctx: AwsContext,
+    scope: Scope,
+    plan: TerraformPlan,
+    profiles: Mapping[str, Scope] | None = None,
+) -> list[Finding]:
+    """Gather and judge each account's endpoints with that account's facts, concurrently.
+
+    ``scope`` reaches the default ``aws`` provider; ``profiles`` the aliased ones
+    (see :mod:`plcheck.runs.plan_accounts`). A plan without endpoints needs no call.
+    """
+    from plcheck.checks import checks_for
+    from plcheck.runs import plan_accounts
+
+    findings: list[Finding] = []
+    specs = [s for s in checks_for("plan") if s.subject in ("vpc", "endpoint")]
+    by_scope: dict[Scope, list[PlannedEndpoint]] = {}
+    for endpoint in plan.endpoints:
+        reach = plan_accounts.reach(endpoint, scope, profiles or {})
+        if reach.scope is None:
+            findings += [plan_accounts.unmapped(spec, endpoint, reach.provider) for spec in specs]
+        else:
+            by_scope.setdefault(reach.scope, []).append(endpoint)
+    groups = list(by_scope.items())
+    outcomes = ctx.gather(
+        [partial(_one_account, ctx, s, plan, endpoints) for s, endpoints in groups]
+    )
+    for (_, endpoints), outcome in zip(groups, outcomes, strict=True):
+        if outcome.error is not None:  # the account could not be read at all
+            findings += [
+                spec.error(e.address, outcome.error, region=e.region)
+                for e in endpoints
+                for spec in specs
+            ]
+        else:
+            findings += outcome.value or []
+    return findings
+
+
+def _one_account(
+    ctx: AwsContext, scope: Scope, plan: TerraformPlan, endpoints: Sequence[PlannedEndpoint]
+) -> list[Finding]:
+    return judge(plan, gather(ctx, scope, plan, endpoints), endpoints)
 
 
 # -- the checks ------------------------------------------------------------------------------
@@ -203,12 +247,14 @@ def _unknown_service(
     )
 
 
-def _visibility(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
+def _visibility(
+    plan: TerraformPlan, facts: LiveFacts, endpoints: Sequence[PlannedEndpoint]
+) -> list[Finding]:
     """service-visible once per service name, naming the endpoints that use it."""
     spec = service_visible.SPEC
     findings: list[Finding] = []
     by_name: dict[str, list[str]] = {}
-    for endpoint in plan.endpoints:
+    for endpoint in endpoints:
         if isinstance(endpoint.service_name, Unknown):
             findings.append(_unknown_service(spec, endpoint, plan, facts))
         else:
@@ -263,9 +309,12 @@ def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) 
         if outcome is not None and outcome.error is not None:
             return [_error(spec, address, outcome.error, facts)]
         live = list(outcome.value or []) if outcome else []
-    vpc_label = vpc_id if isinstance(vpc_id, str) else _vpc_label(vpc_id, plan)
-    if isinstance(endpoint.subnet_ids, Unknown):
-        resolved = _planned_subnets(endpoint.subnet_ids, plan, zones, vpc_label)
+    vpc_label = vpc_id if isinstance(vpc_id, str) else subnets_of.vpc_label(vpc_id, plan)
+    known_ids, unknown = subnets_of.endpoint_subnets(endpoint)
+    subnet_ids: list[str] = list(known_ids)
+    source = "live"
+    if unknown is not None:
+        resolved = subnets_of.planned_subnets(unknown, plan, zones, vpc_label)
         if isinstance(resolved, str):
             return [
                 _skip(
@@ -278,11 +327,8 @@ def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) 
                 )
             ]
         live += resolved
-        subnet_ids: Sequence[str] = [s.subnet_id for s in resolved]
-        source = "plan"
-    else:
-        subnet_ids = endpoint.subnet_ids
-        source = "live"
+        subnet_ids += [s.subnet_id for s in resolved if s.subnet_id not in subnet_ids]
+        source = "plan" if not known_ids else "plan and live"
     found = endpoint_az_coverage.evaluate(
         address,
         service,
@@ -294,53 +340,6 @@ def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) 
         existing=False,
     )
     return _with(found, address=address, subnets_from=source)
-
-
-def _vpc_label(vpc: Unknown, plan: TerraformPlan) -> str:
-    planned = [v.address for r in vpc.resources for v in plan.vpc(r)]
-    return planned[0] if planned else "the planned VPC"
-
-
-def _planned_subnets(
-    subnet_ids: Unknown, plan: TerraformPlan, zones: AccountZones, vpc: str
-) -> list[Subnet] | str:
-    """The planned subnets the endpoint will use, with their zones; or why they are unknown."""
-    refs = subnet_ids.resources
-    if not refs:
-        return f"{subnet_ids.describe()} is known only after apply"
-    subnets: list[Subnet] = []
-    pending = []
-    for ref in refs:
-        planned = plan.subnet(ref)
-        if not planned:
-            pending.append(ref)
-            continue
-        for p in planned:
-            zone_id = p.zone_id if isinstance(p.zone_id, str) else ""
-            zone_name = p.zone_name if isinstance(p.zone_name, str) else ""
-            if not zone_id and zone_name:
-                # A zone NAME in this account's names: translate it with this account's map.
-                zone_id = zones.name_to_id.get(zone_name, "")
-            if not zone_name and zone_id:
-                zone_name = zones.id_to_name.get(zone_id, "")
-            if not zone_id:
-                pending.append(p.address)
-                continue
-            subnets.append(
-                Subnet(
-                    subnet_id=p.address,
-                    vpc_id=vpc,
-                    zone_name=zone_name,
-                    zone_id=zone_id,
-                    cidr=p.cidr if isinstance(p.cidr, str) else "",
-                )
-            )
-    if pending:
-        return (
-            f"{subnet_ids.attribute} comes from {', '.join(pending)}, whose zone is known only "
-            "after apply (set availability_zone_id to have it checked before)"
-        )
-    return subnets
 
 
 def _private_dns(endpoint: PlannedEndpoint, facts: LiveFacts) -> list[Finding]:
@@ -367,12 +366,14 @@ def _private_dns(endpoint: PlannedEndpoint, facts: LiveFacts) -> list[Finding]:
     )
 
 
-def _dns_attributes(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
+def _dns_attributes(
+    plan: TerraformPlan, facts: LiveFacts, endpoints: Sequence[PlannedEndpoint]
+) -> list[Finding]:
     """vpc-dns-attributes once per VPC, naming the planned endpoints that use private DNS."""
     spec = vpc_dns_attributes.SPEC
     by_vpc: dict[str, list[PlannedEndpoint]] = {}
     findings: list[Finding] = []
-    for endpoint in plan.endpoints:
+    for endpoint in endpoints:
         if isinstance(endpoint.vpc_id, Unknown):
             planned = [v for r in endpoint.vpc_id.resources for v in plan.vpc(r)]
             key = planned[0].address if planned else ""
@@ -392,9 +393,9 @@ def _dns_attributes(plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
         else:
             key = endpoint.vpc_id
         by_vpc.setdefault(key, []).append(endpoint)
-    for key, endpoints in by_vpc.items():
-        users = [e.address for e in endpoints if e.private_dns_enabled is True]
-        addresses = [e.address for e in endpoints]
+    for key, in_vpc in by_vpc.items():
+        users = [e.address for e in in_vpc if e.private_dns_enabled is True]
+        addresses = [e.address for e in in_vpc]
         planned_vpc = plan.vpc_by_id(key) or next(iter(plan.vpc(key)), None)
         if planned_vpc is not None:
             findings += _planned_dns(planned_vpc, key, users, addresses, facts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def test_known_subnets_are_judged_by_az_id(
     assert dns["details"]["attributes_from"] == "live"  # type: ignore[index]
     # private DNS is asked for, but the provider has not verified the name yet
     assert found[("endpoint-private-dns", "aws_vpc_endpoint.burrito")]["status"] == "fail"
-    (view,) = data["views"]
+    view, *_ = data["views"]
     assert view["note"] == "Not checked: aws_vpc_endpoint.s3: a Gateway endpoint, not Interface"
 
 
@@ -109,13 +110,34 @@ def test_plan_sarif_points_at_the_plan(
     assert uris == {path.relative_to(tmp_path).as_posix()}
 
 
-def test_a_plan_without_endpoints_makes_no_call(
+def test_a_plan_without_privatelink_says_so_and_warns_under_fail_on_warn(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "empty.json"
-    path.write_text('{"format_version": "1.2", "resource_changes": []}')
+    bucket = {
+        "address": "aws_s3_bucket.logs",
+        "mode": "managed",
+        "type": "aws_s3_bucket",
+        "name": "logs",
+        "change": {"actions": ["create"], "after": {}, "after_unknown": {}},
+    }
+    path.write_text(json.dumps({"format_version": "1.2", "resource_changes": [bucket]}))
+    # No AWS call is made: no credentials or network are needed.
     assert run(["plan", str(path), "--region", "us-east-1", "--format", "json"]) == 0
-    assert report(capsys)["findings"] == []
+    data = report(capsys)
+    (finding,) = data["findings"]
+    assert finding["check"] == "plan-nothing-checked"
+    assert finding["status"] == "skip"
+    assert "nothing checked" in finding["message"]
+    assert data["views"][-1]["rows"] == [["aws_s3_bucket", "managed", "1"]]
+    args = ["plan", str(path), "--region", "us-east-1", "--format", "json", "--fail-on", "warn"]
+    assert run(args) == 1
+    (finding,) = report(capsys)["findings"]
+    assert finding["status"] == "warn"
+    # The table says so in one line.
+    assert run(["plan", str(path), "--region", "us-east-1"]) == 0
+    out = capsys.readouterr().out
+    assert "nothing checked: the plan has no PrivateLink resource (1 other resource)" in out
 
 
 def test_not_a_plan_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

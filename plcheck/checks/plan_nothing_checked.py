@@ -1,0 +1,59 @@
+"""plan-nothing-checked: a plan with no PrivateLink resource, so nothing in it was judged."""
+
+from __future__ import annotations
+
+from plcheck.facts.plan import PlanCoverage
+from plcheck.model import CheckSpec, Finding, Status
+
+SPEC = CheckSpec(
+    id="plan-nothing-checked",
+    title="The plan has PrivateLink resources to check",
+    command="plan",
+    subject="plan",
+    inspects=(
+        "Whether the plan creates or changes any resource plcheck reads (interface "
+        "endpoints, endpoint services, their subnets, VPCs, security groups, load "
+        "balancers, hosted zones), and which types it does not read."
+    ),
+    why=(
+        "A gate that checks nothing passes silently: a pipeline that hands plcheck the wrong "
+        "plan (another workspace, a state file, a plan of another stack) looks green. "
+        "Under --fail-on warn that is a warning, so a mis-wired pipeline is noticed."
+    ),
+    remediation=(
+        "Pass the JSON of the plan that holds the PrivateLink resources "
+        "(terraform show -json tfplan), or do not run plcheck plan on this stack."
+    ),
+    # The plan's format: https://developer.hashicorp.com/terraform/internals/json-format
+    docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+)
+
+
+def judge(facts: PlanCoverage) -> list[Finding]:
+    """Pass naming what was read; skip (warn under ``--fail-on warn``) when nothing was."""
+    details = {
+        "read": dict(facts.read),
+        "not_read": dict(facts.unread),
+    }
+    if facts.read:
+        count = sum(n for _, n in facts.read)
+        kinds = ", ".join(f"{n} {t}" for t, n in facts.read)
+        return [
+            SPEC.finding(
+                Status.PASS,
+                facts.resource,
+                f"{count} PrivateLink resource{'s' if count != 1 else ''} checked ({kinds})",
+                details=details,
+            )
+        ]
+    others = sum(n for _, n in facts.unread)
+    return [
+        SPEC.finding(
+            Status.WARN if facts.strict else Status.SKIP,
+            facts.resource,
+            f"nothing checked: the plan has no PrivateLink resource ({others} other "
+            f"resource{'s' if others != 1 else ''})",
+            remediation=SPEC.remediation if facts.strict else "",
+            details=details,
+        )
+    ]

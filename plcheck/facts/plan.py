@@ -1,0 +1,34 @@
+"""What a Terraform plan held for plcheck, as plain facts (the ``plan`` subject)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PlanCoverage:
+    """The plan's resources by whether plcheck reads their type."""
+
+    source: str
+    """The plan file as given (``-`` for standard input)."""
+    read: tuple[tuple[str, int], ...]
+    """(type, instances) of the PrivateLink resources plcheck reads and judges."""
+    unread: tuple[tuple[str, int], ...] = ()
+    """(type, instances) of managed resources plcheck does not read."""
+    strict: bool = False
+    """``--fail-on warn``: a plan with nothing to check is then a warning."""
+
+    @property
+    def resource(self) -> str:
+        """The plan file."""
+        return self.source
+
+    @property
+    def account(self) -> str:
+        """A plan belongs to no one account."""
+        return ""
+
+    @property
+    def region(self) -> str:
+        """A plan belongs to no one Region."""
+        return ""

@@ -1,0 +1,101 @@
+"""A planned endpoint's subnets: where they come from, and the zones of those the plan creates.
+
+Subnets come from ``subnet_ids``, ``subnet_configuration`` blocks and
+``aws_vpc_endpoint_subnet_association`` resources together. A subnet created in
+the same plan is judged by its planned zone: ``availability_zone_id``, or
+``availability_zone`` translated through the endpoint's own account's zone names.
+"""
+
+from __future__ import annotations
+
+from plcheck.facts.network import Subnet
+from plcheck.facts.zones import AccountZones
+from plcheck.gate.terraform import TerraformPlan, Unknown
+from plcheck.gate.tf_resources import PlannedEndpoint
+
+
+def endpoint_subnets(endpoint: PlannedEndpoint) -> tuple[tuple[str, ...], Unknown | None]:
+    """The endpoint's subnets from ``subnet_ids``, ``subnet_configuration`` and associations.
+
+    Known subnet IDs, each once, and one :class:`Unknown` gathering the references of
+    those known only after apply (None when every one is known).
+    """
+    known: dict[str, None] = {}
+    unknown: list[Unknown] = []
+
+    def add(value: object) -> None:
+        if isinstance(value, Unknown):
+            unknown.append(value)
+        elif isinstance(value, str) and value:
+            known[value] = None
+
+    if isinstance(endpoint.subnet_ids, Unknown):
+        add(endpoint.subnet_ids)
+    else:
+        for subnet_id in endpoint.subnet_ids:
+            add(subnet_id)
+    configuration = endpoint.subnet_configuration
+    if isinstance(configuration, Unknown):
+        # Optional and computed: without references of its own it mirrors subnet_ids.
+        if configuration.references or configuration.sensitive:
+            add(configuration)
+    else:
+        for block in configuration:
+            add(block.subnet_id)
+    for association in endpoint.associations:
+        add(association.subnet_id)
+    if not unknown:
+        return tuple(known), None
+    return tuple(known), Unknown(
+        unknown[0].attribute,
+        references=tuple(dict.fromkeys(r for u in unknown for r in u.references)),
+        resources=tuple(dict.fromkeys(r for u in unknown for r in u.resources)),
+        sensitive=any(u.sensitive for u in unknown) and not any(u.resources for u in unknown),
+    )
+
+
+def vpc_label(vpc: Unknown, plan: TerraformPlan) -> str:
+    planned = [v.address for r in vpc.resources for v in plan.vpc(r)]
+    return planned[0] if planned else "the planned VPC"
+
+
+def planned_subnets(
+    subnet_ids: Unknown, plan: TerraformPlan, zones: AccountZones, vpc: str
+) -> list[Subnet] | str:
+    """The planned subnets the endpoint will use, with their zones; or why they are unknown."""
+    refs = subnet_ids.resources
+    if not refs:
+        return f"{subnet_ids.describe()} is known only after apply"
+    subnets: list[Subnet] = []
+    pending = []
+    for ref in refs:
+        planned = plan.subnet(ref)
+        if not planned:
+            pending.append(ref)
+            continue
+        for p in planned:
+            zone_id = p.zone_id if isinstance(p.zone_id, str) else ""
+            zone_name = p.zone_name if isinstance(p.zone_name, str) else ""
+            if not zone_id and zone_name:
+                # A zone NAME in this account's names: translate it with this account's map.
+                zone_id = zones.name_to_id.get(zone_name, "")
+            if not zone_name and zone_id:
+                zone_name = zones.id_to_name.get(zone_id, "")
+            if not zone_id:
+                pending.append(p.address)
+                continue
+            subnets.append(
+                Subnet(
+                    subnet_id=p.address,
+                    vpc_id=vpc,
+                    zone_name=zone_name,
+                    zone_id=zone_id,
+                    cidr=p.cidr if isinstance(p.cidr, str) else "",
+                )
+            )
+    if pending:
+        return (
+            f"{subnet_ids.attribute} comes from {', '.join(pending)}, whose zone is known only "
+            "after apply (set availability_zone_id to have it checked before)"
+        )
+    return subnets
