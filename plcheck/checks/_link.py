@@ -54,6 +54,19 @@ def not_owned(spec: CheckSpec, facts: LinkFacts) -> list[Finding]:
     ]
 
 
+def no_load_balancer(spec: CheckSpec, facts: LinkFacts) -> list[Finding]:
+    """The skip when the service has no network load balancer to join with."""
+    return [
+        finding(
+            spec,
+            facts,
+            Status.SKIP,
+            f"{facts.sides}: {facts.service_id} has no network load balancer that could be "
+            "described (see nlb-listeners)",
+        )
+    ]
+
+
 def load_balancers(facts: LinkFacts) -> list[LoadBalancer]:
     """The service's network load balancers that could be described."""
     assert facts.service is not None

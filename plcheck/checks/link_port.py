@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from plcheck.checks._link import TCP_PROTOCOLS, finding, listeners, load_balancers, not_owned
+from plcheck.checks._link import (
+    TCP_PROTOCOLS,
+    finding,
+    listeners,
+    load_balancers,
+    no_load_balancer,
+    not_owned,
+)
 from plcheck.facts.link import LinkFacts
 from plcheck.model import CheckSpec, Finding, Status
 
@@ -40,15 +47,7 @@ def judge(facts: LinkFacts) -> list[Finding]:
         return not_owned(SPEC, facts)
     balancers = load_balancers(facts)
     if not balancers:
-        return [
-            finding(
-                SPEC,
-                facts,
-                Status.SKIP,
-                f"{facts.sides}: {facts.service_id} has no network load balancer to compare "
-                f"port {facts.port} with (see nlb-listeners)",
-            )
-        ]
+        return no_load_balancer(SPEC, facts)
     findings = []
     for lb in balancers:
         found = sorted(listeners(facts, lb), key=lambda x: x.port)

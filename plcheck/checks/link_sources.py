@@ -6,7 +6,7 @@ import ipaddress
 from collections.abc import Sequence
 from typing import Any
 
-from plcheck.checks._link import finding, load_balancers, not_owned, on_port
+from plcheck.checks._link import finding, load_balancers, no_load_balancer, not_owned, on_port
 from plcheck.facts.link import LinkFacts
 from plcheck.facts.provider import LoadBalancer
 from plcheck.model import CheckSpec, Finding, Status
@@ -75,7 +75,10 @@ def judge(facts: LinkFacts) -> list[Finding]:
     """One finding per load balancer: every client source admitted on the port, or which not."""
     if facts.service is None:
         return not_owned(SPEC, facts)
-    return [f for lb in load_balancers(facts) for f in _judge_lb(facts, lb)]
+    balancers = load_balancers(facts)
+    if not balancers:
+        return no_load_balancer(SPEC, facts)
+    return [f for lb in balancers for f in _judge_lb(facts, lb)]
 
 
 def _judge_lb(facts: LinkFacts, lb: LoadBalancer) -> list[Finding]:

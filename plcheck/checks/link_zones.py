@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plcheck.checks._link import finding, load_balancers, not_owned, on_port
+from plcheck.checks._link import finding, load_balancers, no_load_balancer, not_owned, on_port
 from plcheck.facts.link import LinkFacts
 from plcheck.facts.provider import LoadBalancer, TargetGroup
 from plcheck.facts.zones import zone_id_order
@@ -59,6 +59,8 @@ def judge(facts: LinkFacts) -> list[Finding]:
     subnets = {s.subnet_id: s for s in facts.consumer.subnets.get()}
     consumer_zones: dict[str, list[str]] = {}
     for target in facts.targets:
+        if target.endpoint is None and not target.chosen:
+            continue  # every subnet of the VPC is only a candidate: nothing is planned yet
         for subnet_id in target.subnet_ids:
             subnet = subnets.get(subnet_id)
             if subnet is not None:  # a subnet outside the VPC is endpoint-az-coverage's
@@ -69,11 +71,15 @@ def judge(facts: LinkFacts) -> list[Finding]:
                 SPEC,
                 facts,
                 Status.SKIP,
-                f"{facts.sides}: no endpoint subnet of the consumer is known yet",
+                f"{facts.sides}: the consumer has no endpoint and plans no subnets yet "
+                "(`subnets` on the [[link.consumer]]), so no zone can be judged",
             )
         ]
+    balancers = load_balancers(facts)
+    if not balancers:
+        return no_load_balancer(SPEC, facts)
     findings = []
-    for lb in load_balancers(facts):
+    for lb in balancers:
         groups = _groups(facts, lb)
         if not groups:
             findings.append(

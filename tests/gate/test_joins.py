@@ -498,3 +498,18 @@ def test_a_service_without_a_private_dns_name_passes() -> None:
     found = one("link-private-dns", link(provider(service=plain), service=plain))
     assert found.status is Status.PASS
     assert "no private DNS name" in found.message
+
+
+def test_zones_skip_a_plan_without_subnets() -> None:
+    # Without `subnets`, every subnet of the VPC is only a candidate: no zone is judged.
+    found = one("link-zones", link(provider(group=target_group()), consumer(subnets=())))
+    assert found.status is Status.SKIP
+    assert "plans no subnets" in found.message
+
+
+@pytest.mark.parametrize("check", ["link-port", "link-sources", "link-zones"])
+def test_a_service_without_a_network_load_balancer_is_skipped(check: str) -> None:
+    gateway = replace(NLB, lb_type="gateway")
+    found = one(check, link(provider(lb=gateway)))
+    assert found.status is Status.SKIP
+    assert "no network load balancer" in found.message
