@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING
 Steps = Generator["DemoStep", None, None]
 
 if TYPE_CHECKING:
+    from plcheck.sim.consumer_scenarios import ConsumerStory
+    from plcheck.sim.link_scenarios import LinkStory
+    from plcheck.sim.provider_scenarios import ProviderScenario
     from plcheck.sim.scenarios import AzMismatchScenario
     from plcheck.sim.world import SimulatedWorld
 
@@ -38,6 +41,7 @@ class DemoStep:
 def demo_steps(world: SimulatedWorld) -> Steps:
     """Build each scenario through the AWS API and yield the commands that diagnose it."""
     from plcheck.sim import scenarios
+    from plcheck.sim.link_scenarios import link_story
 
     mismatch = scenarios.az_mismatch(world)
     yield DemoStep(
@@ -58,10 +62,10 @@ def demo_steps(world: SimulatedWorld) -> Steps:
             mismatch.service_name,
         ),
     )
-    yield from _provider_steps(world)
-    yield from _consumer_steps(world, mismatch)
+    tacos = yield from _provider_steps(world)
+    story = yield from _consumer_steps(world, mismatch)
     yield from _probe_steps()
-    yield from _check_steps(world, mismatch)
+    yield from _check_steps(world, mismatch, link_story(world, mismatch, tacos, story.tortilla))
     yield from _plan_steps(mismatch)
 
 
@@ -163,7 +167,7 @@ def _probe_steps() -> Steps:
         )
 
 
-def _provider_steps(world: SimulatedWorld) -> Steps:
+def _provider_steps(world: SimulatedWorld) -> Generator[DemoStep, None, ProviderScenario]:
     """The ``plcheck demo`` step: the provider scenario, with its TXT record misplaced."""
     from plcheck.sim.dns_server import DnsServer
     from plcheck.sim.provider_scenarios import provider_preflight
@@ -195,9 +199,12 @@ def _provider_steps(world: SimulatedWorld) -> Steps:
                 dns.resolver,
             ),
         )
+    return built
 
 
-def _consumer_steps(world: SimulatedWorld, mismatch: AzMismatchScenario) -> Steps:
+def _consumer_steps(
+    world: SimulatedWorld, mismatch: AzMismatchScenario
+) -> Generator[DemoStep, None, ConsumerStory]:
     """The ``plcheck demo`` steps: the AZ-mismatch consumer planning, then two other VPCs."""
     from plcheck.sim.consumer_scenarios import consumer_story
 
@@ -257,15 +264,21 @@ def _consumer_steps(world: SimulatedWorld, mismatch: AzMismatchScenario) -> Step
         ),
         args=("consumer", guac.vpc_id, "--profile", "consumer"),
     )
+    return story
 
 
-def _check_steps(world: SimulatedWorld, mismatch: AzMismatchScenario) -> Steps:
-    """The ``plcheck demo`` step: both sides of the burrito link from one plcheck.toml."""
+def _check_steps(world: SimulatedWorld, mismatch: AzMismatchScenario, story: LinkStory) -> Steps:
+    """The ``plcheck demo`` step: both sides of three links from one plcheck.toml.
+
+    The burrito link plans an endpoint partly in the wrong zone; the tacos and tortilla
+    links (:mod:`plcheck.sim.link_scenarios`) fail each join of the two sides.
+    """
     import tempfile
     from contextlib import ExitStack
     from pathlib import Path
 
     from plcheck.sim.dns_server import DnsServer
+    from plcheck.sim.link_scenarios import LATE_CLIENT_CIDR, TORTILLA_PORT, links_toml
     from plcheck.sim.tls_server import Pki, servers_on_one_port
 
     # A loopback DNS server (the provider's TXT lookups and the probe's name) and a TLS
@@ -296,7 +309,8 @@ def _check_steps(world: SimulatedWorld, mismatch: AzMismatchScenario) -> Steps:
             f'probe = {{ host = "{PROBE_HOST}", port = {server.port}, '
             f'resolver = "{dns.resolver}", ca_bundle = "{ca_bundle.name}", timeout = 2 }}\n'
             "\n"
-            "[[ignore]]\n"
+            + links_toml(story, mismatch.provider_profile, mismatch.consumer_profile, dns.resolver)
+            + "[[ignore]]\n"
             'check = "nlb-az-coverage"\n'
             f'resource = "{mismatch.service_id}"\n'
             'reason = "two zones by design"\n'
@@ -307,11 +321,14 @@ def _check_steps(world: SimulatedWorld, mismatch: AzMismatchScenario) -> Steps:
             command="check",
             title="One gate for every link: provider and consumer, across accounts",
             story=(
-                f"A plcheck.toml describes the burrito link from provider "
-                f"{mismatch.provider_account} to consumer {mismatch.consumer_account}, planning "
-                "the endpoint in all three consumer subnets, and ignores the NLB's two zones "
-                "(by design), and probes the service's name from here. Look for the subnet in "
-                "the wrong zone and the ignored warning."
+                f"A plcheck.toml describes three links from provider {mismatch.provider_account} "
+                f"to consumer {mismatch.consumer_account}. burrito plans its endpoint in all "
+                "three consumer subnets, ignores the NLB's two zones (by design) and probes the "
+                "service's name from here. tacos has an endpoint waiting for acceptance, and a "
+                f"second VPC planning one in the zone of the unhealthy target, for clients in "
+                f"its CIDR and {LATE_CLIENT_CIDR}, which the NLB's security group does not "
+                f"admit. tortilla's clients use port {TORTILLA_PORT}. Look for the subnet in the "
+                "wrong zone, the ignored warning, and the link-* joins that fail."
             ),
             args=("check", "--config", str(config)),
         )

@@ -12,6 +12,7 @@ reading the file's table headers and keys alongside the parsed data.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 DEFAULT_CONFIG = "plcheck.toml"
 
 _LINK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/.+")
 
 
 # -- loading ---------------------------------------------------------------------------------
@@ -130,9 +132,18 @@ class _Lines:
 
 
 _ACCOUNT_KEYS = ("profile", "region", "role_arn", "external_id")
-_LINK_KEYS = ("name", "service", "provider", "consumer")
+_LINK_KEYS = ("name", "service", "provider", "consumer", "port")
 _PROVIDER_KEYS = (*_ACCOUNT_KEYS, "resolver", "dns_timeout")
-_CONSUMER_KEYS = (*_ACCOUNT_KEYS, "vpc", "subnets", "security_groups", "ports", "probe")
+_CONSUMER_KEYS = (
+    *_ACCOUNT_KEYS,
+    "vpc",
+    "subnets",
+    "security_groups",
+    "ports",
+    "probe",
+    "client_cidrs",
+    "principal",
+)
 _PROBE_KEYS = ("host", "port", "resolver", "endpoint", "sni", "insecure", "ca_bundle", "timeout")
 _IGNORE_KEYS = ("check", "resource", "link", "reason", "until")
 
@@ -247,13 +258,16 @@ class _Parser:
                     context,
                     f"{service} is an AWS service: it has no provider account to check",
                 )
+        port = raw.get("port", 443)
+        if not _is_port(port):
+            raise self.fail(where, "port", context, f"port must be 1-65535, not {port!r}")
         consumers = tuple(
-            self.consumer(c, (*where, "consumer", i), context)
+            self.consumer(c, (*where, "consumer", i), context, port)
             for i, c in enumerate(self.array(raw, where, context, "consumer"))
         )
         if provider is None and not consumers:
             raise self.fail(where, None, context, "give a provider, a [[link.consumer]], or both")
-        return Link(name, service, provider, consumers, self.lines.of(where))
+        return Link(name, service, provider, consumers, self.lines.of(where), port=port)
 
     def account(self, raw: Mapping[str, Any], where: TablePath, context: str) -> Account:
         for key in _ACCOUNT_KEYS:
@@ -262,9 +276,7 @@ class _Parser:
         if region is not None:
             self.checked_id(where, "region", context, "region", region)
         role_arn = raw.get("role_arn")
-        if role_arn is not None and not re.fullmatch(
-            r"arn:aws[a-z-]*:iam::\d{12}:role/.+", role_arn
-        ):
+        if role_arn is not None and not _ROLE_ARN.fullmatch(role_arn):
             raise self.fail(where, "role_arn", context, f"malformed role ARN {role_arn!r}")
         if raw.get("external_id") is not None and role_arn is None:
             raise self.fail(where, "external_id", context, "external_id needs role_arn")
@@ -275,7 +287,9 @@ class _Parser:
             external_id=raw.get("external_id"),
         )
 
-    def consumer(self, raw: Any, where: TablePath, link_context: str) -> Consumer:
+    def consumer(
+        self, raw: Any, where: TablePath, link_context: str, link_port: int = 443
+    ) -> Consumer:
         context = f"{link_context} consumer #{where[-1]!s}"
         if not isinstance(raw, Mapping):
             raise self.fail(where, None, context, "must be a table")
@@ -300,7 +314,7 @@ class _Parser:
         if "probe" in raw:
             table = self.table(raw, where, context, "probe")
             probe = self.probe(table, (*where, "probe"), f"{context} probe")
-        ports = raw.get("ports", [probe.port if probe else 443])
+        ports = raw.get("ports", [probe.port if probe else link_port])
         if not isinstance(ports, list) or not ports or not all(_is_port(p) for p in ports):
             raise self.fail(where, "ports", context, "ports must be a list of ports 1-65535")
         return Consumer(
@@ -311,7 +325,36 @@ class _Parser:
             ports=tuple(dict.fromkeys(ports)),
             probe=probe,
             line=self.lines.of(where),
+            client_cidrs=self.cidrs(raw, where, context, "client_cidrs"),
+            principal=self.role_arn(raw, where, context, "principal"),
         )
+
+    def cidrs(
+        self, raw: Mapping[str, Any], where: TablePath, context: str, key: str
+    ) -> tuple[str, ...]:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(where, key, context, f"{key} must be a list of CIDR blocks")
+        out = []
+        for item in value:
+            try:
+                out.append(str(ipaddress.ip_network(item.strip(), strict=False)))
+            except ValueError:
+                raise self.fail(where, key, context, f"malformed CIDR block {item!r}") from None
+        return tuple(dict.fromkeys(out))
+
+    def role_arn(
+        self, raw: Mapping[str, Any], where: TablePath, context: str, key: str
+    ) -> str | None:
+        value = self.string(raw, where, context, key)
+        if value is not None and not _ROLE_ARN.fullmatch(value):
+            raise self.fail(
+                where,
+                key,
+                context,
+                f"{key} must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), not {value!r}",
+            )
+        return value
 
     def ids(
         self, raw: Mapping[str, Any], where: TablePath, context: str, key: str, kind: str

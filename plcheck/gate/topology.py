@@ -6,10 +6,13 @@ Plain, validated data read from ``plcheck.toml`` by :mod:`plcheck.gate.config`.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+from plcheck.model import Location
 from plcheck.service_names import service_id_in_name
 
 
@@ -76,6 +79,10 @@ class Consumer:
     """DNS/TCP/TLS probe to run, when asked."""
     line: int = 0
     """Line of the ``[[link.consumer]]`` header."""
+    client_cidrs: tuple[str, ...] = ()
+    """CIDRs of clients outside the VPC that use its endpoint (on-premises, peered VPCs)."""
+    principal: str | None = None
+    """The IAM role ARN that creates the endpoint, when it is not the account's root."""
 
     @property
     def label(self) -> str:
@@ -97,6 +104,8 @@ class Link:
     """The consumer VPCs."""
     line: int = 0
     """Line of the ``[[link]]`` header."""
+    port: int = 443
+    """TCP port the consumers connect to (a listener of the service's load balancers)."""
 
     @property
     def service_id(self) -> str | None:
@@ -147,3 +156,17 @@ class GateConfig:
     """Every ignore, in file order."""
     plan_providers: Mapping[str, Account] = field(default_factory=dict)
     """``[plan.providers]``: provider alias → the account ``plcheck plan`` reads it through."""
+
+    def location(self, line: int) -> Location:
+        """``line`` of this file as a finding's location (SARIF shows the alert there)."""
+        return Location(self._uri, line)
+
+    @cached_property
+    def _uri(self) -> str:
+        # Locations are relative to the repository root: the nearest directory above the
+        # file holding .git. Outside a repository the path stays as given.
+        absolute = self.path.absolute()
+        for directory in absolute.parents:
+            if (directory / ".git").exists():
+                return Path(os.path.relpath(absolute, directory)).as_posix()
+        return self.path.as_posix()

@@ -107,6 +107,11 @@ RULES: dict[str, RuleMeta] = {
     "probe-tls": RuleMeta("7.0", "high", _DNS, "error"),
     "config-ignore-expired": RuleMeta("2.0", "very-high", _RESILIENCE, "warning"),
     "plan-nothing-checked": RuleMeta("2.0", "very-high", _RESILIENCE, "warning"),
+    "link-port": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
+    "link-principal": RuleMeta("7.5", "very-high", _EXPOSURE, "error"),
+    "link-private-dns": RuleMeta("5.0", "very-high", _DNS, "error"),
+    "link-sources": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
+    "link-zones": RuleMeta("3.5", "very-high", _RESILIENCE, "error"),
 }
 _UNKNOWN_RULE = RuleMeta("4.0", "medium", _CONNECTIVITY, "warning")
 

@@ -1,10 +1,13 @@
-"""The check run: every link of a ``plcheck.toml``, provider, consumer and probe, concurrently.
+"""The check run: every link of a ``plcheck.toml``, its sides and probes, then their joins.
 
 One :class:`~plcheck.aws.AwsContext` serves the whole run, so identical calls
 (a provider read by two links, zones read by two consumers in one account) are
 made once, and every link, side and probe runs in the context's bounded pool.
-Each side is the provider, consumer or probe run itself; this module only plans,
-labels and merges their findings, then applies the config's ignores.
+Each side gathers and judges with the provider, consumer or probe run's own
+functions and keeps its facts; then each consumer's facts are joined with its
+link's provider facts (:class:`~plcheck.facts.link.LinkFacts`) and judged by the
+``link`` checks, which only this run can make. Findings are labelled with their
+link and the config line they belong to, then the config's ignores apply.
 """
 
 from __future__ import annotations
@@ -15,28 +18,31 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from plcheck.checks import framework
+from plcheck.checks import checks_for, framework
 from plcheck.errors import UsageError
+from plcheck.facts.link import LinkFacts
 from plcheck.gate import ignores
 from plcheck.gate.topology import Account, Consumer, GateConfig, Link
-from plcheck.model import Finding, Report, View
+from plcheck.model import Finding, Report, Status, View
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
+    from plcheck.facts.consumer import ConsumerFacts
+    from plcheck.facts.provider import ProviderFacts
 
 
 @dataclass(frozen=True)
 class Task:
-    """One unit of the run: a link's provider, one of its consumers, or a probe."""
+    """One unit of the run: a link's provider, one of its consumers, a probe, or a join."""
 
     link: Link
     """The link it belongs to."""
     side: str
-    """``provider``, ``consumer`` or ``probe``."""
+    """``provider``, ``consumer``, ``probe`` or ``link`` (a consumer joined with its provider)."""
     line: int
-    """Line in the config that asked for it (for usage errors)."""
+    """Line in the config that asked for it (usage errors and findings' locations)."""
     consumer: Consumer | None = None
-    """The consumer, for consumer and probe tasks."""
+    """The consumer, for consumer, probe and link tasks."""
 
     @property
     def label(self) -> str:
@@ -47,13 +53,23 @@ class Task:
 
 
 @dataclass(frozen=True)
+class Done:
+    """What one task produced: its findings, and the facts a join needs."""
+
+    findings: list[Finding]
+    """The task's findings, unlabelled."""
+    facts: ProviderFacts | ConsumerFacts | None = None
+    """The provider's or consumer's facts (None for probes)."""
+
+
+@dataclass(frozen=True)
 class GateRun:
     """Everything one ``plcheck check`` produced."""
 
     findings: tuple[Finding, ...]
     """Every finding, ignores applied, in link and task order."""
     tasks: tuple[Task, ...]
-    """What ran."""
+    """What ran: the sides and probes, then the joins."""
     counts: dict[Task, dict[str, int]]
     """Task → status counts, for the summary view."""
 
@@ -92,15 +108,29 @@ def only_links(config: GateConfig, links: Sequence[str]) -> GateConfig:
     return replace(config, links=tuple(lk for lk in config.links if lk.name in links))
 
 
+def joins(config: GateConfig) -> list[Task]:
+    """One join per consumer of every link."""
+    return [
+        Task(link, "link", consumer.line, consumer)
+        for link in config.links
+        for consumer in link.consumers
+    ]
+
+
 def gate(config: GateConfig, ctx: AwsContext, today: dt.date | None = None) -> GateRun:
-    """Run every task concurrently and apply the config's ignores."""
+    """Run every task concurrently, join each link's sides, and apply the config's ignores."""
     today = today or dt.date.today()
     planned = tasks(config)
     outcomes = ctx.gather([_runner(config, task, ctx) for task in planned])
+    done = {task: outcome.get() for task, outcome in zip(planned, outcomes, strict=True)}
+    joined = joins(config)
+    for task in joined:
+        done[task] = Done(_join(task, done))
     findings: list[Finding] = []
     counts: dict[Task, dict[str, int]] = {}
-    for task, outcome in zip(planned, outcomes, strict=True):
-        found = [_labelled(f, task) for f in outcome.get()]  # AWS failures are findings already
+    for task in [*planned, *joined]:
+        # AWS failures are findings already.
+        found = [_labelled(f, task, config) for f in done[task].findings]
         findings += found
         counts[task] = _count(found)
     source = str(config.path)
@@ -108,13 +138,13 @@ def gate(config: GateConfig, ctx: AwsContext, today: dt.date | None = None) -> G
     judged += framework.judge(
         "check", "ignores", ignores.facts(config.ignores, source=source, today=today)
     )
-    return GateRun(tuple(judged), tuple(planned), counts)
+    return GateRun(tuple(judged), (*planned, *joined), counts)
 
 
-def _runner(config: GateConfig, task: Task, ctx: AwsContext) -> Callable[[], list[Finding]]:
+def _runner(config: GateConfig, task: Task, ctx: AwsContext) -> Callable[[], Done]:
     work = {"provider": _provider, "consumer": _consumer, "probe": _probe}[task.side]
 
-    def run_task() -> list[Finding]:
+    def run_task() -> Done:
         try:
             return work(task, ctx)
         except UsageError as exc:
@@ -125,8 +155,8 @@ def _runner(config: GateConfig, task: Task, ctx: AwsContext) -> Callable[[], lis
     return run_task
 
 
-def _provider(task: Task, ctx: AwsContext) -> list[Finding]:
-    """The provider run on the link's service, expecting its consumers."""
+def _provider(task: Task, ctx: AwsContext) -> Done:
+    """The provider's facts of the link's service and its checks, expecting its consumers."""
     from plcheck.runs import provider
 
     link, account = task.link, task.link.provider
@@ -140,7 +170,12 @@ def _provider(task: Task, ctx: AwsContext) -> list[Finding]:
         resolver=account.resolver,
         dns_timeout=account.dns_timeout,
     )
-    return list(provider.run(options, ctx).findings)
+    target = provider.validate(options)
+    facts = provider.gather(ctx, options)
+    findings = provider.judge(
+        facts, target.service_id, options.consumer_accounts, options.consumer_regions
+    )
+    return Done(findings, facts)
 
 
 def _consumers_seen(ctx: AwsContext, link: Link) -> tuple[list[str], list[str]]:
@@ -159,8 +194,8 @@ def _consumers_seen(ctx: AwsContext, link: Link) -> tuple[list[str], list[str]]:
     return sorted({a for a, _ in seen if a}), sorted({r for _, r in seen if r})
 
 
-def _consumer(task: Task, ctx: AwsContext) -> list[Finding]:
-    """The consumer run on the VPC, against the link's service."""
+def _consumer(task: Task, ctx: AwsContext) -> Done:
+    """The consumer VPC's facts about the link's service, and its checks."""
     from plcheck.runs import consumer as run_consumer
 
     consumer = task.consumer
@@ -173,10 +208,11 @@ def _consumer(task: Task, ctx: AwsContext) -> list[Finding]:
         ports=consumer.ports,
         scope=scope_of(consumer.account),
     )
-    return list(run_consumer.run(options, ctx).findings)
+    facts = run_consumer.gather(ctx, options)
+    return Done(run_consumer.judge(facts), facts)
 
 
-def _probe(task: Task, ctx: AwsContext) -> list[Finding]:
+def _probe(task: Task, ctx: AwsContext) -> Done:
     """The probe from here to the link's host name."""
     from plcheck.aws import Scope
     from plcheck.runs import probe as run_probe
@@ -198,15 +234,56 @@ def _probe(task: Task, ctx: AwsContext) -> list[Finding]:
         sni=probe.sni,
         timeout=probe.timeout,
     )
-    return list(run_probe.run(options, ctx).findings)
+    return Done(list(run_probe.run(options, ctx).findings))
 
 
-def _labelled(finding: Finding, task: Task) -> Finding:
-    """The finding with its link (and consumer VPC) in its details."""
+def _join(task: Task, done: dict[Task, Done]) -> list[Finding]:
+    """The link checks on one consumer joined with its link's provider."""
+    from plcheck.facts.consumer import ConsumerFacts
+    from plcheck.facts.provider import ProviderFacts
+
+    link, consumer = task.link, task.consumer
+    assert consumer is not None
+    provider_done = done.get(Task(link, "provider", link.line))
+    provider = provider_done.facts if provider_done is not None else None
+    consumer_facts = done[Task(link, "consumer", consumer.line, consumer)].facts
+    assert isinstance(consumer_facts, ConsumerFacts)
+    if not isinstance(provider, ProviderFacts):
+        return [
+            spec.finding(
+                Status.SKIP,
+                f"{link.service_id or link.service}/{consumer.vpc}",
+                f"link {link.name!r} names no provider account, so its consumer cannot be "
+                "compared with the provider's side (add provider = {{ profile = … }})",
+                account=consumer_facts.account,
+                region=consumer_facts.region,
+            )
+            for spec in checks_for("check", "link")
+        ]
+    services = provider.services.value or ()
+    facts = LinkFacts(
+        name=link.name,
+        service_name=link.service,
+        provider=provider,
+        service=next((s for s in services if s.service_id == link.service_id), None),
+        consumer=consumer_facts,
+        port=link.port,
+        client_cidrs=consumer.client_cidrs,
+        principal=consumer.principal or "",
+    )
+    return framework.judge("check", "link", facts)
+
+
+def _labelled(finding: Finding, task: Task, config: GateConfig) -> Finding:
+    """The finding with its link (and consumer VPC) in its details, located at its table."""
     extra: dict[str, Any] = {"link": task.link.name, "side": task.side}
     if task.consumer is not None:
         extra["consumer_vpc"] = task.consumer.vpc
-    return replace(finding, details={**finding.details, **extra})
+    return replace(
+        finding,
+        details={**finding.details, **extra},
+        location=finding.location or config.location(task.line),
+    )
 
 
 def _count(findings: Sequence[Finding]) -> dict[str, int]:
@@ -228,6 +305,11 @@ def views(result: GateRun) -> list[View]:
             assert task.link.provider is not None
             where = _where(task.link.provider.label, task.link.provider.region)
             what = task.link.service_id or task.link.service
+        elif task.side == "link":
+            assert task.consumer is not None
+            provider = task.link.provider.label if task.link.provider else "no provider"
+            where = f"{provider} → {task.consumer.account.label}"
+            what = f"{task.link.service_id or task.link.service} ← {task.consumer.vpc}"
         else:
             assert task.consumer is not None
             where = _where(task.consumer.account.label, task.consumer.account.region)

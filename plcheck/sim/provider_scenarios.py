@@ -54,6 +54,8 @@ class ProviderScenario:
     """Value AWS asks for (``vpce:…``)."""
     consumer_endpoint_id: str
     """The consumer's endpoint, pendingAcceptance."""
+    consumer_vpc_id: str = ""
+    """The VPC of ``consumer_endpoint_id`` (10.21.0.0/16, in the consumer account)."""
 
 
 def provider_preflight(world: SimulatedWorld, prefix: str = "tacos") -> ProviderScenario:
@@ -174,6 +176,7 @@ def provider_preflight(world: SimulatedWorld, prefix: str = "tacos") -> Provider
         txt_name=str(dns["Name"]),
         txt_value=str(dns["Value"]),
         consumer_endpoint_id=endpoint_id,
+        consumer_vpc_id=c_vpc,
     )
 
 

@@ -53,7 +53,7 @@ def test_check_runs_provider_and_consumer_across_accounts(
     assert scenario.consumer_account in principals["message"]
     assert by_check[("nlb-az-coverage", scenario.service_id)]["status"] == "warn"
     (view,) = data["views"]
-    assert [row[1] for row in view["rows"]] == ["provider", "consumer"]
+    assert [row[1] for row in view["rows"]] == ["provider", "consumer", "link"]
 
 
 def test_ignores_with_and_without_expiry(

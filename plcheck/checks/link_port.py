@@ -1,0 +1,93 @@
+"""link-port: the port the consumer connects to has a listener on the service's load balancers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plcheck.checks._link import (
+    TCP_PROTOCOLS,
+    finding,
+    listeners,
+    load_balancers,
+    no_load_balancer,
+    not_owned,
+)
+from plcheck.facts.link import LinkFacts
+from plcheck.model import CheckSpec, Finding, Status
+
+SPEC = CheckSpec(
+    id="link-port",
+    title="The consumer's port has a listener",
+    command="check",
+    subject="link",
+    needs=("provider.services", "provider.load_balancers"),
+    inspects=(
+        "The link's port (`port` on the [[link]], default 443) against the TCP, TLS and "
+        "TCP_UDP listeners of every network load balancer behind the link's service."
+    ),
+    why=(
+        "An interface endpoint forwards the consumer's connection to the same port on the "
+        "service's load balancer. A port without a listener there is refused on the provider's "
+        "side although the endpoint is available and its security groups admit it: neither "
+        "account's own checks can see it, because only the link says which port is used."
+    ),
+    remediation=(
+        "Add a listener on the port to each load balancer (aws elbv2 create-listener "
+        "--load-balancer-arn … --protocol TCP --port PORT --default-actions "
+        "Type=forward,TargetGroupArn=…), or correct `port` on the link if clients use another."
+    ),
+    docs_url="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html",
+    aws_actions=("elasticloadbalancing:DescribeListeners",),
+)
+
+
+def judge(facts: LinkFacts) -> list[Finding]:
+    """One finding per load balancer: a TCP listener on the port, or what it listens on."""
+    if facts.service is None:
+        return not_owned(SPEC, facts)
+    balancers = load_balancers(facts)
+    if not balancers:
+        return no_load_balancer(SPEC, facts)
+    findings = []
+    for lb in balancers:
+        found = sorted(listeners(facts, lb), key=lambda x: x.port)
+        listening = [f"{x.protocol}:{x.port}" for x in found]
+        details: dict[str, Any] = {
+            "load_balancer": lb.name,
+            "load_balancer_arn": lb.arn,
+            "listeners": listening,
+        }
+        tcp = [x for x in found if x.port == facts.port and x.protocol in TCP_PROTOCOLS]
+        if tcp:
+            findings.append(
+                finding(
+                    SPEC,
+                    facts,
+                    Status.PASS,
+                    f"{facts.sides}: the consumer's port {facts.port} has a listener on "
+                    f"{lb.name} ({', '.join(f'{x.protocol}:{x.port}' for x in tcp)})",
+                    **details,
+                )
+            )
+            continue
+        udp = [x for x in found if x.port == facts.port]
+        why = (
+            f"only a UDP listener on {facts.port}, which TCP connections do not reach"
+            if udp
+            else f"no listener on {facts.port} (it listens on {', '.join(listening) or 'nothing'})"
+        )
+        findings.append(
+            finding(
+                SPEC,
+                facts,
+                Status.FAIL,
+                f"{facts.sides}: the consumer connects to port {facts.port}, but {lb.name} of "
+                f"provider {facts.provider.account} has {why}: its connections are refused",
+                f"In provider account {facts.provider.account}: aws elbv2 create-listener "
+                f"--load-balancer-arn {lb.arn} --protocol TCP --port {facts.port} "
+                "--default-actions Type=forward,TargetGroupArn=<target group ARN>; or set the "
+                f"link's port to one {lb.name} listens on.",
+                **details,
+            )
+        )
+    return findings

@@ -1,0 +1,99 @@
+"""link-private-dns: a consumer that turns private DNS on needs the provider's name verified."""
+
+from __future__ import annotations
+
+from plcheck.checks._link import finding, not_owned
+from plcheck.facts.link import LinkFacts
+from plcheck.model import CheckSpec, Finding, Status
+
+SPEC = CheckSpec(
+    id="link-private-dns",
+    title="Private DNS the consumer uses is verified by the provider",
+    command="check",
+    subject="link",
+    needs=("provider.services", "consumer.targets"),
+    inspects=(
+        "Whether the consumer's endpoint has private DNS on (a planned one gets it: "
+        "CreateVpcEndpoint enables private DNS by default for a service with a private DNS "
+        "name), against the verification state of the name in the provider's account."
+    ),
+    why=(
+        "AWS answers a service's private DNS name with the endpoint's addresses only once the "
+        "provider has verified the domain. Until then, clients in the consumer VPC that use "
+        "the name do not reach the endpoint. The consumer cannot see why, and the provider "
+        "does not know who relies on the name: only the link joins the two."
+    ),
+    remediation=(
+        "In the provider account: publish the verification TXT record and run aws ec2 "
+        "start-vpc-endpoint-service-private-dns-verification --service-id vpce-svc-…; until "
+        "it is verified, consumers must use the endpoint's vpce-… DNS names."
+    ),
+    docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
+    aws_actions=(
+        "ec2:DescribeVpcEndpointServiceConfigurations",
+        "ec2:DescribeVpcEndpoints",
+    ),
+)
+
+
+def judge(facts: LinkFacts) -> list[Finding]:
+    """Fail for each endpoint (or plan) that uses private DNS while the name is not verified."""
+    if facts.service is None:
+        return not_owned(SPEC, facts)
+    service = facts.service
+    name, state = service.private_dns_name, service.dns_state or "unknown"
+    details = {"private_dns_name": name, "verification_state": state}
+    if not name:
+        return [
+            finding(
+                SPEC,
+                facts,
+                Status.PASS,
+                f"{facts.sides}: {service.service_id} has no private DNS name; the consumer "
+                "uses the endpoint's vpce-… names",
+                **details,
+            )
+        ]
+    users = []
+    for target in facts.targets:
+        if target.endpoint is None:
+            users.append(f"the planned endpoint (private DNS is on by default for {name})")
+        elif target.endpoint.private_dns_enabled:
+            users.append(f"endpoint {target.endpoint.endpoint_id} (private DNS on)")
+    if not users:
+        return [
+            finding(
+                SPEC,
+                facts,
+                Status.PASS,
+                f"{facts.sides}: the consumer's endpoints have private DNS off, so the "
+                f"verification of {name} ({state}) does not affect them",
+                **details,
+            )
+        ]
+    if state == "verified":
+        return [
+            finding(
+                SPEC,
+                facts,
+                Status.PASS,
+                f"{facts.sides}: {name} is verified by the provider, and {', '.join(users)} "
+                "uses it",
+                **details,
+            )
+        ]
+    return [
+        finding(
+            SPEC,
+            facts,
+            Status.FAIL,
+            f"{facts.sides}: {', '.join(users)} relies on {name}, which provider "
+            f"{facts.provider.account} has not verified ({state}): the name does not resolve "
+            "to the endpoint, and clients that use it fail",
+            f"In provider account {facts.provider.account}: publish TXT "
+            f"{service.txt_record_name or '_….' + name} = {service.dns_txt_value or 'vpce:…'} "
+            "and run aws ec2 start-vpc-endpoint-service-private-dns-verification --service-id "
+            f"{service.service_id}. Until then the consumer must use the endpoint's vpce-… names.",
+            **details,
+        )
+    ]
