@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plcheck.gate import tf_address as addr
+from plcheck.paths import repo_root
 
 if TYPE_CHECKING:
     from plcheck.gate.terraform import TerraformPlan
@@ -145,15 +146,6 @@ class _Scanner:
                 self.stack[-1] = top - 1
         elif self.depth > 0:
             self.depth -= 1
-
-
-def repo_root(start: Path) -> Path:
-    """The nearest directory at or above ``start`` holding ``.git``; else ``start``."""
-    start = start.resolve()
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return start
 
 
 def module_dirs(

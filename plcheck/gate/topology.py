@@ -6,13 +6,13 @@ Plain, validated data read from ``plcheck.toml`` by :mod:`plcheck.gate.config`.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from plcheck.model import Location
+from plcheck.paths import repo_relative
 from plcheck.service_names import service_id_in_name
 
 
@@ -163,10 +163,4 @@ class GateConfig:
 
     @cached_property
     def _uri(self) -> str:
-        # Locations are relative to the repository root: the nearest directory above the
-        # file holding .git. Outside a repository the path stays as given.
-        absolute = self.path.absolute()
-        for directory in absolute.parents:
-            if (directory / ".git").exists():
-                return Path(os.path.relpath(absolute, directory)).as_posix()
-        return self.path.as_posix()
+        return repo_relative(self.path)

@@ -37,6 +37,7 @@ from urllib.parse import quote, unquote, urlparse
 from plcheck import __version__
 from plcheck.checks import catalog
 from plcheck.model import CheckSpec, Finding, Report, Status
+from plcheck.paths import repo_root
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/plcheck/plcheck"
@@ -128,7 +129,7 @@ def as_dict(report: Report, root: Path | None = None, cwd: Path | None = None) -
     :attr:`Report.source` are relative to (default: the working directory).
     """
     cwd = cwd or Path.cwd()
-    root = root or repository_root(cwd)
+    root = root or repo_root(cwd)
     specs = catalog()
     rule_ids = report.checks_used()
     rules = [_rule(rid, specs.get(rid)) for rid in rule_ids]
@@ -205,15 +206,6 @@ def render(report: Report) -> str:
 
 
 # -- locations ---------------------------------------------------------------------------
-
-
-def repository_root(start: Path) -> Path:
-    """The nearest directory at or above ``start`` holding ``.git``; ``start`` when none."""
-    start = start.absolute()
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return start
 
 
 def relative_uri(path: str, root: Path, base: Path) -> str | None:

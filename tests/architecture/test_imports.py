@@ -49,6 +49,7 @@ BASE = {
     "plcheck",
     "plcheck.errors",
     "plcheck.model",
+    "plcheck.paths",
     "plcheck.service_names",
     "plcheck.validate",
 }
