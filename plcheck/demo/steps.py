@@ -95,8 +95,8 @@ def _plan_steps(mismatch: AzMismatchScenario) -> Steps:
                 'module.pl["burrito"] and module.pl["tacos"] create endpoints through '
                 "aws.consumer; the same apply creates the provider's service through "
                 "aws.provider. Each endpoint is judged with the consumer account's own zone "
-                "map (--provider-profile consumer=consumer), not --profile's; the service is judged "
-                "in the provider's account by the provider checks that hold before apply."
+                "map (--provider-profile consumer=consumer), not --profile's; the service is "
+                "judged in the provider's account by the provider checks that hold before apply."
             ),
             args=(
                 "plan",
