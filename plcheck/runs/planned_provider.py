@@ -38,11 +38,11 @@ from plcheck.gate.tf_resources import (
     PlannedEndpoint,
     PlannedLoadBalancer,
     PlannedService,
-    PlannedSubnet,
 )
 from plcheck.gate.tf_values import Planned, Unknown
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.runs import planned_groups
+from plcheck.runs.planned_subnets import subnet_fact
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
@@ -387,7 +387,8 @@ def _planned_lb(
             lb_zones.append(LbZone(subnets[key].zone_name, key))
             continue
         for planned in plan.subnet(key):
-            subnet = _planned_subnet(planned, zones)
+            vpc_id = planned.vpc_id if isinstance(planned.vpc_id, str) else ""
+            subnet = subnet_fact(planned, zones, vpc_id)
             if subnet is None:
                 built.wait(
                     _AZ, f"{planned.address}: its availability zone is known only after apply"
@@ -418,20 +419,6 @@ def _planned_lb(
         security_groups=groups,
         enforce_sg_on_privatelink=enforce,
     )
-
-
-def _planned_subnet(planned: PlannedSubnet, zones: AccountZones | None) -> Subnet | None:
-    """A planned subnet with its zone, when the plan sets it (by ID or this account's name)."""
-    zone_id = planned.zone_id if isinstance(planned.zone_id, str) else ""
-    zone_name = planned.zone_name if isinstance(planned.zone_name, str) else ""
-    if zones is not None:
-        zone_id = zone_id or zones.name_to_id.get(zone_name, "")
-        zone_name = zone_name or zones.id_to_name.get(zone_id, "")
-    if not zone_id:
-        return None
-    vpc_id = planned.vpc_id if isinstance(planned.vpc_id, str) else ""
-    cidr = planned.cidr if isinstance(planned.cidr, str) else ""
-    return Subnet(planned.address, vpc_id, zone_name, zone_id, cidr)
 
 
 def _planned_listeners(
