@@ -31,7 +31,6 @@ plcheck's own (user + system of the subprocess), from ``/usr/bin/time``.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import math
 import os
@@ -39,201 +38,31 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-PLCHECK = BIN / "plcheck"
-RESULTS = ROOT / "bench" / "RESULTS.md"
-TIME = Path("/usr/bin/time")
+from budgets import (  # the bench directory is the script's, so first on sys.path
+    CHAIN_FACTOR,
+    PLCHECK,
+    RESULTS,
+    ROOT,
+    Bench,
+    Row,
+)
+from plan_bench import bench_plan
 
 #: AWS Organizations returns at most 20 accounts per ListAccounts page.
 ORG_PAGE = 20
 #: Cold start budget, seconds (median).
 COLD_START_BUDGET = 0.15
-#: Factor on (chain x delay) a run may add over its no-delay start-up.
-CHAIN_FACTOR = 1.2
-#: plcheck consumer's CPU over the plain boto3 script's.
-CPU_RATIO_BUDGET = 0.8
 #: Organisation scale: (accounts, wall seconds, peak MiB).
 ORG_BUDGETS = {100: (2.0, 200), 1000: (15.0, 400)}
 #: CPU seconds per added account.
 CPU_PER_ACCOUNT_BUDGET = 0.010
 BASELINE = ROOT / "bench" / "baseline_consumer.py"
-
-
-@dataclass
-class Run:
-    """One plcheck subprocess run."""
-
-    args: list[str]
-    exit_code: int
-    wall: float
-    calls: Counter[str]
-    max_rss_kb: int
-    stderr: str = ""
-    cpu: float = 0.0
-    """User + system CPU seconds of the subprocess."""
-
-    @property
-    def total_calls(self) -> int:
-        return sum(self.calls.values())
-
-
-@dataclass
-class Row:
-    """One line of the results table."""
-
-    scenario: str
-    calls: int
-    chain: int
-    wall_nodelay: float
-    wall: float
-    max_rss_kb: int
-    exit_code: int
-    detail: str = ""
-    cpu_nodelay: float = 0.0
-    """Least CPU seconds of the runs with no delay."""
-
-    def budget(self, delay: float) -> float:
-        return self.wall_nodelay + CHAIN_FACTOR * self.chain * delay
-
-
-@dataclass
-class Budget:
-    """One budget, checked."""
-
-    name: str
-    ok: bool
-    detail: str
-
-
-@dataclass
-class Bench:
-    """The world, its fault layer and everything measured."""
-
-    world: Any
-    faults: Any
-    delay: float
-    repeat: int
-    rows: list[Row] = field(default_factory=list)
-    budgets: list[Budget] = field(default_factory=list)
-    cold: list[tuple[str, float, bool]] = field(default_factory=list)
-    cpu_rows: list[tuple[str, float, float]] = field(default_factory=list)
-    """(scenario, plcheck CPU, baseline CPU) with no delay."""
-
-    def plcheck(self, args: Sequence[str], delay: float) -> Run:
-        """Run ``plcheck ARGS --format json`` in a subprocess with the world's environment."""
-        run = self.subprocess([str(PLCHECK), *args, "--format", "json"], delay)
-        try:
-            json.loads(run.stderr.split("\0", 1)[0])  # the report must be valid JSON
-        except ValueError:
-            raise SystemExit(
-                f"plcheck {' '.join(args)} exited {run.exit_code} without a report:\n"
-                f"{run.stderr.split(chr(0), 1)[1]}"
-            ) from None
-        run.stderr = run.stderr.split("\0", 1)[1]
-        run.args = list(args)
-        return run
-
-    def subprocess(self, command: list[str], delay: float) -> Run:
-        """Run ``command`` with the world's environment: wall, CPU, peak RSS and AWS calls.
-
-        ``stderr`` of the result is stdout, a NUL and stderr (for the caller to split).
-        """
-        env = {**os.environ, **self.world.env}
-        env.pop("PLCHECK_DEBUG", None)
-        self.faults.delay = delay
-        self.faults.reset_calls()
-        with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
-            if TIME.exists():
-                command = [str(TIME), "-f", "%M %U %S", "-o", rss.name, *command]
-            started = time.perf_counter()
-            proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-            wall = time.perf_counter() - started
-            text = rss.read().strip().splitlines()
-        calls = self.faults.by_action()
-        self.faults.delay = 0.0
-        if proc.returncode not in (0, 1, 3):
-            raise SystemExit(f"{' '.join(command)} exited {proc.returncode}:\n{proc.stderr}")
-        fields = text[-1].split() if text else []
-        if len(fields) == 3 and fields[0].isdigit():
-            max_rss, cpu = int(fields[0]), float(fields[1]) + float(fields[2])
-        else:
-            max_rss, cpu = _children_rss_kb(), 0.0
-        output = f"{proc.stdout}\0{proc.stderr}"
-        return Run(command, proc.returncode, wall, calls, max_rss, output, cpu)
-
-    def measure(self, scenario: str, args: Sequence[str], chain: int, detail: str = "") -> Row:
-        """Best of ``repeat`` runs without and with the delay, interleaved.
-
-        The best (minimum) time is the one least disturbed by other load on the machine;
-        interleaving exposes both variants to the same drift in load.
-        """
-        base, runs = [], []
-        for _ in range(self.repeat):
-            base.append(self.plcheck(args, 0.0))
-            runs.append(self.plcheck(args, self.delay))
-        run = runs[0]
-        row = Row(
-            scenario=scenario,
-            calls=run.total_calls,
-            chain=chain,
-            wall_nodelay=min(r.wall for r in base),
-            wall=min(r.wall for r in runs),
-            max_rss_kb=max(r.max_rss_kb for r in runs),
-            exit_code=run.exit_code,
-            detail=detail or _calls_detail(run.calls),
-            cpu_nodelay=min(r.cpu for r in base),
-        )
-        self.rows.append(row)
-        limit = row.budget(self.delay)
-        self.check(
-            f"{scenario}: wall <= no-delay + {CHAIN_FACTOR} x {chain} x {self.delay * 1000:.0f} ms",
-            row.wall <= limit,
-            f"{row.wall:.2f} s (limit {limit:.2f} s)",
-        )
-        print(
-            f"  {scenario}: {row.calls} calls, chain {chain}, {row.wall_nodelay:.2f} s -> "
-            f"{row.wall:.2f} s, CPU {row.cpu_nodelay:.2f} s, {row.max_rss_kb / 1024:.0f} MiB, "
-            f"exit {row.exit_code}",
-            flush=True,
-        )
-        return row
-
-    def baseline(self, scenario: str, command: list[str], plcheck_cpu: float) -> None:
-        """The plain boto3 script's CPU with no delay (least of ``repeat``) beside plcheck's."""
-        runs = [self.subprocess(command, 0.0) for _ in range(max(self.repeat, 3))]
-        cpu = min(r.cpu for r in runs)
-        self.cpu_rows.append((scenario, plcheck_cpu, cpu))
-        ratio = plcheck_cpu / cpu if cpu else math.inf
-        self.check(
-            f"{scenario}: CPU <= {CPU_RATIO_BUDGET} x the plain boto3 script's",
-            ratio <= CPU_RATIO_BUDGET,
-            f"{plcheck_cpu:.2f} s against {cpu:.2f} s ({ratio:.2f}x)",
-        )
-
-    def check(self, name: str, ok: bool, detail: str) -> None:
-        self.budgets.append(Budget(name, ok, detail))
-        print(f"  {'PASS' if ok else 'FAIL'}  {name}: {detail}", flush=True)
-
-
-def _children_rss_kb() -> int:
-    import resource
-
-    # Linux reports kilobytes; this is the largest child so far, an upper bound.
-    return int(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-
-
-def _calls_detail(calls: Counter[str]) -> str:
-    return ", ".join(f"{a.split(':')[1]} {n}" for a, n in sorted(calls.items()))
 
 
 # -------------------------------------------------------------------- scenarios
@@ -518,56 +347,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
     print(f"\n{len(bench.budgets) - len(failed)}/{len(bench.budgets)} budgets hold; {shown}")
     return 1 if failed else 0
-
-
-def bench_plan(bench: Bench, count: int = 20_000) -> None:
-    """``plcheck plan`` of a ``count``-endpoint plan: table vs JSON time, peak memory vs file.
-
-    Budgets (issue 12): the table renders in at most 2x the time of the JSON report, and
-    peak memory (max RSS of the run) stays within 4x the plan file's size.
-    """
-    sys.path.insert(0, str(ROOT / "bench"))
-    from plans import write_endpoint_plan
-
-    print(f"plan ({count} endpoints)", flush=True)
-    with tempfile.TemporaryDirectory() as directory:
-        plan = Path(directory) / "plan.json"
-        size = write_endpoint_plan(plan, count)
-        env = {**os.environ, **bench.world.env}
-        env.pop("PLCHECK_DEBUG", None)
-
-        def once(fmt: str) -> tuple[float, int]:
-            out = Path(directory) / f"report.{fmt}"
-            rss = Path(directory) / "rss"
-            command = [str(PLCHECK), "plan", str(plan), "--profile", "consumer"]
-            command += ["--region", "us-east-1", "--format", fmt, "--output", str(out)]
-            if TIME.exists():
-                command = [str(TIME), "-f", "%M", "-o", str(rss), *command]
-            started = time.perf_counter()
-            proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-            wall = time.perf_counter() - started
-            if proc.returncode not in (0, 1, 3):
-                raise SystemExit(f"plcheck plan exited {proc.returncode}:\n{proc.stderr}")
-            text = rss.read_text().strip().splitlines() if rss.exists() else []
-            return wall, int(text[-1]) if text and text[-1].isdigit() else 0
-
-        runs = {fmt: [once(fmt) for _ in range(bench.repeat)] for fmt in ("json", "table")}
-    json_s = min(w for w, _ in runs["json"])
-    table_s = min(w for w, _ in runs["table"])
-    peak_kb = max(kb for r in runs.values() for _, kb in r)
-    print(f"  plan: json {json_s:.2f} s, table {table_s:.2f} s, peak {peak_kb / 1024:.0f} MiB")
-    bench.check(
-        f"plan, {count} endpoints: table <= 2 x JSON",
-        table_s <= 2 * json_s,
-        f"table {table_s:.2f} s, JSON {json_s:.2f} s",
-    )
-    if peak_kb:
-        bench.check(
-            f"plan, {count} endpoints: peak memory <= 4 x plan file",
-            peak_kb * 1024 <= 4 * size,
-            f"{peak_kb / 1024:.0f} MiB for a {size / 2**20:.0f} MiB plan "
-            f"({peak_kb * 1024 / size:.1f}x)",
-        )
 
 
 if __name__ == "__main__":

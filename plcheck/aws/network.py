@@ -121,3 +121,23 @@ def _acl(a: dict[str, Any]) -> NetworkAcl:
             for e in a.get("Entries", [])
         ),
     )
+
+
+def subnets_by_id(ctx: AwsContext, scope: Scope, subnet_ids: Iterable[str]) -> list[Subnet]:
+    """The given subnets with zone name and AZ ID, in one paginated call."""
+    ids = sorted(set(subnet_ids))
+    if not ids:
+        return []
+    response = ctx.paginate(scope, "ec2", "describe_subnets", SubnetIds=ids)
+    return [
+        Subnet(
+            subnet_id=s["SubnetId"],
+            vpc_id=s.get("VpcId", ""),
+            zone_name=s.get("AvailabilityZone", ""),
+            zone_id=s.get("AvailabilityZoneId", ""),
+            cidr=s.get("CidrBlock", ""),
+            available_ips=int(s.get("AvailableIpAddressCount", 0)),
+            name=name_tag(s.get("Tags")),
+        )
+        for s in response.get("Subnets", [])
+    ]

@@ -442,3 +442,19 @@ def _target_zone(
             if in_vpc and address in ipaddress.ip_network(subnet.cidr, strict=False):
                 return subnet.zone_name
     return ""
+
+
+# -- for planned services (plcheck plan) ----------------------------------------------
+
+
+def balancers_and_behind(ctx: AwsContext, scope: Scope, lb_arns: Sequence[str]) -> dict[str, Any]:
+    """Existing load balancers a planned service names, with what is behind them.
+
+    :class:`ProviderFacts` fields, as :func:`gather` reads them for live services.
+    """
+    return _balancers_and_behind(ctx, scope, lb_arns)
+
+
+def permissions(ctx: AwsContext, scope: Scope, service_id: str) -> tuple[Principal, ...]:
+    """An existing service's allowed principals."""
+    return _permissions(ctx, scope, service_id)

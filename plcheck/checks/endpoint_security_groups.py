@@ -14,6 +14,7 @@ SPEC = CheckSpec(
     id="endpoint-security-groups",
     title="Endpoint security groups admit the service port from the VPC",
     command="consumer",
+    also_in=("plan",),
     subject="endpoint",
     needs=("vpc.vpc", "vpc.groups"),
     inspects=(

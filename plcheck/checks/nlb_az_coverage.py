@@ -13,6 +13,7 @@ SPEC = CheckSpec(
     id="nlb-az-coverage",
     title="Load balancers cover every availability zone",
     command="provider",
+    also_in=("plan",),
     subject="service",
     needs=("provider.load_balancers", "provider.subnets", "provider.zones"),
     inspects=(

@@ -11,6 +11,7 @@ SPEC = CheckSpec(
     id="nlb-listeners",
     title="Load balancers have listeners",
     command="provider",
+    also_in=("plan",),
     subject="service",
     needs=("provider.load_balancers",),
     inspects="The listeners (protocol and port) of each load balancer behind an endpoint service.",

@@ -15,6 +15,7 @@ SPEC = CheckSpec(
     id="nlb-security-groups",
     title="NLB security groups admit PrivateLink traffic",
     command="provider",
+    also_in=("plan",),
     subject="service",
     needs=("provider.load_balancers",),
     inspects=(

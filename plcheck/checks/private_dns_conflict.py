@@ -12,6 +12,7 @@ SPEC = CheckSpec(
     id="private-dns-conflict",
     title="No private hosted zone conflicts with the private DNS name",
     command="consumer",
+    also_in=("plan",),
     subject="endpoint",
     needs=("vpc.services", "vpc.hosted_zones"),
     inspects=(

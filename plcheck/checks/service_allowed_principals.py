@@ -11,6 +11,7 @@ SPEC = CheckSpec(
     id="service-allowed-principals",
     title="Consumer accounts are allowed principals",
     command="provider",
+    also_in=("plan",),
     subject="service",
     needs=("permissions",),
     inspects=(

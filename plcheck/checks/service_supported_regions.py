@@ -11,6 +11,7 @@ SPEC = CheckSpec(
     id="service-supported-regions",
     title="Consumer regions are supported",
     command="provider",
+    also_in=("plan",),
     subject="service",
     inspects=(
         "The SupportedRegions of each endpoint service (cross-region access), against the "

@@ -99,7 +99,8 @@ def _plan_steps(mismatch: AzMismatchScenario) -> Steps:
                 'module.pl["burrito"] and module.pl["tacos"] create endpoints through '
                 "aws.consumer; the same apply creates the provider's service through "
                 "aws.provider. Each endpoint is judged with the consumer account's own zone "
-                "map (--provider-profile consumer=consumer), not --profile's."
+                "map (--provider-profile consumer=consumer), not --profile's; the service is "
+                "judged in the provider's account by the provider checks that hold before apply."
             ),
             args=(
                 "plan",
@@ -108,6 +109,8 @@ def _plan_steps(mismatch: AzMismatchScenario) -> Steps:
                 "provider",
                 "--provider-profile",
                 "consumer=consumer",
+                "--provider-profile",
+                "provider=provider",
             ),
         )
 

@@ -26,6 +26,8 @@ class PlannedService(PlannedResource):
     acceptance_required: Planned[bool] = False
     supported_regions: Planned[tuple[str, ...]] = ()
     supported_ip_address_types: Planned[tuple[str, ...]] = ()
+    allowed_principals: Planned[tuple[str, ...]] = ()
+    """The service's own ``allowed_principals`` (beside the principal resources)."""
 
     @property
     def service_id(self) -> str | None:
@@ -109,6 +111,7 @@ def read_service(a: Attrs, common: Mapping[str, Any]) -> PlannedService:
         acceptance_required=a.flag("acceptance_required", default=False),
         supported_regions=a.strings("supported_regions"),
         supported_ip_address_types=a.strings("supported_ip_address_types"),
+        allowed_principals=a.strings("allowed_principals"),
     )
 
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import groupby
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from plcheck.model import SUMMARY_ORDER, Report, Status, View
+from plcheck.model import SUMMARY_ORDER, Finding, Report, Status, View
 
 STYLE = {
     Status.PASS: "green",
@@ -29,6 +30,16 @@ STYLE = {
 
 #: Width of tables written to a file, or piped without ``COLUMNS``.
 PIPED_WIDTH = 120
+
+#: Above this many findings the table groups alike findings into one row each: rich
+#: lays out every cell (milliseconds a row), and 80,000 rows are for the JSON report.
+LARGE = 500
+
+#: Resources a grouped row names before "and N more".
+FIRST_RESOURCES = 5
+
+#: Tokens holding digits (IDs, addresses, counts, zones): what varies between alike messages.
+_VARYING = re.compile(r"[^\s,;:()]*\d[^\s,;:()]*")
 
 
 def stdout_console() -> Console:
@@ -87,6 +98,8 @@ def summary_line(report: Report) -> Text:
 
 
 def _findings_table(report: Report) -> Table:
+    if len(report.findings) > LARGE:
+        return _grouped_table(report)
     table = Table(title=f"plcheck {report.command}", title_justify="left", expand=False)
     table.add_column("Status", overflow="fold")
     table.add_column("Check", overflow="fold")
@@ -124,3 +137,57 @@ def _view_table(view: View) -> Table:
     for i, row in enumerate(view.rows):
         table.add_row(*row, style="bold yellow" if i in view.highlight else None)
     return table
+
+
+def shape(finding: Finding) -> tuple[str, str, str]:
+    """What alike findings share: check, status, and the message without its IDs and numbers."""
+    message = finding.message
+    if finding.resource:
+        message = message.replace(finding.resource, "#")
+    return finding.check, finding.status.value, _VARYING.sub("#", message)
+
+
+def _grouped_table(report: Report) -> Table:
+    """One row per check, status and message shape: its count, first resources, one fix whole.
+
+    Problems come first (fail, error, warn, skip, then pass), so none is lost among passes.
+    """
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in report.findings:
+        groups.setdefault(shape(finding), []).append(finding)
+    rank = {status.value: n for n, status in enumerate(SUMMARY_ORDER)}
+    ordered = sorted(groups.items(), key=lambda item: (rank[item[0][1]], item[0][0]))
+    table = Table(
+        title=f"plcheck {report.command}: {len(report.findings)} findings, alike ones grouped "
+        "(every finding is in --format json)",
+        title_justify="left",
+        expand=False,
+    )
+    table.add_column("Status", overflow="fold")
+    table.add_column("Check", overflow="fold")
+    table.add_column("Count", justify="right")
+    table.add_column("Finding", ratio=1, overflow="fold")
+    for (check, _, _), found in ordered:
+        first = found[0]
+        table.add_row(
+            Text(first.status.value.upper(), style=STYLE[first.status]),
+            check,
+            str(len(found)),
+            Group(*_group_body(found)),
+        )
+    return table
+
+
+def _group_body(found: Sequence[Finding]) -> list[Text]:
+    first = found[0]
+    names = list(dict.fromkeys(f.resource for f in found))
+    shown = ", ".join(names[:FIRST_RESOURCES])
+    more = f" and {len(names) - FIRST_RESOURCES} more" if len(names) > FIRST_RESOURCES else ""
+    body = [Text(f"{shown}{more}", style="bold cyan")]
+    body.append(Text(first.message if len(found) == 1 else f"e.g. {first.message}"))
+    if first.location is not None:
+        line = f":{first.location.line}" if first.location.line else ""
+        body.append(Text(f"at {first.location.uri}{line}", style="dim"))
+    if first.remediation and first.status is not Status.PASS:
+        body.append(Text(f"Fix: {first.remediation}", style="dim"))
+    return body

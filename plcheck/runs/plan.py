@@ -59,16 +59,15 @@ def run(options: PlanOptions, ctx: AwsContext | None = None) -> Report:
     from plcheck.checks import framework
     from plcheck.facts.plan import PlanCoverage
     from plcheck.gate import ignores
-    from plcheck.runs import planned
 
     plan = options.plan
     findings: list[Finding] = []
-    if plan.endpoints:  # a plan without endpoints needs no AWS call
+    if plan.endpoints or plan.services:  # a plan without either needs no AWS call
         if ctx is None:
             with AwsContext() as own:
-                findings = planned.run(own, options.scope, plan, options.profiles)
+                findings = _judged(own, options)
         else:
-            findings = planned.run(ctx, options.scope, plan, options.profiles)
+            findings = _judged(ctx, options)
     read = tuple(sorted(_count(r.type for r in plan.resources).items()))
     coverage = PlanCoverage(str(plan.path), read, plan.unread, options.strict)
     findings += framework.judge("plan", "plan", coverage)
@@ -81,6 +80,17 @@ def run(options: PlanOptions, ctx: AwsContext | None = None) -> Report:
             today=options.today or dt.date.today(),
         )
     return Report("plan", tuple(findings), views=tuple(views(plan)), source=str(plan.path))
+
+
+def _judged(ctx: AwsContext, options: PlanOptions) -> list[Finding]:
+    """The consumer side (endpoints) and the provider side (services), each in its account."""
+    from plcheck.runs import planned, planned_provider
+
+    plan, scope, profiles = options.plan, options.scope, options.profiles
+    findings = planned.run(ctx, scope, plan, profiles) if plan.endpoints else []
+    if plan.services:
+        findings += planned_provider.run(ctx, scope, plan, profiles)
+    return findings
 
 
 def _count(kinds: object) -> dict[str, int]:

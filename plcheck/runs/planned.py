@@ -36,7 +36,9 @@ from plcheck.gate.terraform import (
     Unknown,
 )
 from plcheck.model import CheckSpec, Finding, Status
+from plcheck.runs import planned_network
 from plcheck.runs import planned_subnets as subnets_of
+from plcheck.runs.planned_network import NetworkFacts
 from plcheck.service_names import region_in_service_name
 
 if TYPE_CHECKING:
@@ -59,6 +61,8 @@ class LiveFacts:
     """VPC ID → its subnets, for existing VPCs the endpoints are planned in."""
     dns: dict[str, Outcome[VpcDnsAttributes]] = field(default_factory=dict)
     """VPC ID → its DNS attributes, for existing VPCs the plan does not change."""
+    network: NetworkFacts = field(default_factory=NetworkFacts)
+    """The endpoints' VPCs, security groups and private hosted zones."""
 
 
 def gather(
@@ -87,9 +91,10 @@ def gather(
         lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
         lambda: live.endpoint_services(ctx, scope, names, regions),
         lambda: subnets_in_vpcs(ctx, scope, vpcs),  # one call for every VPC
+        lambda: planned_network.gather(ctx, scope, plan, endpoints),
     ]
     thunks += [partial(live.vpc_dns_attributes, ctx, scope, v) for v in dns_vpcs]
-    account, listed, services, subnets, *dns = ctx.gather(thunks)
+    account, listed, services, subnets, network, *dns = ctx.gather(thunks)
     account_id = str(account.value or "")
     zones: Outcome[AccountZones] = (
         Outcome(value=account_zones(ctx, scope, account_id))  # served from the call cache
@@ -104,6 +109,11 @@ def gather(
         for v in vpcs
     }
     facts.dns = dict(zip(dns_vpcs, dns, strict=True))
+    facts.network = (
+        network.value
+        if network.value is not None
+        else NetworkFacts(groups=Outcome(error=network.error))
+    )
     return facts
 
 
@@ -119,6 +129,13 @@ def judge(
         if endpoint.private_dns_enabled is not False:
             findings += _private_dns(endpoint, facts)
     findings += _dns_attributes(plan, facts, endpoints)
+    findings += planned_network.judge(
+        plan,
+        facts.network,
+        partial(_service, facts=facts),
+        endpoints,
+        planned_network.Where(facts.account, facts.region),
+    )
     return findings
 
 

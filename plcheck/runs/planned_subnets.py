@@ -11,7 +11,7 @@ from __future__ import annotations
 from plcheck.facts.network import Subnet
 from plcheck.facts.zones import AccountZones
 from plcheck.gate.terraform import TerraformPlan, Unknown
-from plcheck.gate.tf_resources import PlannedEndpoint
+from plcheck.gate.tf_resources import PlannedEndpoint, PlannedSubnet
 
 
 def endpoint_subnets(endpoint: PlannedEndpoint) -> tuple[tuple[str, ...], Unknown | None]:
@@ -74,28 +74,32 @@ def planned_subnets(
             pending.append(ref)
             continue
         for p in planned:
-            zone_id = p.zone_id if isinstance(p.zone_id, str) else ""
-            zone_name = p.zone_name if isinstance(p.zone_name, str) else ""
-            if not zone_id and zone_name:
-                # A zone NAME in this account's names: translate it with this account's map.
-                zone_id = zones.name_to_id.get(zone_name, "")
-            if not zone_name and zone_id:
-                zone_name = zones.id_to_name.get(zone_id, "")
-            if not zone_id:
+            subnet = subnet_fact(p, zones, vpc)
+            if subnet is None:
                 pending.append(p.address)
-                continue
-            subnets.append(
-                Subnet(
-                    subnet_id=p.address,
-                    vpc_id=vpc,
-                    zone_name=zone_name,
-                    zone_id=zone_id,
-                    cidr=p.cidr if isinstance(p.cidr, str) else "",
-                )
-            )
+            else:
+                subnets.append(subnet)
     if pending:
         return (
             f"{subnet_ids.attribute} comes from {', '.join(pending)}, whose zone is known only "
             "after apply (set availability_zone_id to have it checked before)"
         )
     return subnets
+
+
+def subnet_fact(planned: PlannedSubnet, zones: AccountZones | None, vpc: str) -> Subnet | None:
+    """A planned subnet as a live one, when the plan sets its zone; None when apply decides.
+
+    A zone NAME is in this account's names: it is translated with this account's map.
+    """
+    zone_id = planned.zone_id if isinstance(planned.zone_id, str) else ""
+    zone_name = planned.zone_name if isinstance(planned.zone_name, str) else ""
+    if zones is not None:
+        zone_id = zone_id or zones.name_to_id.get(zone_name, "")
+        zone_name = zone_name or zones.id_to_name.get(zone_id, "")
+    if not zone_id:
+        return None
+    cidr = planned.cidr if isinstance(planned.cidr, str) else ""
+    return Subnet(
+        subnet_id=planned.address, vpc_id=vpc, zone_name=zone_name, zone_id=zone_id, cidr=cidr
+    )

@@ -34,6 +34,7 @@ def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
         "private_dns_enabled": False,
         "security_group_ids": [scenario.consumer_security_group_id],
     }
+    without_groups = {k: v for k, v in endpoint.items() if k != "security_group_ids"}
     return {
         "format_version": "1.2",
         "terraform_version": "1.9.8",
@@ -54,10 +55,74 @@ def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
             _change(
                 "aws_vpc_endpoint.later",
                 "aws_vpc_endpoint",
-                {**endpoint, "private_dns_enabled": True},
-                {"id": True, "subnet_ids": True},
+                {**without_groups, "private_dns_enabled": True},
+                {"id": True, "subnet_ids": True, "security_group_ids": True},
+            ),
+            # The later endpoint's own group admits HTTP only: HTTPS clients time out.
+            _change(
+                "aws_security_group.later",
+                "aws_security_group",
+                {"name": "later-endpoint", "vpc_id": scenario.consumer_vpc_id, "egress": []},
+                {"id": True, "ingress": False},
+            ),
+            _change(
+                "aws_vpc_security_group_ingress_rule.later_http",
+                "aws_vpc_security_group_ingress_rule",
+                {
+                    "ip_protocol": "tcp",
+                    "from_port": 80,
+                    "to_port": 80,
+                    "cidr_ipv4": "10.1.0.0/16",
+                },
+                {"id": True, "security_group_id": True},
+            ),
+            # A private zone for the service's own domain, associated with the consumer VPC:
+            # private DNS on aws_vpc_endpoint.later conflicts with it.
+            _change(
+                "aws_route53_zone.burrito",
+                "aws_route53_zone",
+                {
+                    "name": _parent(scenario.private_dns_name),
+                    "vpc": [{"vpc_id": scenario.consumer_vpc_id, "vpc_region": scenario.region}],
+                },
+                {"id": True, "zone_id": True},
             ),
         ],
+        "configuration": {
+            "root_module": {
+                "resources": [
+                    _config(
+                        "aws_vpc_endpoint.later",
+                        {"security_group_ids": ["aws_security_group.later.id"]},
+                    ),
+                    _config(
+                        "aws_vpc_security_group_ingress_rule.later_http",
+                        {"security_group_id": ["aws_security_group.later.id"]},
+                    ),
+                ]
+            }
+        },
+    }
+
+
+def _parent(name: str) -> str:
+    """``burrito.example.com`` for ``api.burrito.example.com``."""
+    return name.split(".", 1)[1]
+
+
+def _config(address: str, references: dict[str, list[str]]) -> dict[str, Any]:
+    """A configuration resource whose attributes reference others (``aws_x.y.id``)."""
+    kind, name = address.split(".", 1)
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": kind,
+        "name": name,
+        "provider_config_key": "aws",
+        "expressions": {
+            attribute: {"references": [*refs, *(r.rsplit(".", 1)[0] for r in refs)]}
+            for attribute, refs in references.items()
+        },
     }
 
 
@@ -92,14 +157,25 @@ def aliased_module_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
     service = _change(
         "aws_vpc_endpoint_service.tortilla",
         "aws_vpc_endpoint_service",
-        {"acceptance_required": True, "network_load_balancer_arns": [scenario.nlb_arn]},
+        {
+            "acceptance_required": True,
+            "network_load_balancer_arns": [scenario.nlb_arn],
+            "supported_regions": [scenario.region],
+        },
         {"id": True, "service_name": True},
+    )
+    # The consumer account allowed on the new service: its endpoints can connect.
+    principal = _change(
+        "aws_vpc_endpoint_service_allowed_principal.consumer",
+        "aws_vpc_endpoint_service_allowed_principal",
+        {"principal_arn": f"arn:aws:iam::{scenario.consumer_account}:root"},
+        {"id": True, "vpc_endpoint_service_id": True},
     )
     region = {"region": {"constant_value": scenario.region}}
     return {
         "format_version": "1.2",
         "terraform_version": "1.9.8",
-        "resource_changes": [*changes, service],
+        "resource_changes": [*changes, service, principal],
         "configuration": {
             "provider_config": {
                 "aws.consumer": {"name": "aws", "alias": "consumer", "expressions": region},
@@ -114,7 +190,14 @@ def aliased_module_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
                         "name": "tortilla",
                         "provider_config_key": "aws.provider",
                         "expressions": {},
-                    }
+                    },
+                    {
+                        **_config(
+                            "aws_vpc_endpoint_service_allowed_principal.consumer",
+                            {"vpc_endpoint_service_id": ["aws_vpc_endpoint_service.tortilla.id"]},
+                        ),
+                        "provider_config_key": "aws.provider",
+                    },
                 ],
                 "module_calls": {
                     "pl": {

@@ -1,0 +1,65 @@
+"""``plcheck plan`` at scale: a 20,000-endpoint plan's table vs JSON time, peak memory vs file.
+
+Budgets (issue 12), run by :mod:`run` (``--only plan``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from budgets import PLCHECK, ROOT, TIME, Bench
+
+
+def bench_plan(bench: Bench, count: int = 20_000) -> None:
+    """``plcheck plan`` of a ``count``-endpoint plan: table vs JSON time, peak memory vs file.
+
+    Budgets (issue 12): the table renders in at most 2x the time of the JSON report, and
+    peak memory (max RSS of the run) stays within 4x the plan file's size.
+    """
+    sys.path.insert(0, str(ROOT / "bench"))
+    from plans import write_endpoint_plan
+
+    print(f"plan ({count} endpoints)", flush=True)
+    with tempfile.TemporaryDirectory() as directory:
+        plan = Path(directory) / "plan.json"
+        size = write_endpoint_plan(plan, count)
+        env = {**os.environ, **bench.world.env}
+        env.pop("PLCHECK_DEBUG", None)
+
+        def once(fmt: str) -> tuple[float, int]:
+            out = Path(directory) / f"report.{fmt}"
+            rss = Path(directory) / "rss"
+            command = [str(PLCHECK), "plan", str(plan), "--profile", "consumer"]
+            command += ["--region", "us-east-1", "--format", fmt, "--output", str(out)]
+            if TIME.exists():
+                command = [str(TIME), "-f", "%M", "-o", str(rss), *command]
+            started = time.perf_counter()
+            proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+            wall = time.perf_counter() - started
+            if proc.returncode not in (0, 1, 3):
+                raise SystemExit(f"plcheck plan exited {proc.returncode}:\n{proc.stderr}")
+            text = rss.read_text().strip().splitlines() if rss.exists() else []
+            return wall, int(text[-1]) if text and text[-1].isdigit() else 0
+
+        runs = {fmt: [once(fmt) for _ in range(bench.repeat)] for fmt in ("json", "table")}
+    json_s = min(w for w, _ in runs["json"])
+    table_s = min(w for w, _ in runs["table"])
+    peak_kb = max(kb for r in runs.values() for _, kb in r)
+    print(f"  plan: json {json_s:.2f} s, table {table_s:.2f} s, peak {peak_kb / 1024:.0f} MiB")
+    bench.check(
+        f"plan, {count} endpoints: table <= 2 x JSON",
+        table_s <= 2 * json_s,
+        f"table {table_s:.2f} s, JSON {json_s:.2f} s",
+    )
+    if peak_kb:
+        bench.check(
+            f"plan, {count} endpoints: peak memory <= 4 x plan file",
+            peak_kb * 1024 <= 4 * size,
+            f"{peak_kb / 1024:.0f} MiB for a {size / 2**20:.0f} MiB plan "
+            f"({peak_kb * 1024 / size:.1f}x)",
+        )

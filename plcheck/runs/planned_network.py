@@ -1,0 +1,244 @@
+"""Planned endpoints' security groups and private hosted zones, judged as live ones.
+
+``endpoint-security-groups``: the endpoint's groups as they will be after apply
+(live groups with the plan's rules merged in, :mod:`plcheck.runs.planned_groups`)
+must admit the client port from the VPC's CIDRs. ``private-dns-conflict``: a private
+hosted zone associated with the endpoint's VPC (live, or an ``aws_route53_zone``
+the plan creates with a ``vpc`` block) must not overlap the service's private DNS
+name when the endpoint turns private DNS on. What apply decides is a ``skip``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from plcheck.checks import endpoint_security_groups, private_dns_conflict
+from plcheck.facts.consumer import HostedZone, ServiceDetail, Vpc
+from plcheck.facts.network import SecurityGroup
+from plcheck.facts.outcome import Outcome
+from plcheck.gate.tf_plan import TerraformPlan
+from plcheck.gate.tf_resources import PlannedEndpoint, PlannedVpc
+from plcheck.gate.tf_values import Unknown
+from plcheck.model import CheckSpec, Finding, Status
+from plcheck.runs import planned_groups
+
+if TYPE_CHECKING:
+    from plcheck.aws import AwsContext, Scope
+
+#: Client ports the groups must admit: HTTPS, what interface endpoints serve by default
+#: (``plcheck plan`` has no ``--port`` option; ``plcheck consumer --port`` judges others).
+PORTS = (443,)
+
+
+@dataclass
+class NetworkFacts:
+    """What the account yielded about the endpoints' VPCs, groups and hosted zones."""
+
+    vpcs: dict[str, Outcome[Vpc]] = field(default_factory=dict)
+    """Existing VPC ID → the VPC (its CIDRs)."""
+    groups: Outcome[list[SecurityGroup]] = field(default_factory=lambda: Outcome(value=[]))
+    """The existing security groups the plan's endpoints and rules name."""
+    zones: dict[str, Outcome[list[HostedZone]]] = field(default_factory=dict)
+    """Existing VPC ID → private hosted zones associated with it (private DNS users only)."""
+
+
+def gather(
+    ctx: AwsContext, scope: Scope, plan: TerraformPlan, endpoints: Sequence[PlannedEndpoint]
+) -> NetworkFacts:
+    """Read the VPCs, groups and hosted zones ``endpoints`` are judged against, concurrently."""
+    from plcheck.aws import consumer as live
+    from plcheck.aws.network import security_groups
+
+    vpcs = sorted({e.vpc_id for e in endpoints if isinstance(e.vpc_id, str) and e.vpc_id})
+    dns_vpcs = sorted(
+        {
+            e.vpc_id
+            for e in endpoints
+            if isinstance(e.vpc_id, str) and e.vpc_id and e.private_dns_enabled is True
+        }
+    )
+    keys: list[str] = []
+    for endpoint in endpoints:
+        found = planned_groups.group_keys(endpoint.security_group_ids, plan)
+        keys += [] if isinstance(found, Unknown) else found
+    keys += [r.rule.group_id for r in _rule_resources(plan) if isinstance(r.rule.group_id, str)]
+    ids = planned_groups.live_ids(keys)
+    region = ctx.region(scope)
+    thunks: list[Callable[[], Any]] = [lambda: security_groups(ctx, scope, ids) if ids else []]
+    thunks += [partial(live.vpc, ctx, scope, v) for v in vpcs]
+    thunks += [partial(live.hosted_zones_for_vpc, ctx, scope, v, region) for v in dns_vpcs]
+    groups, *rest = ctx.gather(thunks)
+    return NetworkFacts(
+        vpcs=dict(zip(vpcs, rest[: len(vpcs)], strict=True)),
+        groups=groups,
+        zones=dict(zip(dns_vpcs, rest[len(vpcs) :], strict=True)),
+    )
+
+
+def _rule_resources(plan: TerraformPlan) -> Sequence[Any]:
+    from plcheck.gate.tf_resources import PlannedRuleResource
+
+    return plan.of(PlannedRuleResource)
+
+
+@dataclass(frozen=True)
+class Where:
+    """The account and Region findings are filed under."""
+
+    account: str
+    region: str
+
+    def skip(self, spec: CheckSpec, address: str, message: str, unknown: str) -> Finding:
+        return spec.finding(
+            Status.SKIP,
+            address,
+            f"{address}: {message}",
+            account=self.account,
+            region=self.region,
+            details={"address": address, "known_after_apply": True, "unknown": [unknown]},
+        )
+
+
+def judge(
+    plan: TerraformPlan,
+    net: NetworkFacts,
+    services: Callable[[PlannedEndpoint], ServiceDetail | None],
+    endpoints: Sequence[PlannedEndpoint],
+    where: Where,
+) -> list[Finding]:
+    """``endpoint-security-groups`` and ``private-dns-conflict`` of each planned endpoint."""
+    findings: list[Finding] = []
+    groups: planned_groups.Groups | None = None
+    if net.groups.error is None:
+        groups = planned_groups.merged(plan, net.groups.value or [])
+    for endpoint in endpoints:
+        findings += _security_groups(plan, net, groups, endpoint, where)
+        if endpoint.private_dns_enabled is True:
+            service = services(endpoint)
+            if service is not None:
+                findings += _conflicts(plan, net, service, endpoint, where)
+    return findings
+
+
+def _vpc(plan: TerraformPlan, net: NetworkFacts, endpoint: PlannedEndpoint) -> Outcome[Vpc] | str:
+    """The endpoint's VPC (live, or as planned), or why it is known only after apply."""
+    if isinstance(endpoint.vpc_id, str):
+        return net.vpcs.get(endpoint.vpc_id) or "vpc_id is empty"
+    planned = _planned_vpc(plan, endpoint.vpc_id)
+    if planned is None or not isinstance(planned.cidr, str) or not planned.cidr:
+        return f"the VPC's CIDRs: {endpoint.vpc_id.describe()} is known only after apply"
+    return Outcome(value=Vpc(planned.address, "", (planned.cidr,), "default"))
+
+
+def _planned_vpc(plan: TerraformPlan, vpc_id: Unknown) -> PlannedVpc | None:
+    found = [v for r in vpc_id.resources for v in plan.vpc(r)]
+    return found[0] if len(found) == 1 else None
+
+
+def _security_groups(
+    plan: TerraformPlan,
+    net: NetworkFacts,
+    groups: planned_groups.Groups | None,
+    endpoint: PlannedEndpoint,
+    where: Where,
+) -> list[Finding]:
+    spec = endpoint_security_groups.SPEC
+    address = endpoint.address
+    if net.groups.error is not None:
+        return [spec.error(address, net.groups.error, account=where.account, region=where.region)]
+    assert groups is not None  # merged whenever the live groups could be read
+    keys = planned_groups.group_keys(endpoint.security_group_ids, plan)
+    if isinstance(keys, Unknown):
+        return [where.skip(spec, address, f"{keys.describe()} is known only after apply", "groups")]
+    if not keys:
+        return [
+            where.skip(
+                spec,
+                address,
+                "no security_group_ids: AWS attaches the VPC's default group, which the plan "
+                "does not name; its rules are not checked",
+                "security_group_ids",
+            )
+        ]
+    pending = [groups.unknown[k] for k in keys if k in groups.unknown]
+    if pending:
+        return [where.skip(spec, address, "; ".join(pending), "rules")]
+    vpc = _vpc(plan, net, endpoint)
+    if isinstance(vpc, str):
+        return [where.skip(spec, address, vpc, "vpc")]
+    if vpc.error is not None:
+        return [spec.error(address, vpc.error, account=where.account, region=where.region)]
+    found = vpc.get()
+    in_vpc = [
+        g
+        for k, g in groups.by_key.items()
+        if g.vpc_id in (found.vpc_id, "") or (k in groups.planned and not g.vpc_id)
+    ]
+    return [
+        _noted(f, address, keys, groups)
+        for f in endpoint_security_groups.evaluate(
+            address, keys, in_vpc, found, PORTS, account=where.account, region=where.region
+        )
+    ]
+
+
+def _noted(
+    finding: Finding, address: str, keys: Sequence[str], groups: planned_groups.Groups
+) -> Finding:
+    planned = [k for k in keys if k in groups.planned]
+    details = {**finding.details, "address": address, "groups_from_plan": planned}
+    return replace(finding, details=details)
+
+
+def _conflicts(
+    plan: TerraformPlan,
+    net: NetworkFacts,
+    service: ServiceDetail,
+    endpoint: PlannedEndpoint,
+    where: Where,
+) -> list[Finding]:
+    spec = private_dns_conflict.SPEC
+    address = endpoint.address
+    zones: list[HostedZone] = []
+    if isinstance(endpoint.vpc_id, str):
+        vpc_label = endpoint.vpc_id
+        live = net.zones.get(vpc_label)
+        if live is not None and live.error is not None:
+            return [spec.error(address, live.error, account=where.account, region=where.region)]
+        zones += live.value or [] if live is not None else []
+        matches = {vpc_label}
+    else:
+        planned_vpc = _planned_vpc(plan, endpoint.vpc_id)
+        vpc_label = planned_vpc.address if planned_vpc else endpoint.vpc_id.describe()
+        matches = {vpc_label}
+    for zone in plan.hosted_zones:
+        if isinstance(zone.vpcs, Unknown):
+            continue  # a public zone or one whose VPCs apply decides: not associated here
+        associated = any(
+            (isinstance(v.vpc_id, str) and v.vpc_id in matches)
+            or (isinstance(v.vpc_id, Unknown) and matches & set(v.vpc_id.resources))
+            for v in zone.vpcs
+        )
+        if not associated:
+            continue
+        if isinstance(zone.zone_name, Unknown):
+            return [
+                where.skip(
+                    spec, address, f"{zone.address}: its name is known only after apply", "name"
+                )
+            ]
+        zones.append(HostedZone(zone.address, zone.zone_name.rstrip(".").lower(), where.account))
+    found = private_dns_conflict.evaluate(
+        address,
+        service,
+        zones,
+        vpc_id=vpc_label,
+        private_dns_in_use=False,
+        private_dns_planned=True,
+        account=where.account,
+        region=where.region,
+    )
+    return [replace(f, details={**f.details, "address": address}) for f in found]

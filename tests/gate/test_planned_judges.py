@@ -1,0 +1,371 @@
+"""Planned provider resources, security groups and hosted zones, judged on plain data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plcheck.facts.consumer import HostedZone, ServiceDetail, Vpc
+from plcheck.facts.network import SecurityGroup, SgRule, Subnet
+from plcheck.facts.outcome import Outcome
+from plcheck.facts.zones import AccountZones, Zone
+from plcheck.gate.terraform import TerraformPlan, parse
+from plcheck.model import Finding
+from plcheck.runs import planned_groups, planned_network, planned_provider
+
+VPC = "vpc-0123456789abcdef0"
+LIVE_SG = "sg-0123456789abcdef0"
+ACCOUNT, CONSUMER = "111111111111", "222222222222"
+ZONES = AccountZones(
+    "provider",
+    ACCOUNT,
+    "us-east-1",
+    (
+        Zone("us-east-1a", "use1-az1"),
+        Zone("us-east-1b", "use1-az2"),
+        Zone("us-east-1c", "use1-az4"),
+    ),
+)
+
+
+def change(address: str, after: dict[str, Any], unknown: dict[str, Any] | None = None) -> Any:
+    kind, name = address.split(".")[:2]
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": kind,
+        "name": name.split("[")[0],
+        "change": {
+            "actions": ["create"],
+            "before": None,
+            "after": after,
+            "after_unknown": {"id": True, "arn": True, **(unknown or {})},
+        },
+    }
+
+
+def config(address: str, **refs: str) -> dict[str, Any]:
+    kind, name = address.split(".")
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": kind,
+        "name": name,
+        "provider_config_key": "aws",
+        "expressions": {
+            attribute: {"references": [ref, ref.rsplit(".", 1)[0]]}
+            for attribute, ref in refs.items()
+        },
+    }
+
+
+def plan_of(changes: list[Any], configs: list[dict[str, Any]]) -> TerraformPlan:
+    data = {
+        "format_version": "1.2",
+        "resource_changes": changes,
+        "configuration": {"root_module": {"resources": configs}},
+    }
+    return parse(data, Path("plan.json"))
+
+
+def statuses(findings: list[Finding], check: str) -> list[str]:
+    return [f.status.value for f in findings if f.check == check]
+
+
+# -- security groups --------------------------------------------------------------------------
+
+
+def _endpoint_plan(rule: dict[str, Any], unknown: dict[str, Any] | None = None) -> TerraformPlan:
+    endpoint = {
+        "service_name": "com.amazonaws.vpce.us-east-1.vpce-svc-0abc",
+        "vpc_endpoint_type": "Interface",
+        "vpc_id": VPC,
+        "subnet_ids": ["subnet-0a"],
+        "private_dns_enabled": True,
+    }
+    return plan_of(
+        [
+            change("aws_vpc_endpoint.api", endpoint, {"security_group_ids": True}),
+            change("aws_security_group.api", {"name": "api", "vpc_id": VPC}),
+            change(
+                "aws_vpc_security_group_ingress_rule.api",
+                rule,
+                {"security_group_id": True, **(unknown or {})},
+            ),
+            change(
+                "aws_security_group_rule.live",
+                {
+                    "type": "ingress",
+                    "security_group_id": LIVE_SG,
+                    "protocol": "tcp",
+                    "from_port": 8443,
+                    "to_port": 8443,
+                    "cidr_blocks": ["10.0.0.0/16"],
+                },
+            ),
+            change(
+                "aws_route53_zone.api",
+                {"name": "api.example.com", "vpc": [{"vpc_id": VPC, "vpc_region": "us-east-1"}]},
+            ),
+        ],
+        [
+            config("aws_vpc_endpoint.api", security_group_ids="aws_security_group.api.id"),
+            config(
+                "aws_vpc_security_group_ingress_rule.api",
+                security_group_id="aws_security_group.api.id",
+            ),
+        ],
+    )
+
+
+HTTPS = {"ip_protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_ipv4": "10.0.0.0/16"}
+
+
+def test_rules_merge_into_planned_and_live_groups() -> None:
+    plan = _endpoint_plan(HTTPS)
+    live = SecurityGroup(
+        LIVE_SG, "live", VPC, (SgRule(LIVE_SG, "tcp", 22, 22, ("10.0.0.0/8",)),), ()
+    )
+    groups = planned_groups.merged(plan, [live])
+    planned = groups.by_key["aws_security_group.api"]
+    assert [(r.protocol, r.from_port, r.cidrs) for r in planned.inbound] == [
+        ("tcp", 443, ("10.0.0.0/16",))
+    ]
+    # A rule resource adds to the live group's rules; it does not replace them.
+    assert [r.from_port for r in groups.by_key[LIVE_SG].inbound] == [22, 8443]
+    assert not groups.unknown
+
+
+def test_a_rule_known_only_after_apply_is_not_guessed() -> None:
+    plan = _endpoint_plan({**HTTPS, "cidr_ipv4": None}, {"cidr_ipv4": True})
+    groups = planned_groups.merged(plan)
+    assert "cidrs known only after apply" in groups.unknown["aws_security_group.api"]
+
+
+def _network(plan: TerraformPlan, zones: list[HostedZone] | None = None) -> list[Finding]:
+    net = planned_network.NetworkFacts(
+        vpcs={VPC: Outcome(value=Vpc(VPC, CONSUMER, ("10.0.0.0/16",), "default"))},
+        groups=Outcome(value=[]),
+        zones={VPC: Outcome(value=zones or [])},
+    )
+    service = ServiceDetail(
+        "com.amazonaws.vpce.us-east-1.vpce-svc-0abc", private_dns_name="api.example.com"
+    )
+    where = planned_network.Where(CONSUMER, "us-east-1")
+    return planned_network.judge(plan, net, lambda _: service, plan.endpoints, where)
+
+
+def test_planned_group_admitting_https_passes() -> None:
+    assert statuses(_network(_endpoint_plan(HTTPS)), "endpoint-security-groups") == ["pass"]
+
+
+def test_planned_group_without_https_fails() -> None:
+    found = _network(_endpoint_plan({**HTTPS, "from_port": 80, "to_port": 80}))
+    (finding,) = [f for f in found if f.check == "endpoint-security-groups"]
+    assert finding.status.value == "fail"
+    assert finding.details["groups_from_plan"] == ["aws_security_group.api"]
+
+
+def test_planned_group_with_unknown_rule_skips() -> None:
+    found = _network(_endpoint_plan({**HTTPS, "cidr_ipv4": None}, {"cidr_ipv4": True}))
+    assert statuses(found, "endpoint-security-groups") == ["skip"]
+
+
+def test_planned_private_zone_over_the_service_name_conflicts() -> None:
+    found = _network(_endpoint_plan(HTTPS))
+    (conflict,) = [f for f in found if f.check == "private-dns-conflict"]
+    assert conflict.status.value == "fail"
+    assert conflict.resource == "aws_route53_zone.api"
+
+
+def test_no_overlapping_zone_passes() -> None:
+    plan = _endpoint_plan(HTTPS)
+    plan = TerraformPlan(
+        plan.path,
+        plan.format_version,
+        plan.terraform_version,
+        plan.region,
+        tuple(r for r in plan.resources if r.type != "aws_route53_zone"),
+    )
+    live = [HostedZone("Z1", "other.example.org", CONSUMER)]
+    assert statuses(_network(plan, live), "private-dns-conflict") == ["pass"]
+
+
+# -- the provider side ------------------------------------------------------------------------
+
+
+def _service_plan(
+    *,
+    zones: tuple[str, ...] = ("a", "b", "c"),
+    listener: bool = True,
+    lb_groups: bool = False,
+    principal: str = f"arn:aws:iam::{CONSUMER}:root",
+    supported: list[str] | None = None,
+) -> TerraformPlan:
+    changes = [
+        change(f'aws_subnet.lb["{z}"]', {"availability_zone": f"us-east-1{z}", "vpc_id": VPC})
+        for z in zones
+    ]
+    changes.append(
+        change(
+            "aws_lb.nlb",
+            {
+                "load_balancer_type": "network",
+                "internal": True,
+                "enforce_security_group_inbound_rules_on_private_link_traffic": "on",
+            },
+            {"subnets": True, "security_groups": lb_groups},
+        )
+    )
+    if listener:
+        changes.append(
+            change(
+                "aws_lb_listener.tls",
+                {"port": 443, "protocol": "TCP", "default_action": []},
+                {"load_balancer_arn": True},
+            )
+        )
+    service = {"acceptance_required": True}
+    if supported is not None:
+        service["supported_regions"] = supported  # type: ignore[assignment]
+    changes.append(
+        change(
+            "aws_vpc_endpoint_service.svc",
+            service,
+            {"network_load_balancer_arns": True, "supported_regions": supported is None},
+        )
+    )
+    changes.append(
+        change(
+            "aws_vpc_endpoint_service_allowed_principal.consumer",
+            {"principal_arn": principal},
+            {"vpc_endpoint_service_id": True},
+        )
+    )
+    configs = [
+        config("aws_lb.nlb", subnets="aws_subnet.lb.id"),
+        config("aws_lb_listener.tls", load_balancer_arn="aws_lb.nlb.arn"),
+        config("aws_vpc_endpoint_service.svc", network_load_balancer_arns="aws_lb.nlb.arn"),
+        config(
+            "aws_vpc_endpoint_service_allowed_principal.consumer",
+            vpc_endpoint_service_id="aws_vpc_endpoint_service.svc.id",
+        ),
+    ]
+    if lb_groups:
+        changes.append(change("aws_security_group.nlb", {"name": "nlb", "vpc_id": VPC}))
+        configs.append(config("aws_lb.nlb", security_groups="aws_security_group.nlb.id"))
+        configs = [c for c in configs if c["address"] != "aws_lb.nlb"]
+        configs.append(
+            {
+                **config("aws_lb.nlb", subnets="aws_subnet.lb.id"),
+                "expressions": {
+                    "subnets": {"references": ["aws_subnet.lb"]},
+                    "security_groups": {"references": ["aws_security_group.nlb"]},
+                },
+            }
+        )
+    return plan_of(changes, configs)
+
+
+def _provider(plan: TerraformPlan, regions: tuple[str, ...] = ("us-east-1",)) -> list[Finding]:
+    live = planned_provider.Live(ACCOUNT, "us-east-1", Outcome(value=ZONES))
+    (service,) = plan.services
+    built = planned_provider.build(plan, service, live, ((CONSUMER,), regions))
+    return planned_provider.judge(built)
+
+
+def test_a_planned_service_in_every_zone_passes() -> None:
+    found = _provider(_service_plan(supported=[]))
+    for check in (
+        "nlb-az-coverage",
+        "nlb-listeners",
+        "nlb-security-groups",
+        "service-allowed-principals",
+        "service-supported-regions",
+    ):
+        assert statuses(found, check) == ["pass"], check
+    assert all(f.details["address"] == "aws_vpc_endpoint_service.svc" for f in found)
+
+
+def test_planned_load_balancer_missing_a_zone_warns() -> None:
+    found = _provider(_service_plan(zones=("a", "b"), supported=[]))
+    (coverage,) = [f for f in found if f.check == "nlb-az-coverage"]
+    assert coverage.status.value == "warn"
+    assert coverage.details["missing_zone_ids"] == ["use1-az4"]
+
+
+def test_planned_load_balancer_without_listener_fails() -> None:
+    assert statuses(_provider(_service_plan(listener=False, supported=[])), "nlb-listeners") == [
+        "fail"
+    ]
+
+
+def test_planned_groups_without_a_listener_rule_fail() -> None:
+    found = _provider(_service_plan(lb_groups=True, supported=[]))
+    assert statuses(found, "nlb-security-groups") == ["fail"]
+
+
+def test_consumer_account_not_allowed_fails() -> None:
+    found = _provider(_service_plan(principal="arn:aws:iam::333333333333:root", supported=[]))
+    assert statuses(found, "service-allowed-principals") == ["fail"]
+
+
+def test_consumer_region_not_supported_fails() -> None:
+    found = _provider(_service_plan(supported=["us-east-1"]), regions=("eu-west-1",))
+    assert statuses(found, "service-supported-regions") == ["fail"]
+
+
+def test_supported_regions_known_after_apply_skip() -> None:
+    found = _provider(_service_plan(supported=None), regions=("eu-west-1",))
+    (skip,) = [f for f in found if f.check == "service-supported-regions"]
+    assert skip.status.value == "skip"
+    assert "known only after apply" in skip.message
+
+
+@pytest.mark.parametrize("zones", [("a", "b", "c")])
+def test_planned_subnets_zones_come_from_the_account_map(zones: tuple[str, ...]) -> None:
+    plan = _service_plan(zones=zones, supported=[])
+    live = planned_provider.Live(ACCOUNT, "us-east-1", Outcome(value=ZONES))
+    built = planned_provider.build(plan, plan.services[0], live)
+    subnets = built.facts.provider.subnets.get()
+    assert {s.zone_id for s in subnets.values() if isinstance(s, Subnet)} == {
+        "use1-az1",
+        "use1-az2",
+        "use1-az4",
+    }
+
+
+# -- through the CLI, on the simulated world -------------------------------------------------
+
+
+def test_both_sides_of_a_plan_through_the_cli(
+    scenario: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from plcheck.cli import run
+    from plcheck.sim.plans import aliased_module_plan, demo_plan
+    from tests.gate.conftest import report
+
+    consumer = tmp_path / "consumer.json"
+    consumer.write_text(json.dumps(demo_plan(scenario)), encoding="utf-8")
+    run(["plan", str(consumer), "--profile", scenario.consumer_profile, "--format", "json"])
+    found = {(f["check"], f["resource"]): f for f in report(capsys)["findings"]}
+    assert found[("endpoint-security-groups", "aws_vpc_endpoint.later")]["status"] == "fail"
+    assert found[("endpoint-security-groups", "aws_vpc_endpoint.burrito")]["status"] == "pass"
+    assert found[("private-dns-conflict", "aws_route53_zone.burrito")]["status"] == "fail"
+
+    both = tmp_path / "both.json"
+    both.write_text(json.dumps(aliased_module_plan(scenario)), encoding="utf-8")
+    args = ["plan", str(both), "--profile", scenario.provider_profile]
+    args += ["--provider-profile", f"consumer={scenario.consumer_profile}"]
+    args += ["--provider-profile", f"provider={scenario.provider_profile}", "--format", "json"]
+    run(args)
+    service = "aws_vpc_endpoint_service.tortilla"
+    by_check = {f["check"]: f for f in report(capsys)["findings"] if f["resource"] == service}
+    assert by_check["nlb-listeners"]["status"] == "pass"
+    assert by_check["service-allowed-principals"]["status"] == "pass"
+    assert by_check["nlb-az-coverage"]["status"] == "warn"  # the live NLB lacks zones
+    assert by_check["nlb-az-coverage"]["account"] == scenario.provider_account
