@@ -77,9 +77,13 @@ def served() -> Iterator[Served]:
 
 @pytest.fixture
 def faults(served: Served, monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultInjector]:
-    """The fault layer, clean for each test; two attempts and 2 s timeouts per call."""
+    """The fault layer, clean for each test; two attempts per call.
+
+    Reads wait 10 s, plcheck's default: on a loaded machine the simulated world can take
+    seconds to answer, and only the tests of timeouts (which set their own) may time out.
+    """
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
-    monkeypatch.setenv("PLCHECK_AWS_TIMEOUT", "2")
+    monkeypatch.setenv("PLCHECK_AWS_TIMEOUT", "10")
     monkeypatch.delenv("PLCHECK_DEBUG", raising=False)
     with FaultInjector() as injector:
         yield injector
