@@ -24,6 +24,7 @@ from plcheck.facts.link import LinkFacts
 from plcheck.gate import ignores
 from plcheck.gate.topology import Account, Consumer, GateConfig, Link
 from plcheck.model import Finding, Report, Status, View
+from plcheck.runs.zone_grid import ConsumerZones, ProviderZones, by_zone, zone_grid
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
@@ -58,8 +59,8 @@ class Done:
 
     findings: list[Finding]
     """The task's findings, unlabelled."""
-    facts: ProviderFacts | ConsumerFacts | None = None
-    """The provider's or consumer's facts (None for probes)."""
+    facts: ProviderFacts | ConsumerFacts | LinkFacts | None = None
+    """The provider's, consumer's or join's facts (None for probes)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class GateRun:
     """What ran: the sides and probes, then the joins."""
     counts: dict[Task, dict[str, int]]
     """Task → status counts, for the summary view."""
+    grids: tuple[View, ...] = ()
+    """The zone grid of every join whose zones could be read."""
 
 
 def scope_of(account: Account) -> Scope:
@@ -125,7 +128,7 @@ def gate(config: GateConfig, ctx: AwsContext, today: dt.date | None = None) -> G
     done = {task: outcome.get() for task, outcome in zip(planned, outcomes, strict=True)}
     joined = joins(config)
     for task in joined:
-        done[task] = Done(_join(task, done))
+        done[task] = _join(task, done)
     findings: list[Finding] = []
     counts: dict[Task, dict[str, int]] = {}
     for task in [*planned, *joined]:
@@ -138,7 +141,14 @@ def gate(config: GateConfig, ctx: AwsContext, today: dt.date | None = None) -> G
     judged += framework.judge(
         "check", "ignores", ignores.facts(config.ignores, source=source, today=today)
     )
-    return GateRun(tuple(judged), (*planned, *joined), counts)
+    grids = tuple(
+        grid
+        for task in joined
+        if isinstance(facts := done[task].facts, LinkFacts)
+        for grid in [link_grid(facts)]
+        if grid is not None
+    )
+    return GateRun(tuple(judged), (*planned, *joined), counts, grids)
 
 
 def _runner(config: GateConfig, task: Task, ctx: AwsContext) -> Callable[[], Done]:
@@ -237,7 +247,7 @@ def _probe(task: Task, ctx: AwsContext) -> Done:
     return Done(list(run_probe.run(options, ctx).findings))
 
 
-def _join(task: Task, done: dict[Task, Done]) -> list[Finding]:
+def _join(task: Task, done: dict[Task, Done]) -> Done:
     """The link checks on one consumer joined with its link's provider."""
     from plcheck.facts.consumer import ConsumerFacts
     from plcheck.facts.provider import ProviderFacts
@@ -249,17 +259,19 @@ def _join(task: Task, done: dict[Task, Done]) -> list[Finding]:
     consumer_facts = done[Task(link, "consumer", consumer.line, consumer)].facts
     assert isinstance(consumer_facts, ConsumerFacts)
     if not isinstance(provider, ProviderFacts):
-        return [
-            spec.finding(
-                Status.SKIP,
-                f"{link.service_id or link.service}/{consumer.vpc}",
-                f"link {link.name!r} names no provider account, so its consumer cannot be "
-                "compared with the provider's side (add provider = {{ profile = … }})",
-                account=consumer_facts.account,
-                region=consumer_facts.region,
-            )
-            for spec in checks_for("check", "link")
-        ]
+        return Done(
+            [
+                spec.finding(
+                    Status.SKIP,
+                    f"{link.service_id or link.service}/{consumer.vpc}",
+                    f"link {link.name!r} names no provider account, so its consumer cannot be "
+                    "compared with the provider's side (add provider = {{ profile = … }})",
+                    account=consumer_facts.account,
+                    region=consumer_facts.region,
+                )
+                for spec in checks_for("check", "link")
+            ]
+        )
     services = provider.services.value or ()
     facts = LinkFacts(
         name=link.name,
@@ -271,7 +283,61 @@ def _join(task: Task, done: dict[Task, Done]) -> list[Finding]:
         client_cidrs=consumer.client_cidrs,
         principal=consumer.principal or "",
     )
-    return framework.judge("check", "link", facts)
+    return Done(framework.judge("check", "link", facts), facts)
+
+
+def link_grid(facts: LinkFacts) -> View | None:
+    """The zone grid of one join: both accounts' names, the provider's and consumer's zones."""
+    provider, consumer = facts.provider, facts.consumer
+    provider_zones, consumer_zones = provider.zones.value, consumer.zones.value
+    subnets, targets = consumer.subnets.value, consumer.targets.value
+    if facts.service is None or None in (provider_zones, consumer_zones, subnets, targets):
+        return None
+    assert provider_zones is not None
+    assert consumer_zones is not None
+    assert subnets is not None
+    assert targets is not None
+    balancers = provider.load_balancers.value or {}
+    lbs = [balancers[a] for a in facts.service.load_balancer_arns if a in balancers]
+    to_id = provider_zones.name_to_id
+    lb_zones = [z for lb in lbs for z in lb.zones]
+    healthy: dict[str, int] = {}
+    cross_zone: bool | None = None
+    for lb in lbs:
+        listed = provider.listeners.get(lb.arn)
+        for listener in listed.value or () if listed else ():
+            for arn in listener.target_group_arns:
+                group = provider.target_groups.get(arn)
+                if group is None or group.value is None:
+                    continue
+                cross_zone = bool(cross_zone) or group.value.cross_zone
+                for target in group.value.targets:
+                    if target.state == "healthy":
+                        zone = to_id.get(target.zone_name, "")
+                        healthy[zone] = healthy.get(zone, 0) + 1
+    zone_of = {s.subnet_id: s.zone_id for s in subnets}
+    used = [
+        (zone_of.get(subnet_id, "?"), subnet_id)
+        for t in targets
+        if t.service_name == facts.service_name and (t.endpoint is not None or t.chosen)
+        for subnet_id in t.subnet_ids
+    ]
+    planned = not any(t.endpoint for t in targets if t.service_name == facts.service_name)
+    return zone_grid(
+        [provider_zones, consumer_zones],
+        ProviderZones(
+            offered=frozenset(facts.service.zone_ids),
+            lb_subnets=by_zone([(to_id.get(z.zone_name, ""), z.subnet_id) for z in lb_zones]),
+            healthy=healthy,
+            cross_zone=cross_zone,
+        ),
+        ConsumerZones(
+            subnets=by_zone([(s.zone_id, s.subnet_id) for s in subnets]),
+            endpoint=by_zone(used),
+            planned=planned,
+        ),
+        subject=f"link {facts.name}, {consumer.request.vpc_id}",
+    )
 
 
 def _labelled(finding: Finding, task: Task, config: GateConfig) -> Finding:
@@ -342,4 +408,9 @@ def run(
     if links:
         config = only_links(config, links)
     result = gate(config, ctx, today)
-    return Report("check", result.findings, views=tuple(views(result)), source=str(config.path))
+    return Report(
+        "check",
+        result.findings,
+        views=(*result.grids, *views(result)),
+        source=str(config.path),
+    )
