@@ -64,3 +64,13 @@ def _table_width_of_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tables as a plain pipe gets them (120 columns): pytest-xdist sets ``COLUMNS=80`` in
     its workers, and tables honour ``COLUMNS``, so output would depend on ``-n``."""
     monkeypatch.delenv("COLUMNS", raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache_in_a_temp_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """``XDG_CACHE_HOME`` in the session's temp dir: the trimmed botocore models
+    (``plcheck.aws.models``) are written there, by this process and the CLI's
+    subprocesses, not to the user's ``~/.cache``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from plcheck.aws.credentials import role_account
 from plcheck.aws.org import DEFAULT_ORG_ROLE
 from plcheck.checks import framework
 from plcheck.errors import AwsCallError, UsageError
@@ -89,7 +90,7 @@ def gather(
     return [
         o.get()
         if o.error is None
-        else ScopeResult(n, s.region or "", None, None, o.error, _role_account(s.role_arn))
+        else ScopeResult(n, s.region or "", None, None, o.error, role_account(s.role_arn))
         for s, n, o in zip(scopes, names, outcomes, strict=True)
     ]
 
@@ -100,7 +101,7 @@ def _read(ctx: AwsContext, scope: Scope, label: str, service: str | None) -> Sco
     from plcheck.aws.zones import account_zones
 
     # A role ARN names its account: an account that cannot be entered is still named.
-    known = _role_account(scope.role_arn)
+    known = role_account(scope.role_arn)
 
     region = ctx.region(scope)
     thunks: list[Callable[[], Any]] = [
@@ -119,11 +120,6 @@ def _read(ctx: AwsContext, scope: Scope, label: str, service: str | None) -> Sco
         return ScopeResult(label, region, zones, None, services[0].error)
     seen = services[0].get().get(service or "") if services else None
     return ScopeResult(label, region, zones, seen, None)
-
-
-def _role_account(role_arn: str | None) -> str:
-    parts = (role_arn or "").split(":")
-    return parts[4] if len(parts) > 5 else ""
 
 
 def gather_org(
