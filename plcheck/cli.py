@@ -11,11 +11,13 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import typer
 
 from plcheck import __version__
 from plcheck.commands.invoke import invoke
+from plcheck.model import ExitCode
 
 #: Command modules in help order.
 COMMANDS = (
@@ -78,13 +80,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = run(list(sys.argv[1:] if argv is None else argv))
         sys.stdout.flush()
-    except (BrokenPipeError, SystemExit) as exc:
-        # The reader went away (`plcheck … | head`); rich turns that into SystemExit(1).
-        code = exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int) else 1
+    except BrokenPipeError:  # the reader went away (`plcheck … | head -1`): quietly
+        code = ExitCode.BROKEN_PIPE
+    except KeyboardInterrupt:  # before or after a command ran (invoke handles the rest)
+        sys.stderr.write("plcheck: error: interrupted\n")
+        code = ExitCode.INTERRUPTED
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
     if _stdout_is_broken():
         # Point stdout at /dev/null so the interpreter's final flush cannot complain.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    sys.exit(code)
+        code = ExitCode.BROKEN_PIPE
+    sys.exit(int(code))
 
 
 def _stdout_is_broken() -> bool:
@@ -100,4 +107,21 @@ def run(args: list[str]) -> int:
     if args in (["--version"], ["-V"]):  # the fast path: nothing else to load
         print(f"plcheck {__version__}")
         return 0
-    return invoke(typer.main.get_command(build_app()), args)
+    return invoke(command(), args)
+
+
+#: Every option can be set as ``PLCHECK_<OPTION>`` (``PLCHECK_FAIL_ON=warn``).
+ENV_PREFIX = "PLCHECK"
+
+
+def command() -> Any:
+    """The click command of the app; each command reads its options' ``PLCHECK_*`` variables.
+
+    click would name a command's variables ``PLCHECK_<COMMAND>_<OPTION>``; giving each
+    command the prefix itself drops the command's name. The root has none: its only
+    option, ``--version``, must not read ``PLCHECK_VERSION``.
+    """
+    root = typer.main.get_command(build_app())
+    for sub in getattr(root, "commands", {}).values():
+        sub.context_settings["auto_envvar_prefix"] = ENV_PREFIX
+    return root

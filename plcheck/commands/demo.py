@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from plcheck.errors import UsageError
+from plcheck.model import ExitCode
 
 
 def register(app: typer.Typer) -> None:
@@ -59,7 +60,7 @@ def register(app: typer.Typer) -> None:
                     console.print(step.story, style="dim")
                 console.print(f"$ plcheck {shlex.join(step.args)}", style="bold")
                 code = invoke(root, list(step.args))
-                if code == 130:  # Ctrl-C inside a step ends the whole demo
-                    raise typer.Exit(130)
+                if code in (ExitCode.INTERRUPTED, ExitCode.BROKEN_PIPE):  # ends the whole demo
+                    raise typer.Exit(code)
                 console.print(f"(exit code {code})", style="dim")
                 console.print()

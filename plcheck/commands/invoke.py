@@ -37,12 +37,15 @@ def invoke(command: Any, args: list[str]) -> int:
     except AwsCallError as exc:
         return _fail(f"{exc.describe()}: {exc.advice}", ExitCode.INCOMPLETE)
     except (typer.Abort, KeyboardInterrupt):
-        return _fail("interrupted", 130)
+        return _fail("interrupted", ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        return ExitCode.BROKEN_PIPE  # the reader went away: nothing to say, nobody to hear
     except Exception as exc:
         if os.environ.get("PLCHECK_DEBUG"):
             raise
         return _fail(
-            f"internal error: {type(exc).__name__}: {exc} (set PLCHECK_DEBUG=1 for a traceback)", 4
+            f"internal error: {type(exc).__name__}: {exc} (set PLCHECK_DEBUG=1 for a traceback)",
+            ExitCode.INTERNAL,
         )
     return int(result or 0)
 

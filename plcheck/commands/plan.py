@@ -8,24 +8,21 @@ from typing import Annotated
 import typer
 
 from plcheck.commands.common import (
+    AwsTimeoutOption,
     ExternalIdOption,
-    FailOnOption,
-    FormatOption,
-    OutputOption,
     OutputOptions,
     ProfileOption,
     RegionOption,
-    ReportsOption,
     RoleArnOption,
+    aws_settings,
     finish,
-    parse_reports,
+    reporting,
 )
-from plcheck.model import FailOn
-from plcheck.report import Format
 
 
 def register(app: typer.Typer) -> None:
     @app.command("plan")
+    @reporting("plan")
     def plan_command(
         plan_file: Annotated[
             Path,
@@ -40,19 +37,19 @@ def register(app: typer.Typer) -> None:
         region: RegionOption = None,
         role_arn: RoleArnOption = None,
         external_id: ExternalIdOption = None,
-        fmt: FormatOption = Format.TABLE,
-        output: OutputOption = None,
-        fail_on: FailOnOption = FailOn.FAIL,
-        report: ReportsOption = None,
+        aws_timeout: AwsTimeoutOption = None,
+        *,
+        out: OutputOptions,
     ) -> None:
         """Check a Terraform plan's interface endpoints against the live account, before apply."""
-        from plcheck.aws import Scope
+        from plcheck.aws import AwsContext, Scope
         from plcheck.gate import terraform
         from plcheck.runs.plan import PlanOptions, run
 
-        out = OutputOptions(fmt, output, fail_on, parse_reports(report))
         options = PlanOptions(
             plan=terraform.load(plan_file),
             scope=Scope(profile=profile, region=region, role_arn=role_arn, external_id=external_id),
         )
-        finish(run(options), out)
+        with AwsContext(aws_settings(aws_timeout)) as ctx:
+            report = run(options, ctx)
+        finish(report, out)

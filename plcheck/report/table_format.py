@@ -9,14 +9,14 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import groupby
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from plcheck.model import SUMMARY_ORDER, Report, Status, View
+from plcheck.model import SUMMARY_ORDER, Finding, Report, Status, View
 
 STYLE = {
     Status.PASS: "green",
@@ -38,12 +38,23 @@ def stdout_console() -> Console:
     :data:`PIPED_WIDTH` and a terminal its own width.
     """
     piped = not sys.stdout.isatty()
-    return Console(
+    return _StdoutConsole(
         highlight=False,
         soft_wrap=False,
         width=columns(os.environ) or (PIPED_WIDTH if piped else None),
         no_color=bool(os.environ.get("NO_COLOR")) or None,
     )
+
+
+class _StdoutConsole(Console):
+    """A console whose broken pipe is a :class:`BrokenPipeError` like any other write's.
+
+    rich exits with 1 instead; the CLI gives every broken pipe the same exit code.
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def columns(environ: Mapping[str, str]) -> int | None:
@@ -59,7 +70,11 @@ def print_report(report: Report, console: Console) -> None:
         if view.note:
             console.print(Text(view.note, style="dim"))
         console.print()
-    console.print(_findings_table(report))
+    findings = report.findings
+    if report.hide_passes:  # --quiet: problems only; the summary line still counts all
+        findings = tuple(f for f in findings if f.status.rank > Status.PASS.rank)
+    if findings or not report.hide_passes:
+        console.print(_findings_table(report.command, findings))
     console.print(summary_line(report))
 
 
@@ -86,12 +101,12 @@ def summary_line(report: Report) -> Text:
     return text
 
 
-def _findings_table(report: Report) -> Table:
-    table = Table(title=f"plcheck {report.command}", title_justify="left", expand=False)
+def _findings_table(command: str, findings: Sequence[Finding]) -> Table:
+    table = Table(title=f"plcheck {command}", title_justify="left", expand=False)
     table.add_column("Status", overflow="fold")
     table.add_column("Check", overflow="fold")
     table.add_column("Finding", ratio=1, overflow="fold")
-    ordered = sorted(report.findings, key=lambda f: (f.resource, f.account, f.region))
+    ordered = sorted(findings, key=lambda f: (f.resource, f.account, f.region))
     for (resource, account, region), group in groupby(
         ordered, key=lambda f: (f.resource, f.account, f.region)
     ):
