@@ -29,6 +29,7 @@ COMMANDS = (
     "plan",
     "iam_policy",
     "checks",
+    "schema",
     "demo",
 )
 
@@ -50,7 +51,9 @@ def build_app() -> typer.Typer:
         name="plcheck",
         help=HELP,
         no_args_is_help=True,
-        add_completion=False,
+        # --install-completion / --show-completion SHELL: typer.completion is imported
+        # on every start either way, so this costs nothing measurable.
+        add_completion=True,
         pretty_exceptions_enable=False,
         # Plain click help: rich help costs ~70 ms of imports (markdown_it) on every --help.
         rich_markup_mode=None,

@@ -20,8 +20,12 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 
-def invoke(command: Any, args: list[str]) -> int:
-    """Run the click ``command`` on ``args`` and return the exit code."""
+def invoke(command: Any, args: list[str], *, announce_interrupt: bool = True) -> int:
+    """Run the click ``command`` on ``args`` and return the exit code.
+
+    Typer turns Ctrl-C into a silent exit 130; it is announced here (unless the caller,
+    like the demo running its steps, announces it once itself).
+    """
     errors = _click_exceptions()
     try:
         result = command.main(args=args, prog_name="plcheck", standalone_mode=False)
@@ -47,7 +51,10 @@ def invoke(command: Any, args: list[str]) -> int:
             f"internal error: {type(exc).__name__}: {exc} (set PLCHECK_DEBUG=1 for a traceback)",
             ExitCode.INTERNAL,
         )
-    return int(result or 0)
+    code = int(result or 0)
+    if code == ExitCode.INTERRUPTED and announce_interrupt:
+        return _fail("interrupted", ExitCode.INTERRUPTED)
+    return code
 
 
 def _click_exceptions() -> ModuleType:
