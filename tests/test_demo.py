@@ -105,7 +105,7 @@ def test_probe_step_servers_run_while_the_step_runs_and_stop_when_closed() -> No
 def test_interrupted_demo_stops_the_probe_servers(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[list[str]] = []
 
-    def interrupted(command: object, args: list[str]) -> int:
+    def interrupted(command: object, args: list[str], **_options: object) -> int:
         seen.append(args)
         raise KeyboardInterrupt
 

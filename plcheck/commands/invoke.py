@@ -70,7 +70,21 @@ def _click_exceptions() -> ModuleType:
 
 def _usage_line(exc: Any) -> str:
     command = exc.ctx.command_path if exc.ctx else "plcheck"
-    return f"{exc.format_message()} (see `{command} --help`)"
+    return f"{_from_environment(exc)}{exc.format_message()} (see `{command} --help`)"
+
+
+def _from_environment(exc: Any) -> str:
+    """``PLCHECK_X='value': `` when the bad value came from a ``PLCHECK_*`` variable."""
+    param, ctx = getattr(exc, "param", None), exc.ctx
+    if param is None or ctx is None or not param.name:
+        return ""
+    source = ctx.get_parameter_source(param.name)
+    if source is None or source.name != "ENVIRONMENT":
+        return ""
+    name = param.envvar if isinstance(param.envvar, str) else None
+    if name is None and ctx.auto_envvar_prefix:
+        name = f"{ctx.auto_envvar_prefix}_{param.name.upper()}"
+    return f"{name}={os.environ.get(name or '', '')!r}: " if name else ""
 
 
 def _fail(message: str, code: int) -> int:
