@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from plcheck import __version__
+from plcheck.model import ExitCode
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -44,7 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "plan": (
         "plan",
-        "Check a Terraform plan's interface endpoints against the live account, before apply.",
+        "Check a Terraform plan's PrivateLink resources against their live accounts, before apply.",
     ),
     "iam-policy": (
         "iam_policy",
@@ -55,11 +56,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "checks",
         "Explain one check in full: what it inspects, why, how to fix, documentation.",
     ),
+    "schema": (
+        "schema",
+        "Print the JSON Schema (draft 2020-12) of the JSON report or of plcheck.toml.",
+    ),
     "demo": (
         "demo",
         "Run every command against a simulated AWS world: no credentials, no network.",
     ),
 }
+
+#: Every option can be set as ``PLCHECK_<OPTION>`` (``PLCHECK_FAIL_ON=warn``).
+ENV_PREFIX = "PLCHECK"
 
 HELP = (
     "Preflight diagnostics for AWS PrivateLink: AZ IDs across accounts, load balancer "
@@ -91,9 +99,14 @@ def build_command(name: str) -> Any:
     importlib.import_module(f"plcheck.commands.{entry[0]}").register(app)
     group = typer.main.get_command(app)
     commands = getattr(group, "commands", None)
-    if isinstance(commands, dict):  # a module with several commands (checks, explain)
-        return commands.get(name)
-    return group
+    # A module with several commands (checks, explain) registers them on one group.
+    command = commands.get(name) if isinstance(commands, dict) else group
+    if command is not None:
+        # click would name the variables PLCHECK_<COMMAND>_<OPTION>; the prefix on each
+        # command drops the command's name. The root has none: its only option,
+        # --version, must not read PLCHECK_VERSION (which the GitHub Action sets).
+        command.context_settings["auto_envvar_prefix"] = ENV_PREFIX
+    return command
 
 
 def _lazy_group() -> type[Any]:
@@ -127,7 +140,9 @@ def build_app() -> typer.Typer:
         help=HELP,
         cls=_lazy_group(),
         no_args_is_help=True,
-        add_completion=False,
+        # --install-completion / --show-completion SHELL: typer.completion is imported
+        # on every start either way, so this costs nothing measurable.
+        add_completion=True,
         pretty_exceptions_enable=False,
         # Plain click help: rich help costs ~70 ms of imports (markdown_it) on every --help.
         rich_markup_mode=None,
@@ -155,13 +170,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = run(list(sys.argv[1:] if argv is None else argv))
         sys.stdout.flush()
-    except (BrokenPipeError, SystemExit) as exc:
-        # The reader went away (`plcheck … | head`); rich turns that into SystemExit(1).
-        code = exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int) else 1
+    except BrokenPipeError:  # the reader went away (`plcheck … | head -1`): quietly
+        code = ExitCode.BROKEN_PIPE
+    except KeyboardInterrupt:  # before or after a command ran (invoke handles the rest)
+        sys.stderr.write("plcheck: error: interrupted\n")
+        code = ExitCode.INTERRUPTED
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
     if _stdout_is_broken():
         # Point stdout at /dev/null so the interpreter's final flush cannot complain.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    sys.exit(code)
+        code = ExitCode.BROKEN_PIPE
+    sys.exit(int(code))
 
 
 def _stdout_is_broken() -> bool:

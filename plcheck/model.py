@@ -47,7 +47,14 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     """Usage or bad input: malformed IDs, unknown profile, bad flags."""
     INCOMPLETE = 3
-    """Checks could not be completed (credentials, network, access) and nothing failed."""
+    """Checks could not be completed (credentials, network, access) or a report file could
+    not be written, and nothing failed."""
+    INTERNAL = 4
+    """A bug in plcheck: one line on stderr (``PLCHECK_DEBUG=1`` shows the traceback)."""
+    INTERRUPTED = 130
+    """Ctrl-C (128 + SIGINT, as shells report it)."""
+    BROKEN_PIPE = 141
+    """The reader of stdout went away (``plcheck … | head -1``): 128 + SIGPIPE, quietly."""
 
 
 class FailOn(str, enum.Enum):
@@ -55,6 +62,8 @@ class FailOn(str, enum.Enum):
 
     FAIL = "fail"
     WARN = "warn"
+    NEVER = "never"
+    """Reporting runs: findings never fail the run (incomplete runs still exit 3)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,10 @@ class CheckSpec:
     When one could not be read, the framework reports the check as ``error`` instead."""
     also_in: tuple[str, ...] = ()
     """Other commands whose runs include this check (e.g. ``plan`` for planned endpoints)."""
+    details: Mapping[str, str] = field(default_factory=dict)
+    """The keys of its findings' ``details`` (JSON), each with what it holds.
+
+    Error findings (:meth:`error`) carry :data:`ERROR_DETAILS` instead."""
 
     def finding(
         self,
@@ -241,6 +254,8 @@ class Report:
     """SARIF: also emit passes and skips (ignored findings included) as results."""
     full_report: str = ""
     """Where the complete report is (a file or URL): the trimmed markdown points there."""
+    hide_passes: bool = False
+    """Table and markdown show problems only (``--quiet``); counts still cover everything."""
 
     @property
     def summary(self) -> dict[str, int]:
@@ -257,11 +272,34 @@ class Report:
 
 
 def exit_code_for(findings: Iterable[Finding], fail_on: FailOn = FailOn.FAIL) -> ExitCode:
-    """Exit code of a run: 1 beats 3, so a partly failed run still says it failed."""
-    threshold = Status.WARN.rank if fail_on is FailOn.WARN else Status.FAIL.rank
+    """Exit code of a run, the whole policy in one place.
+
+    * 1 (:attr:`ExitCode.FINDINGS`) when a finding other than an error is at or above
+      ``fail_on`` (``warn``: warnings and failures; ``fail``: failures); it beats 3, so a
+      partly failed run still says it failed. ``never`` never exits 1.
+    * 3 (:attr:`ExitCode.INCOMPLETE`) when a check errored (it could not be judged),
+      whatever ``fail_on`` is, ``never`` included: a reporting run that could not read
+      AWS did not report.
+    * 0 otherwise.
+
+    The CLI adds the codes that are not about findings: 2 usage, 3 also for a report
+    file it could not write, 4 internal error, 130 Ctrl-C, 141 broken pipe (see
+    :class:`ExitCode`).
+    """
     statuses = {f.status for f in findings}
-    if any(s is not Status.ERROR and s.rank >= threshold for s in statuses):
-        return ExitCode.FINDINGS
+    if fail_on is not FailOn.NEVER:
+        threshold = Status.WARN.rank if fail_on is FailOn.WARN else Status.FAIL.rank
+        if any(s is not Status.ERROR and s.rank >= threshold for s in statuses):
+            return ExitCode.FINDINGS
     if Status.ERROR in statuses:
         return ExitCode.INCOMPLETE
     return ExitCode.OK
+
+
+#: The ``details`` keys of every check's ``error`` finding (:meth:`CheckSpec.error`).
+ERROR_DETAILS: Mapping[str, str] = {
+    "error_kind": "why the check could not judge (access-denied, throttled, timeout, ...)",
+    "action": "the IAM action of the call that failed",
+    "code": "the AWS error code",
+    "aws_message": "AWS's own message",
+}

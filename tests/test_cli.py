@@ -96,7 +96,9 @@ def test_explain_unknown_check_is_a_usage_error(capsys: pytest.CaptureFixture[st
     [
         (["az-map", "--bogus"], "--bogus"),
         (["az-map", "--format", "xml"], "xml"),
-        (["az-map", "--fail-on", "never"], "never"),
+        (["az-map", "--fail-on", "sometimes"], "sometimes"),
+        (["az-map", "--check", "az-id-maping"], "did you mean 'az-id-mapping'"),
+        (["az-map", "--skip-check", "probe-tls"], "does not run"),
         (["no-such-command"], "no-such-command"),
     ],
 )

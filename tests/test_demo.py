@@ -106,9 +106,9 @@ def test_interrupted_demo_stops_the_probe_servers(monkeypatch: pytest.MonkeyPatc
     seen: list[list[str]] = []
     real = plcheck.commands.invoke.invoke
 
-    def interrupted(command: object, args: list[str]) -> int:
+    def interrupted(command: object, args: list[str], **options: object) -> int:
         if args[:1] == ["demo"]:
-            return real(command, args)
+            return real(command, args, **options)  # type: ignore[arg-type]
         seen.append(args)  # a step of the demo: Ctrl-C while it runs
         raise KeyboardInterrupt
 

@@ -31,6 +31,11 @@ SPEC = CheckSpec(
         "ec2:DescribeVpcEndpointServices",  # with --service
         "sts:GetCallerIdentity",
     ),
+    details={
+        "zone_name": "the AZ name that maps to different zones",
+        "zone_ids": "account ID → the AZ ID that name maps to there",
+        "mapping": "account ID → {AZ name: AZ ID} (the summary finding)",
+    },
 )
 
 

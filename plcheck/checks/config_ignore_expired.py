@@ -23,6 +23,15 @@ SPEC = CheckSpec(
         "forward (with a reason) or delete the ignore."
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html",
+    details={
+        "ignores": "how many ignores the config holds (the pass)",
+        "source": "the config file",
+        "line": "the ignore's line",
+        "ignore": "the ignore, described",
+        "reason": "its reason",
+        "until": "its expiry date",
+        "today": "the date it was checked on",
+    },
 )
 
 

@@ -39,6 +39,16 @@ SPEC = CheckSpec(
         "ec2:DescribeSubnets",
         "ec2:DescribeAvailabilityZones",
     ),
+    details={
+        "service_name": "the endpoint service",
+        "service_zone_ids": "AZ IDs the service is offered in",
+        "service_zones": "those AZ IDs → the consumer's AZ names",
+        "subnet_id": "a subnet in a zone the service is not offered in",
+        "zone_name": "its AZ name",
+        "zone_id": "its AZ ID",
+        "unsupported_subnets": "every such subnet",
+        "recommended_subnets": "subnets in offered zones to use instead",
+    },
 )
 
 

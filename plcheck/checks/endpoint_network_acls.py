@@ -33,6 +33,13 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",
     aws_actions=("ec2:DescribeNetworkAcls", "ec2:DescribeVpcs"),
+    details={
+        "acl_ids": "the network ACLs of the endpoint's subnets",
+        "subnet_ids": "the endpoint's subnets",
+        "acl_id": "the ACL that denies",
+        "rule_number": "its denying rule",
+        "endpoint": "the endpoint (or planned endpoint)",
+    },
 )
 
 

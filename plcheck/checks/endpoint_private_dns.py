@@ -31,6 +31,12 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
     aws_actions=("ec2:DescribeVpcEndpointServices", "ec2:DescribeVpcEndpoints"),
+    details={
+        "service_name": "the endpoint service",
+        "private_dns_name": "the service's private DNS name",
+        "verification_state": "the provider's domain verification state",
+        "private_dns_enabled": "whether the endpoint enables private DNS (null: not known yet)",
+    },
 )
 
 

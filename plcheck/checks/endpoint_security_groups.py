@@ -32,6 +32,14 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
     aws_actions=("ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"),
+    details={
+        "group_ids": "the endpoint's security groups",
+        "ports": "the TCP ports clients use",
+        "cidrs": "the VPC's CIDR blocks clients come from",
+        "refused": "ports no group admits",
+        "partial": "ports admitted from only part of the VPC",
+        "missing_group_ids": "named groups that do not exist",
+    },
 )
 
 

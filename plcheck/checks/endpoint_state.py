@@ -22,6 +22,13 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
     aws_actions=("ec2:DescribeVpcEndpoints",),
+    details={
+        "service_name": "the endpoint service",
+        "planned": "true when the endpoint does not exist yet",
+        "state": "the endpoint's state",
+        "last_error": "AWS's last error for the endpoint",
+        "failure_reason": "why the endpoint failed",
+    },
 )
 
 _FAILED = {

@@ -36,6 +36,13 @@ SPEC = CheckSpec(
         "ec2:DescribeSubnets",
         "ec2:DescribeAvailabilityZones",
     ),
+    details={
+        "offered_zone_ids": "AZ IDs the service is offered in",
+        "missing_zone_ids": "AZ IDs of the region it is not offered in",
+        "region_zone_ids": "every AZ ID of the region",
+        "zone_names": "AZ ID → the provider's AZ name",
+        "subnets_by_zone_id": "AZ ID → the load balancers' subnets there",
+    },
 )
 
 

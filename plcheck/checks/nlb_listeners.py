@@ -26,6 +26,11 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html",
     aws_actions=("elasticloadbalancing:DescribeListeners",),
+    details={
+        "load_balancer": "the NLB's name",
+        "load_balancer_arn": "its ARN",
+        "listeners": "its listeners: protocol, port, target groups",
+    },
 )
 
 

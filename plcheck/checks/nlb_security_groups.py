@@ -36,6 +36,17 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html",
     aws_actions=("elasticloadbalancing:DescribeLoadBalancers", "ec2:DescribeSecurityGroups"),
+    details={
+        "load_balancer": "the NLB's name",
+        "load_balancer_arn": "its ARN",
+        "security_groups": "its security groups",
+        "enforcement": "whether its groups apply to PrivateLink traffic (on/off)",
+        "port": "the listener port judged",
+        "transport": "tcp or udp",
+        "cidrs": "CIDRs the groups admit on the port",
+        "prefix_lists": "prefix lists they admit",
+        "referenced_groups": "groups they admit",
+    },
 )
 
 #: Security group transports a listener protocol uses.

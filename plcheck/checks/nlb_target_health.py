@@ -40,6 +40,16 @@ SPEC = CheckSpec(
         "ec2:DescribeSubnets",
         "ec2:DescribeInstances",
     ),
+    details={
+        "load_balancer": "the NLB's name",
+        "load_balancer_arn": "its ARN",
+        "target_group": "the target group's name",
+        "target_group_arn": "its ARN",
+        "cross_zone": "whether cross-zone load balancing is on",
+        "cross_zone_source": "where that setting comes from",
+        "zones": "per zone: name, AZ ID, targets, healthy targets",
+        "targets": "each target: id, port, zone, state, reason",
+    },
 )
 
 

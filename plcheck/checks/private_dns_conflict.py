@@ -31,6 +31,17 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
     aws_actions=("route53:ListHostedZonesByVPC", "ec2:DescribeVpcEndpointServices"),
+    details={
+        "service_name": "the endpoint service",
+        "private_dns_name": "its private DNS name",
+        "vpc_id": "the consumer VPC",
+        "endpoint_managed_zones": "zones the VPC's endpoints manage",
+        "hosted_zone_id": "the private zone that conflicts",
+        "zone_name": "its name",
+        "relation": "how it relates to the name (equals, contains)",
+        "owning_account": "the account that owns the zone",
+        "owning_service": "the AWS service that owns it, if any",
+    },
 )
 
 

@@ -26,6 +26,13 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
     aws_actions=("ec2:DescribeVpcEndpointServiceConfigurations",),
+    details={
+        "private_dns_name": "the service's private DNS name",
+        "expected_name": "the TXT record name to publish",
+        "expected_value": "the TXT value to publish",
+        "resolver": "the resolver asked",
+        "lookups": "each lookup: name, values, error",
+    },
 )
 
 #: Public suffixes of more than one label that are common enough to stop at. Without a

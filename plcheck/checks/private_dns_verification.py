@@ -23,6 +23,12 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
     aws_actions=("ec2:DescribeVpcEndpointServiceConfigurations",),
+    details={
+        "private_dns_name": "the service's private DNS name",
+        "state": "its verification state",
+        "txt_record_name": "the TXT record name AWS checks",
+        "txt_record_value": "the value it expects",
+    },
 )
 
 

@@ -35,6 +35,22 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
     aws_actions=("ec2:DescribeVpcEndpoints", "ec2:DescribeNetworkInterfaces"),
+    details={
+        "name": "the name looked up",
+        "resolver": "the resolver asked",
+        "addresses": "the answers",
+        "classification": "address → private, public, loopback...",
+        "canonical_name": "the CNAME target, if any",
+        "elapsed_ms": "lookup time",
+        "error": "why the lookup failed",
+        "error_detail": "the resolver's words",
+        "endpoint": "the endpoint the answers are compared with",
+        "zone": "the AZ compared",
+        "expected": "the endpoint's IPs",
+        "extra": "answers that are not the endpoint's",
+        "missing": "endpoint IPs not in the answers",
+        "interfaces": "the endpoint's network interfaces: id, zone, subnet, IPs",
+    },
 )
 
 _ERROR_TEXT = {

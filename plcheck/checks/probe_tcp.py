@@ -27,6 +27,16 @@ SPEC = CheckSpec(
         "service's load balancer listens on that port with healthy targets in every zone."
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    details={
+        "address": "the address",
+        "port": "the port",
+        "connected": "whether the connection opened",
+        "latency_ms": "connect time",
+        "error": "why it failed",
+        "error_detail": "the system's words",
+        "timeout_s": "the timeout",
+        "names": "names that resolved to the address",
+    },
 )
 
 

@@ -32,6 +32,26 @@ SPEC = CheckSpec(
         "clients trust, with the full chain, and renew it before it expires."
     ),
     docs_url="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/tls-listener-certificates.html",
+    details={
+        "address": "the address",
+        "port": "the port",
+        "server_name": "the SNI sent and checked",
+        "names": "names of the address",
+        "handshake": "whether the handshake completed",
+        "verified": "whether the chain verified",
+        "verify_error": "why it did not",
+        "trust": "the trust store (system, or the CA bundle)",
+        "protocol": "TLS version",
+        "cipher": "cipher suite",
+        "latency_ms": "handshake time",
+        "insecure": "whether --insecure was given",
+        "certificate": "the leaf: subject, issuer, names, validity, serial",
+        "days_left": "days until it expires",
+        "covers_name": "whether it covers the server name",
+        "problems": "what is wrong with it",
+        "error": "why the handshake failed",
+        "error_detail": "the library's words",
+    },
 )
 
 #: A certificate closer than this to expiry is a warning.

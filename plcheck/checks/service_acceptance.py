@@ -29,6 +29,16 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html",
     aws_actions=("ec2:DescribeVpcEndpointConnections",),
+    details={
+        "service_id": "the endpoint service",
+        "acceptance_required": "whether connections need acceptance",
+        "connections": "how many endpoint connections it has",
+        "endpoint_id": "a connection's endpoint",
+        "owner": "its account",
+        "state": "its state",
+        "age": "how long it has waited",
+        "created": "when it was created",
+    },
 )
 
 _STUCK = ("pendingacceptance", "rejected", "expired", "failed")

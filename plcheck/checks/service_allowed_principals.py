@@ -29,6 +29,9 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html",
     aws_actions=("ec2:DescribeVpcEndpointServicePermissions",),
+    details={
+        "principals": "the allowed principals: principal, type",
+    },
 )
 
 

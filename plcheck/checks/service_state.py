@@ -21,6 +21,13 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
     aws_actions=("ec2:DescribeVpcEndpointServiceConfigurations", "sts:GetCallerIdentity"),
+    details={
+        "service_id": "the endpoint service",
+        "service_name": "its name",
+        "state": "its state",
+        "exists": "whether it was found",
+        "services": "the services the account owns (when none was named)",
+    },
 )
 
 

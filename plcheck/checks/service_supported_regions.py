@@ -28,6 +28,9 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html",
     aws_actions=("ec2:DescribeVpcEndpointServiceConfigurations",),
+    details={
+        "supported_regions": "region → its state for cross-Region access",
+    },
 )
 
 

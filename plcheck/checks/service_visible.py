@@ -32,6 +32,16 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html",
     aws_actions=("ec2:DescribeVpcEndpointServices",),
+    details={
+        "service_id": "the endpoint service",
+        "service_name": "its name",
+        "owner": "the provider account",
+        "service_region": "its region",
+        "zone_ids": "AZ IDs it is offered in",
+        "acceptance_required": "whether connections need acceptance",
+        "named_region": "the region the name names",
+        "causes": "why it may not be visible",
+    },
 )
 
 

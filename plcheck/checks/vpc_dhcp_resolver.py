@@ -26,6 +26,12 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSet.html",
     aws_actions=("ec2:DescribeVpcs", "ec2:DescribeDhcpOptions"),
+    details={
+        "dhcp_options_id": "the VPC's DHCP options set",
+        "name_servers": "its domain name servers",
+        "custom_name_servers": "those that are not the Amazon resolver",
+        "vpc_resolver": "the Amazon resolver's addresses",
+    },
 )
 
 #: The VPC resolver's link-local addresses, reachable from every VPC.

@@ -27,6 +27,11 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html",
     aws_actions=("ec2:DescribeVpcAttribute",),
+    details={
+        "enableDnsSupport": "the VPC attribute",
+        "enableDnsHostnames": "the VPC attribute",
+        "private_dns_users": "endpoints that rely on private DNS",
+    },
 )
 
 _FLAGS = {

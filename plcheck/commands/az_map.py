@@ -10,19 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from plcheck.commands.common import (
+    AwsTimeoutOption,
     ExternalIdOption,
-    FailOnOption,
-    FormatOption,
-    OutputOption,
     OutputOptions,
     ProfilesOption,
     RegionsOption,
-    ReportsOption,
     RoleArnOption,
+    aws_settings,
     finish,
-    parse_reports,
+    reporting,
 )
-from plcheck.model import FailOn
 from plcheck.report import Format
 from plcheck.runs.az_map import ORG_ROLE
 
@@ -66,6 +63,7 @@ def _progress_bar(
 
 def register(app: typer.Typer) -> None:
     @app.command("az-map")
+    @reporting("az-map")
     def az_map(
         profile: ProfilesOption = None,
         region: RegionsOption = None,
@@ -108,16 +106,14 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
-        fmt: FormatOption = Format.TABLE,
-        output: OutputOption = None,
-        fail_on: FailOnOption = FailOn.FAIL,
-        report: ReportsOption = None,
+        aws_timeout: AwsTimeoutOption = None,
+        *,
+        out: OutputOptions,
     ) -> None:
         """Map AZ names to AZ IDs for each account, side by side; warn where a name differs."""
-        from plcheck.aws import AwsContext, AwsSettings, Scope
+        from plcheck.aws import AwsContext, Scope
         from plcheck.runs.az_map import AzMapOptions, run
 
-        out = OutputOptions(fmt, output, fail_on, parse_reports(report))
         profiles: list[str | None] = [*profile] if profile else [None]
         regions: list[str | None] = [*region] if region else [None]
         scopes = tuple(
@@ -133,9 +129,9 @@ def register(app: typer.Typer) -> None:
             org_role=org_role,
             widen=max_workers is None and not explicit_workers(),
         )
-        progress = org and fmt is Format.TABLE and output is None and sys.stderr.isatty()
+        progress = org and out.format is Format.TABLE and out.output is None and sys.stderr.isatty()
         with (
-            AwsContext(AwsSettings.from_env(max_workers=max_workers)) as ctx,
+            AwsContext(aws_settings(aws_timeout, max_workers=max_workers)) as ctx,
             _progress_bar(progress) as (count, advance),
         ):
             result = run(options, ctx, on_done=advance, on_count=count)

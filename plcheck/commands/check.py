@@ -2,38 +2,39 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from plcheck.commands.common import (
-    FailOnOption,
-    FormatOption,
-    OutputOption,
+    AwsTimeoutOption,
     OutputOptions,
-    ReportsOption,
+    aws_settings,
     finish,
-    parse_reports,
+    reporting,
 )
-from plcheck.gate.config import DEFAULT_CONFIG
-from plcheck.model import FailOn
-from plcheck.report import Format
+from plcheck.gate.config import CONFIG_ENV, DEFAULT_CONFIG
 
 
 def register(app: typer.Typer) -> None:
     @app.command("check")
+    @reporting("check")
     def check(
         config: Annotated[
-            Path,
+            Path | None,
             typer.Option(
                 "--config",
                 "-c",
                 metavar="FILE",
-                help="The links to check (TOML).",
+                help=f"The links to check (TOML; default: the nearest {DEFAULT_CONFIG}, or "
+                "pyproject.toml with [tool.plcheck], up to the repository root).",
+                envvar=CONFIG_ENV,
                 dir_okay=False,
+                show_default=False,
             ),
-        ] = Path(DEFAULT_CONFIG),
+        ] = None,
         link: Annotated[
             list[str] | None,
             typer.Option(
@@ -44,18 +45,16 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
-        fmt: FormatOption = Format.TABLE,
-        output: OutputOption = None,
-        fail_on: FailOnOption = FailOn.FAIL,
-        report: ReportsOption = None,
+        aws_timeout: AwsTimeoutOption = None,
+        *,
+        out: OutputOptions,
     ) -> None:
         """Check every provider, consumer and probe in a plcheck.toml, concurrently."""
         from plcheck.aws import AwsContext
         from plcheck.gate import config as gate_config
         from plcheck.runs.check import run
 
-        out = OutputOptions(fmt, output, fail_on, parse_reports(report))
-        loaded = gate_config.load(config)
-        with AwsContext() as ctx:
+        loaded = gate_config.load(config or gate_config.discover(Path.cwd(), os.environ))
+        with AwsContext(aws_settings(aws_timeout)) as ctx:
             result = run(loaded, ctx, links=link or ())
         finish(result, out)

@@ -57,6 +57,8 @@ def explanation(spec: CheckSpec) -> Text:
     """The explanation of one check as styled text (rich's Markdown costs ~50 ms to import)."""
     from rich.text import Text
 
+    from plcheck.model import ERROR_DETAILS
+
     text = Text()
     text.append(f"{spec.id}: {spec.title}\n\n", style="bold underline")
     actions = ", ".join(spec.aws_actions) or "none"
@@ -70,6 +72,12 @@ def explanation(spec: CheckSpec) -> Text:
     ):
         text.append(f"{label}: ", style="bold")
         text.append(f"{value}\n\n" if label != "AWS documentation" else value)
+    if spec.details:
+        text.append("\n\nDetails (JSON keys of its findings' details):\n", style="bold")
+        for key, meaning in spec.details.items():
+            text.append(f"  {key}", style="cyan")
+            text.append(f": {meaning}\n")
+        text.append("Error findings carry " + ", ".join(ERROR_DETAILS) + " instead.")
     return text
 
 

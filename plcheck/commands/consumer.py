@@ -7,24 +7,21 @@ from typing import Annotated
 import typer
 
 from plcheck.commands.common import (
+    AwsTimeoutOption,
     ExternalIdOption,
-    FailOnOption,
-    FormatOption,
-    OutputOption,
     OutputOptions,
     ProfileOption,
     RegionOption,
-    ReportsOption,
     RoleArnOption,
+    aws_settings,
     finish,
-    parse_reports,
+    reporting,
 )
-from plcheck.model import FailOn
-from plcheck.report import Format
 
 
 def register(app: typer.Typer) -> None:
     @app.command("consumer")
+    @reporting("consumer")
     def consumer(
         vpc_id: Annotated[
             str,
@@ -72,16 +69,14 @@ def register(app: typer.Typer) -> None:
         ] = None,
         role_arn: RoleArnOption = None,
         external_id: ExternalIdOption = None,
-        fmt: FormatOption = Format.TABLE,
-        output: OutputOption = None,
-        fail_on: FailOnOption = FailOn.FAIL,
-        report: ReportsOption = None,
+        aws_timeout: AwsTimeoutOption = None,
+        *,
+        out: OutputOptions,
     ) -> None:
         """Preflight a consumer VPC and its interface endpoints, before and after they exist."""
-        from plcheck.aws import Scope
+        from plcheck.aws import AwsContext, Scope
         from plcheck.runs.consumer import DEFAULT_PORT, ConsumerOptions, run, validate
 
-        out = OutputOptions(fmt, output, fail_on, parse_reports(report))
         options = ConsumerOptions(
             vpc_id=vpc_id,
             services=tuple(dict.fromkeys(service or [])),
@@ -91,4 +86,6 @@ def register(app: typer.Typer) -> None:
             scope=Scope(profile=profile, region=region, role_arn=role_arn, external_id=external_id),
         )
         validate(options)
-        finish(run(options), out)
+        with AwsContext(aws_settings(aws_timeout)) as ctx:
+            report = run(options, ctx)
+        finish(report, out)

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from plcheck.errors import UsageError
+from plcheck.model import ExitCode
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +36,10 @@ def register(app: typer.Typer) -> None:
                 f"no demo step for {', '.join(unknown)}; steps: {', '.join(COMMAND_ORDER)}"
             )
         try:
+            # The [demo] extra: plcheck.sim loads them only when the world starts.
+            import moto  # noqa: F401
+            import trustme  # noqa: F401
+
             from plcheck.sim import SimulatedWorld
         except ImportError as exc:
             raise UsageError(
@@ -58,8 +63,8 @@ def register(app: typer.Typer) -> None:
                 if step.story:
                     console.print(step.story, style="dim")
                 console.print(f"$ plcheck {shlex.join(step.args)}", style="bold")
-                code = invoke(root, list(step.args))
-                if code == 130:  # Ctrl-C inside a step ends the whole demo
-                    raise typer.Exit(130)
+                code = invoke(root, list(step.args), announce_interrupt=False)
+                if code in (ExitCode.INTERRUPTED, ExitCode.BROKEN_PIPE):  # ends the whole demo
+                    raise typer.Exit(code)
                 console.print(f"(exit code {code})", style="dim")
                 console.print()

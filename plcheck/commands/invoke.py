@@ -20,8 +20,12 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 
-def invoke(command: Any, args: list[str]) -> int:
-    """Run the click ``command`` on ``args`` and return the exit code."""
+def invoke(command: Any, args: list[str], *, announce_interrupt: bool = True) -> int:
+    """Run the click ``command`` on ``args`` and return the exit code.
+
+    Typer turns Ctrl-C into a silent exit 130; it is announced here (unless the caller,
+    like the demo running its steps, announces it once itself).
+    """
     errors = _click_exceptions()
     try:
         result = command.main(args=args, prog_name="plcheck", standalone_mode=False)
@@ -37,14 +41,20 @@ def invoke(command: Any, args: list[str]) -> int:
     except AwsCallError as exc:
         return _fail(f"{exc.describe()}: {exc.advice}", ExitCode.INCOMPLETE)
     except (typer.Abort, KeyboardInterrupt):
-        return _fail("interrupted", 130)
+        return _fail("interrupted", ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        return ExitCode.BROKEN_PIPE  # the reader went away: nothing to say, nobody to hear
     except Exception as exc:
         if os.environ.get("PLCHECK_DEBUG"):
             raise
         return _fail(
-            f"internal error: {type(exc).__name__}: {exc} (set PLCHECK_DEBUG=1 for a traceback)", 4
+            f"internal error: {type(exc).__name__}: {exc} (set PLCHECK_DEBUG=1 for a traceback)",
+            ExitCode.INTERNAL,
         )
-    return int(result or 0)
+    code = int(result or 0)
+    if code == ExitCode.INTERRUPTED and announce_interrupt:
+        return _fail("interrupted", ExitCode.INTERRUPTED)
+    return code
 
 
 def _click_exceptions() -> ModuleType:
@@ -60,7 +70,21 @@ def _click_exceptions() -> ModuleType:
 
 def _usage_line(exc: Any) -> str:
     command = exc.ctx.command_path if exc.ctx else "plcheck"
-    return f"{exc.format_message()} (see `{command} --help`)"
+    return f"{_from_environment(exc)}{exc.format_message()} (see `{command} --help`)"
+
+
+def _from_environment(exc: Any) -> str:
+    """``PLCHECK_X='value': `` when the bad value came from a ``PLCHECK_*`` variable."""
+    param, ctx = getattr(exc, "param", None), exc.ctx
+    if param is None or ctx is None or not param.name:
+        return ""
+    source = ctx.get_parameter_source(param.name)
+    if source is None or source.name != "ENVIRONMENT":
+        return ""
+    name = param.envvar if isinstance(param.envvar, str) else None
+    if name is None and ctx.auto_envvar_prefix:
+        name = f"{ctx.auto_envvar_prefix}_{param.name.upper()}"
+    return f"{name}={os.environ.get(name or '', '')!r}: " if name else ""
 
 
 def _fail(message: str, code: int) -> int:

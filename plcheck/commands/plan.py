@@ -8,24 +8,22 @@ from typing import Annotated
 import typer
 
 from plcheck.commands.common import (
+    AwsTimeoutOption,
     ExternalIdOption,
-    FailOnOption,
-    FormatOption,
-    OutputOption,
     OutputOptions,
     ProfileOption,
     RegionOption,
-    ReportsOption,
     RoleArnOption,
+    aws_settings,
     finish,
-    parse_reports,
+    reporting,
 )
 from plcheck.model import FailOn
-from plcheck.report import Format
 
 
 def register(app: typer.Typer) -> None:
     @app.command("plan")
+    @reporting("plan")
     def plan_command(
         plan_file: Annotated[
             Path,
@@ -40,10 +38,6 @@ def register(app: typer.Typer) -> None:
         region: RegionOption = None,
         role_arn: RoleArnOption = None,
         external_id: ExternalIdOption = None,
-        fmt: FormatOption = Format.TABLE,
-        output: OutputOption = None,
-        fail_on: FailOnOption = FailOn.FAIL,
-        report: ReportsOption = None,
         provider_profile: Annotated[
             list[str] | None,
             typer.Option(
@@ -76,18 +70,20 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
+        aws_timeout: AwsTimeoutOption = None,
+        *,
+        out: OutputOptions,
     ) -> None:
         """Check a Terraform plan's PrivateLink resources against their live accounts, before apply.
 
         PLAN_FILE is `-` to read standard input.
         """
-        from plcheck.aws import Scope
+        from plcheck.aws import AwsContext, Scope
         from plcheck.gate import config as gate_config
         from plcheck.gate import terraform
         from plcheck.runs.plan import PlanOptions, run
         from plcheck.runs.plan_accounts import parse_mapping
 
-        out = OutputOptions(fmt, output, fail_on, parse_reports(report))
         mapped = parse_mapping(provider_profile or ())
         loaded = gate_config.load_plan(config) if config is not None else None
         profiles: dict[str, Scope] = {}
@@ -108,6 +104,8 @@ def register(app: typer.Typer) -> None:
             ignores=loaded.ignores if loaded is not None else (),
             config_source=str(config) if config is not None else "",
             tf_dir=tf_dir,
-            strict=fail_on is FailOn.WARN,
+            strict=out.fail_on is FailOn.WARN,
         )
-        finish(run(options), out)
+        with AwsContext(aws_settings(aws_timeout)) as ctx:
+            report = run(options, ctx)
+        finish(report, out)

@@ -8,24 +8,21 @@ from typing import Annotated
 import typer
 
 from plcheck.commands.common import (
+    AwsTimeoutOption,
     ExternalIdOption,
-    FailOnOption,
-    FormatOption,
-    OutputOption,
     OutputOptions,
     ProfileOption,
     RegionOption,
-    ReportsOption,
     RoleArnOption,
+    aws_settings,
     finish,
-    parse_reports,
+    reporting,
 )
-from plcheck.model import FailOn
-from plcheck.report import Format
 
 
 def register(app: typer.Typer) -> None:
     @app.command("probe")
+    @reporting("probe")
     def probe(
         hostname: Annotated[
             str,
@@ -88,16 +85,14 @@ def register(app: typer.Typer) -> None:
                 help="Seconds for each lookup, connect and handshake.",
             ),
         ] = 5.0,
-        fmt: FormatOption = Format.TABLE,
-        output: OutputOption = None,
-        fail_on: FailOnOption = FailOn.FAIL,
-        report: ReportsOption = None,
+        aws_timeout: AwsTimeoutOption = None,
+        *,
+        out: OutputOptions,
     ) -> None:
         """Resolve, connect and handshake with every address of HOSTNAME, from here."""
-        from plcheck.aws import Scope
+        from plcheck.aws import AwsContext, Scope
         from plcheck.runs.probe import ProbeOptions, run
 
-        out = OutputOptions(fmt, output, fail_on, parse_reports(report))
         options = ProbeOptions(
             hostname=hostname,
             port=port,
@@ -109,4 +104,8 @@ def register(app: typer.Typer) -> None:
             sni=sni,
             timeout=timeout,
         )
-        finish(run(options), out)
+        # --timeout bounds the endpoint's AWS calls too, unless --aws-timeout says otherwise.
+        settings = aws_settings(aws_timeout if aws_timeout is not None else timeout)
+        with AwsContext(settings) as ctx:
+            report = run(options, ctx)
+        finish(report, out)

@@ -7,24 +7,21 @@ from typing import Annotated
 import typer
 
 from plcheck.commands.common import (
+    AwsTimeoutOption,
     ExternalIdOption,
-    FailOnOption,
-    FormatOption,
-    OutputOption,
     OutputOptions,
     ProfileOption,
     RegionOption,
-    ReportsOption,
     RoleArnOption,
+    aws_settings,
     finish,
-    parse_reports,
+    reporting,
 )
-from plcheck.model import FailOn
-from plcheck.report import Format
 
 
 def register(app: typer.Typer) -> None:
     @app.command("provider")
+    @reporting("provider")
     def provider(
         service: Annotated[
             str | None,
@@ -71,16 +68,14 @@ def register(app: typer.Typer) -> None:
         ] = 5.0,
         role_arn: RoleArnOption = None,
         external_id: ExternalIdOption = None,
-        fmt: FormatOption = Format.TABLE,
-        output: OutputOption = None,
-        fail_on: FailOnOption = FailOn.FAIL,
-        report: ReportsOption = None,
+        aws_timeout: AwsTimeoutOption = None,
+        *,
+        out: OutputOptions,
     ) -> None:
         """Preflight endpoint services from the provider's account: zones, NLBs, DNS, access."""
-        from plcheck.aws import Scope
+        from plcheck.aws import AwsContext, Scope
         from plcheck.runs.provider import ProviderOptions, run
 
-        out = OutputOptions(fmt, output, fail_on, parse_reports(report))
         options = ProviderOptions(
             service=service,
             scope=Scope(profile=profile, region=region, role_arn=role_arn, external_id=external_id),
@@ -89,4 +84,6 @@ def register(app: typer.Typer) -> None:
             resolver=resolver,
             dns_timeout=dns_timeout,
         )
-        finish(run(options), out)
+        with AwsContext(aws_settings(aws_timeout)) as ctx:
+            report = run(options, ctx)
+        finish(report, out)

@@ -31,6 +31,10 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 DEFAULT_CONFIG = "plcheck.toml"
+#: Environment variable naming the config file (``--config``'s default).
+CONFIG_ENV = "PLCHECK_CONFIG"
+#: The table of ``pyproject.toml`` that can hold the same schema as ``plcheck.toml``.
+PYPROJECT_TABLE = ("tool", "plcheck")
 
 _LINK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/.+")
@@ -39,12 +43,65 @@ _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/.+")
 # -- loading ---------------------------------------------------------------------------------
 
 
+def find_config(start: Path, environ: Mapping[str, str]) -> Path | None:
+    """The config a run uses when none is given, or None when there is none.
+
+    ``PLCHECK_CONFIG`` when set; else, from ``start`` up to the repository root (the
+    directory holding ``.git``) or the file system's root, the first directory with a
+    ``plcheck.toml``, or a ``pyproject.toml`` with a ``[tool.plcheck]`` table.
+    """
+    named = environ.get(CONFIG_ENV, "").strip()
+    if named:
+        return Path(named)
+    start = start.absolute()
+    for directory in (start, *start.parents):
+        candidate = directory / DEFAULT_CONFIG
+        if candidate.is_file():
+            return candidate
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and _has_plcheck_table(pyproject):
+            return pyproject
+        if (directory / ".git").exists():
+            return None
+    return None
+
+
+def discover(start: Path, environ: Mapping[str, str]) -> Path:
+    """:func:`find_config`, or a usage error saying where it looked."""
+    found = find_config(start, environ)
+    if found is None:
+        raise UsageError(
+            f"no {DEFAULT_CONFIG} (or pyproject.toml with [tool.plcheck]) in {start} or its "
+            f"parents up to the repository root; pass --config FILE or set {CONFIG_ENV}"
+        )
+    return found
+
+
+def _has_plcheck_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "plcheck" not in text:  # most pyproject.toml files: no need to parse them
+        return False
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return True  # load() reports the syntax error with its line
+    return isinstance(data.get("tool", {}).get("plcheck"), Mapping)
+
+
 def load(path: Path) -> GateConfig:
-    """Read and validate ``path``; any problem is a :class:`UsageError` naming file and line."""
+    """Read and validate ``path``; any problem is a :class:`UsageError` naming file and line.
+
+    A ``pyproject.toml`` is read from its ``[tool.plcheck]`` table.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"{path}: no such config file (pass --config FILE)") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, not a config file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read: {exc}") from None
     return parse(text, path)
@@ -64,10 +121,17 @@ def load_plan(path: Path) -> GateConfig:
 def parse(text: str, path: Path, *, links_required: bool = True) -> GateConfig:
     """Validate the TOML ``text`` of ``path`` (see :func:`load`)."""
     try:
-        data = tomllib.loads(text)
+        data: Mapping[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(_syntax_error(path, exc)) from None
-    return _Parser(path, _Lines(text)).config(data, links_required=links_required)
+    prefix: TablePath = ()
+    if path.name == "pyproject.toml":
+        prefix = PYPROJECT_TABLE
+        table = data.get("tool", {}).get("plcheck")
+        if not isinstance(table, Mapping):
+            raise UsageError(f"{path}: no [tool.plcheck] table")
+        data = table
+    return _Parser(path, _Lines(text, prefix)).config(data, links_required=links_required)
 
 
 def _syntax_error(path: Path, exc: Exception) -> str:
@@ -89,16 +153,20 @@ _KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')\s*(?:\.|=)")
 class _Lines:
     """Line numbers of the tables and keys of a TOML document, for error messages."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, prefix: TablePath = ()) -> None:
+        """``prefix``: the table the document's data lives in (``tool.plcheck``)."""
         self.tables: dict[TablePath, int] = {}
         self.keys: dict[tuple[TablePath, str], int] = {}
         counters: dict[tuple[str | int, ...], int] = {}
-        current: TablePath = ()
+        current: TablePath = ("",) if prefix else ()
         for number, line in enumerate(text.splitlines(), start=1):
             header = _HEADER.match(line)
             if header:
                 names = [n.strip().strip("\"'") for n in header.group(2).split(".")]
                 current = self._resolve(names, header.group(1) == "[[", counters)
+                if prefix:  # tables outside the prefix get a path no lookup asks for
+                    inside = current[: len(prefix)] == prefix
+                    current = current[len(prefix) :] if inside else ("", *current)
                 self.tables.setdefault(current, number)
                 continue
             key = _KEY.match(line)

@@ -12,7 +12,7 @@ findings it left out and where the full report is (:attr:`Report.full_report`).
 
 from __future__ import annotations
 
-from plcheck.model import SUMMARY_ORDER, Finding, Report, Status, View
+from plcheck.model import SUMMARY_ORDER, FailOn, Finding, Report, Status, View
 
 #: GitHub's limit for one step's summary, in bytes.
 STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -40,11 +40,17 @@ def render(report: Report, max_bytes: int = MAX_BYTES) -> str:
         f"{ICON[s]} {summary[s.value]} {s.value}" for s in SUMMARY_ORDER if summary[s.value]
     )
     head = [f"### plcheck {report.command}: {counts or 'no findings'}", ""]
-    head.append(f"Exit code **{int(report.exit_code)}** (fails on `{report.fail_on.value}`).")
+    fails_on = f"fails on `{report.fail_on.value}`"
+    if report.fail_on is FailOn.NEVER:
+        fails_on = "`--fail-on never`"
+    head.append(f"Exit code **{int(report.exit_code)}** ({fails_on}).")
     head.append("")
     views = [line for view in report.views for line in _view(view)]
 
     findings = report.findings
+    if report.hide_passes:  # --quiet: the counts above still cover every finding
+        findings = tuple(f for f in findings if f.status in PROBLEMS)
+        head[-1:-1] = ["Passes and skips are not listed (`--quiet`)."]
     problems = sorted(
         (i for i, f in enumerate(findings) if f.status in PROBLEMS),
         key=lambda i: -findings[i].status.rank,

@@ -49,12 +49,23 @@ def stdout_console() -> Console:
     :data:`PIPED_WIDTH` and a terminal its own width.
     """
     piped = not sys.stdout.isatty()
-    return Console(
+    return _StdoutConsole(
         highlight=False,
         soft_wrap=False,
         width=columns(os.environ) or (PIPED_WIDTH if piped else None),
         no_color=bool(os.environ.get("NO_COLOR")) or None,
     )
+
+
+class _StdoutConsole(Console):
+    """A console whose broken pipe is a :class:`BrokenPipeError` like any other write's.
+
+    rich exits with 1 instead; the CLI gives every broken pipe the same exit code.
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def columns(environ: Mapping[str, str]) -> int | None:
@@ -70,7 +81,11 @@ def print_report(report: Report, console: Console) -> None:
         if view.note:
             console.print(Text(view.note, style="dim"))
         console.print()
-    console.print(_findings_table(report))
+    findings = report.findings
+    if report.hide_passes:  # --quiet: problems only; the summary line still counts all
+        findings = tuple(f for f in findings if f.status.rank > Status.PASS.rank)
+    if findings or not report.hide_passes:
+        console.print(_findings_table(report.command, findings))
     console.print(summary_line(report))
 
 
@@ -97,14 +112,14 @@ def summary_line(report: Report) -> Text:
     return text
 
 
-def _findings_table(report: Report) -> Table:
-    if len(report.findings) > LARGE:
-        return _grouped_table(report)
-    table = Table(title=f"plcheck {report.command}", title_justify="left", expand=False)
+def _findings_table(command: str, findings: Sequence[Finding]) -> Table:
+    if len(findings) > LARGE:
+        return _grouped_table(command, findings)
+    table = Table(title=f"plcheck {command}", title_justify="left", expand=False)
     table.add_column("Status", overflow="fold")
     table.add_column("Check", overflow="fold")
     table.add_column("Finding", ratio=1, overflow="fold")
-    ordered = sorted(report.findings, key=lambda f: (f.resource, f.account, f.region))
+    ordered = sorted(findings, key=lambda f: (f.resource, f.account, f.region))
     for (resource, account, region), group in groupby(
         ordered, key=lambda f: (f.resource, f.account, f.region)
     ):
@@ -147,18 +162,18 @@ def shape(finding: Finding) -> tuple[str, str, str]:
     return finding.check, finding.status.value, _VARYING.sub("#", message)
 
 
-def _grouped_table(report: Report) -> Table:
+def _grouped_table(command: str, findings: Sequence[Finding]) -> Table:
     """One row per check, status and message shape: its count, first resources, one fix whole.
 
     Problems come first (fail, error, warn, skip, then pass), so none is lost among passes.
     """
     groups: dict[tuple[str, str, str], list[Finding]] = {}
-    for finding in report.findings:
+    for finding in findings:
         groups.setdefault(shape(finding), []).append(finding)
     rank = {status.value: n for n, status in enumerate(SUMMARY_ORDER)}
     ordered = sorted(groups.items(), key=lambda item: (rank[item[0][1]], item[0][0]))
     table = Table(
-        title=f"plcheck {report.command}: {len(report.findings)} findings, alike ones grouped "
+        title=f"plcheck {command}: {len(findings)} findings, alike ones grouped "
         "(every finding is in --format json)",
         title_justify="left",
         expand=False,
