@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from plcheck import __version__
 from plcheck.commands.invoke import invoke
@@ -42,10 +45,39 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+class _Context(typer.Context):
+    """Usage lines as the README writes them: ``VPC_ID``, not Typer's ``{VPC_ID}``."""
+
+    def get_usage(self) -> str:
+        return _plain_usage(super().get_usage())
+
+    def get_help(self) -> str:
+        return _plain_usage(super().get_help())
+
+
+def _plain_usage(text: str) -> str:
+    usage, newline, rest = text.partition("\n")
+    return re.sub(r"\{([^{}\s]+)\}", r"\1", usage) + newline + rest
+
+
+class _Group(TyperGroup):
+    """The command group: each command's summary in full (wrapped, not cut with ``...``)."""
+
+    context_class = _Context
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for command in self.commands.values():
+            command.context_class = _Context
+            if command.help and not command.short_help:
+                command.short_help = " ".join(command.help.split("\n\n")[0].split())
+
+
 def build_app() -> typer.Typer:
     """The Typer app with every command registered."""
     app = typer.Typer(
         name="plcheck",
+        cls=_Group,
         help=HELP,
         no_args_is_help=True,
         add_completion=False,
