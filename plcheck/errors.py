@@ -37,8 +37,9 @@ ADVICE = {
     AwsErrorKind.TIMEOUT: "the call timed out; check network access to the AWS endpoint",
     AwsErrorKind.UNREACHABLE: "the AWS endpoint could not be reached; check the network, "
     "proxy and AWS_ENDPOINT_URL",
-    AwsErrorKind.NO_CREDENTIALS: "no AWS credentials were found; pass --profile or configure "
-    "the default credential chain",
+    AwsErrorKind.NO_CREDENTIALS: "no usable AWS credentials; pass --profile NAME, run "
+    "`aws sso login --profile NAME` for an SSO profile, or set AWS_ACCESS_KEY_ID and "
+    "AWS_SECRET_ACCESS_KEY",
     AwsErrorKind.EXPIRED_CREDENTIALS: "the credentials have expired; refresh them "
     "(e.g. `aws sso login`) and run again",
     AwsErrorKind.NOT_FOUND: "check the resource ID, the account (--profile) and the region",

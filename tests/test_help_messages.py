@@ -203,3 +203,45 @@ def test_toml_ignore_suggests_the_nearest_check(
     )
     line = error_line(capsys, ["check", "--config", str(config)])
     assert "unknown check 'nlb-az-coverag' (did you mean 'nlb-az-coverage'?)" in line
+
+
+@pytest.fixture
+def no_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A profile with a region and no credentials anywhere."""
+    config = tmp_path / "config"
+    config.write_text("[profile nocreds]\nregion = us-east-1\n")
+    for name in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.mark.usefixtures("no_credentials")
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_no_credentials_is_one_line_on_stderr_then_the_report(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["consumer", "vpc-0123456789abcdef0", "--profile", "nocreds", "--format", fmt]
+    assert run(args) == 3
+    captured = capsys.readouterr()
+    [line] = captured.err.splitlines()
+    assert line.startswith("plcheck: no AWS credentials were found: pass --profile NAME")
+    assert "aws sso login" in line
+    assert "AWS_ACCESS_KEY_ID" in line
+    assert line.endswith("(9 checks could not run)")
+    if fmt == "json":
+        report = json.loads(captured.out)
+        assert {f["details"]["error_kind"] for f in report["findings"]} == {"no-credentials"}
+    else:
+        assert captured.out.count("ERROR") == 9

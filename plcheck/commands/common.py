@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from plcheck.commands.invoke import credentials_problem
 from plcheck.errors import UsageError
 from plcheck.model import FailOn, Report
 from plcheck.report import Format, emit
@@ -128,6 +130,9 @@ def parse_reports(values: Sequence[str] | None) -> tuple[tuple[Format, Path], ..
 def finish(report: Report, out: OutputOptions) -> None:
     """Write the extra reports, render the main one, and exit with the run's exit code."""
     report = replace(report, fail_on=out.fail_on)
+    problem = credentials_problem(report)
+    if problem:
+        sys.stderr.write(problem + "\n")
     for fmt, path in out.reports:
         emit(report, fmt, path)
     emit(report, out.format, out.output)
