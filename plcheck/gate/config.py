@@ -22,7 +22,7 @@ from typing import Any
 from plcheck.errors import UsageError
 from plcheck.gate.topology import Account, Consumer, GateConfig, Ignore, Link, Probe
 from plcheck.service_names import SERVICE_ID, is_service_name, service_id_in_name
-from plcheck.validate import did_you_mean, validate_id
+from plcheck.validate import did_you_mean, parse_target, validate_id
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -297,8 +297,15 @@ class _Parser:
         self.known_keys(raw, where, context, _PROBE_KEYS)
         host = self.string(raw, where, context, "host", required=True)
         assert host is not None
-        if not host.strip() or "/" in host or " " in host:
-            raise self.fail(where, "host", context, f"host must be a host name, not {host!r}")
+        try:
+            name, named_port = parse_target(host)
+        except UsageError as exc:
+            raise self.fail(where, "host", context, str(exc)) from None
+        if name != host:
+            port_too = f" and port = {named_port}" if named_port else ""
+            raise self.fail(
+                where, "host", context, f'host is a name only: write host = "{name}"{port_too}'
+            )
         port = raw.get("port", 443)
         if not _is_port(port):
             raise self.fail(where, "port", context, _port_problem("port", port))
