@@ -9,8 +9,10 @@ into one line on stderr and a documented exit code, never a traceback.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -19,8 +21,6 @@ from plcheck import __version__
 from plcheck.model import ExitCode
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     import typer
 
 #: Commands in help order: name -> (module in ``plcheck.commands``, one-line summary).
@@ -106,16 +106,37 @@ def build_command(name: str) -> Any:
         # command drops the command's name. The root has none: its only option,
         # --version, must not read PLCHECK_VERSION (which the GitHub Action sets).
         command.context_settings["auto_envvar_prefix"] = ENV_PREFIX
+        command.context_class = _context_class()
     return command
+
+
+def _plain_usage(text: str) -> str:
+    """Usage lines as the README writes them: ``VPC_ID``, not Typer's ``{VPC_ID}``."""
+    usage, newline, rest = text.partition("\n")
+    return re.sub(r"\{([^{}\s]+)\}", r"\1", usage) + newline + rest
+
+
+@functools.cache
+def _context_class() -> type[Any]:
+    import typer
+
+    class PlainUsageContext(typer.Context):
+        def get_usage(self) -> str:
+            return _plain_usage(super().get_usage())
+
+        def get_help(self) -> str:
+            return _plain_usage(super().get_help())
+
+    return PlainUsageContext
 
 
 def _lazy_group() -> type[Any]:
     """Typer's group class, listing :data:`COMMANDS` and building only the one invoked."""
     from typer.core import TyperGroup
 
-    short_help = _click_module("utils").make_default_short_help
-
     class LazyGroup(TyperGroup):
+        context_class = _context_class()
+
         def list_commands(self, ctx: Any) -> list[str]:
             return list(COMMANDS)
 
@@ -123,8 +144,8 @@ def _lazy_group() -> type[Any]:
             return build_command(cmd_name)
 
         def format_commands(self, ctx: Any, formatter: Any) -> None:
-            limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-            rows = [(name, short_help(summary, limit)) for name, (_, summary) in COMMANDS.items()]
+            # Each summary in full, wrapped to the terminal (click would cut it with "...").
+            rows = [(name, summary) for name, (_, summary) in COMMANDS.items()]
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
@@ -202,11 +223,3 @@ def run(args: list[str]) -> int:
     from plcheck.commands.invoke import invoke
 
     return invoke(typer.main.get_command(build_app()), args)
-
-
-def _click_module(name: str) -> ModuleType:
-    """``name`` of the click Typer runs on: its vendored copy, else the click package."""
-    try:
-        return importlib.import_module(f"typer._click.{name}")
-    except ImportError:
-        return importlib.import_module(f"click.{name}")

@@ -124,7 +124,7 @@ def test_interrupted_demo_stops_the_probe_servers(monkeypatch: pytest.MonkeyPatc
 def test_an_unknown_demo_step_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["demo", "--only", "nothing"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("plcheck: error: no demo step for nothing; steps: az-map")
+    assert err.startswith("plcheck: error: no demo step for 'nothing'; --only takes az-map")
 
 
 def test_the_demo_checks_a_terraform_plan(capsys: pytest.CaptureFixture[str]) -> None:

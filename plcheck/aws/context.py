@@ -210,6 +210,7 @@ class AwsContext:
         paginate: bool,
     ) -> dict[str, Any]:
         import botocore.exceptions
+        from botocore.parsers import ResponseParserError
 
         state = self._sessions.state(scope)
         client = self._sessions.shared_client(state, service)
@@ -231,8 +232,14 @@ class AwsContext:
             raise AwsCallError(
                 AwsErrorKind.TIMEOUT, failed_action(exc, action), exc.code, exc.message
             ) from None
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            raise usage_error_for(exc) or classify(exc, failed_action(exc, action)) from None
+        except (
+            botocore.exceptions.BotoCoreError,
+            botocore.exceptions.ClientError,
+            ResponseParserError,  # a body that is not AWS's: a proxy's page, a truncated reply
+        ) as exc:
+            raise usage_error_for(exc) or classify(
+                exc, failed_action(exc, action), client.meta.endpoint_url
+            ) from None
         finally:
             self._untrack(call_id)
             record = CallRecord(action, state.region, scope.profile, self._clock() - started)

@@ -36,14 +36,25 @@ BAD_CREDENTIAL_CODES = frozenset(
 )
 
 
-def classify(exc: Exception, action: str) -> AwsCallError:
-    """Classify a botocore exception raised by ``action``."""
+def classify(exc: Exception, action: str, endpoint_url: str = "") -> AwsCallError:
+    """Classify a botocore exception raised by ``action`` sent to ``endpoint_url``."""
     import botocore.exceptions as bx
+    from botocore.parsers import ResponseParserError
 
+    if isinstance(exc, ResponseParserError):
+        body = _first_line(_unquoted(str(exc).partition("\n")[2])) or "an empty body"
+        message = f"a body that is neither XML nor JSON: {body}"
+        return AwsCallError(
+            AwsErrorKind.NOT_AWS, action, "ResponseParserError", message, endpoint_url
+        )
     if isinstance(exc, bx.ClientError):
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code", "Unknown"))
+        error = exc.response.get("Error") or {}
+        code = str(error.get("Code") or "")
         message = str(error.get("Message", ""))
+        if not_from_aws(code):
+            return AwsCallError(
+                AwsErrorKind.NOT_AWS, action, code or "Unknown", _not_aws_reply(exc), endpoint_url
+            )
         if code in ACCESS_DENIED_CODES:
             kind = AwsErrorKind.ACCESS_DENIED
         elif code in THROTTLING_CODES:
@@ -72,6 +83,50 @@ def classify(exc: Exception, action: str) -> AwsCallError:
     if isinstance(exc, bx.ParamValidationError):
         return AwsCallError(AwsErrorKind.INVALID_INPUT, action, "ParamValidation", str(exc))
     return AwsCallError(AwsErrorKind.OTHER, action, type(exc).__name__, str(exc))
+
+
+def not_from_aws(code: str) -> bool:
+    """Whether an error code says the answer held no AWS error document.
+
+    AWS names every error (``Throttling``, ``InternalError``...). botocore puts the HTTP
+    status in place of the code when a 5xx body is empty or an HTML page, and no code
+    at all when the body is something else it cannot read.
+    """
+    return not code or code == "Unknown" or code.isdigit()
+
+
+def _not_aws_reply(exc: Exception) -> str:
+    """``HTTP 502 Bad Gateway, no AWS error document`` from a botocore ``ClientError``."""
+    import http
+
+    response = getattr(exc, "response", {}) or {}
+    status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+    if not isinstance(status, int):
+        return "no AWS error document"
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    return f"HTTP {status} {phrase}".rstrip() + ", no AWS error document"
+
+
+def _unquoted(body: str) -> str:
+    """The text of a body botocore could not parse (it quotes it as ``b'...'``)."""
+    import ast
+
+    if body[:2] in ("b'", 'b"'):
+        try:
+            value = ast.literal_eval(body)
+        except (ValueError, SyntaxError):
+            return body
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "replace")
+    return body
+
+
+def _first_line(text: str, limit: int = 80) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def usage_error_for(exc: Exception) -> UsageError | None:

@@ -147,6 +147,8 @@ def evaluate(result: DnsResult, endpoint: EndpointInfo | None = None) -> list[Fi
             text = f"timeout (no answer from the resolver within {result.timeout:g} s)"
         elif kind is DnsErrorKind.ERROR and result.detail:
             text = f"error ({result.detail})"
+        if result.tried:  # a --resolver that failed over UDP was asked over TCP too
+            text += f"; tried {', then '.join(result.tried)}"
         fix = _ERROR_FIX[kind].format(name=result.name, resolver=result.resolver)
         return finding(
             Status.FAIL, f"{result.name} did not resolve via {result.resolver}: {text}", fix

@@ -6,11 +6,13 @@ Markdown renderer (its markdown_it import costs ~50 ms).
 
 from __future__ import annotations
 
+import enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer  # Typer evaluates the commands' annotations in this module's namespace
 
 from plcheck.errors import UsageError
+from plcheck.validate import did_you_mean
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -18,12 +20,19 @@ if TYPE_CHECKING:
     from plcheck.model import CheckSpec
 
 
-def print_checks(as_json: bool = False) -> None:
+class CatalogFormat(str, enum.Enum):
+    """How ``plcheck checks`` prints the catalog."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+def print_checks(fmt: CatalogFormat = CatalogFormat.TABLE) -> None:
     """Print every check: its id, command and title (a table, or JSON)."""
     from plcheck.checks import catalog
 
     specs = list(catalog().values())
-    if as_json:
+    if fmt is CatalogFormat.JSON:
         import dataclasses
         import json
 
@@ -32,7 +41,8 @@ def print_checks(as_json: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="plcheck checks", title_justify="left")
+    # "default", not "left": a left-justified title is padded with spaces to the table's width.
+    table = Table(title="plcheck checks", title_justify="default")
     for column in ("Check", "Command", "Title"):
         table.add_column(column, no_wrap=column != "Title")
     for spec in specs:
@@ -41,16 +51,19 @@ def print_checks(as_json: bool = False) -> None:
 
 
 def print_explanation(check_id: str) -> None:
-    """Explain one check in full; an unknown id is a usage error."""
+    """Explain one check in full (its id in any case); an unknown id is a usage error."""
     from plcheck.checks import catalog
 
-    spec = catalog().get(check_id)
+    spec = catalog().get(check_id.strip().lower())
     if spec is None:
-        known = ", ".join(catalog())
-        raise UsageError(f"unknown check {check_id!r}; known checks: {known}")
+        hint = did_you_mean(check_id.strip().lower(), catalog())
+        known = "`plcheck checks` lists them" if hint else "one of " + ", ".join(catalog())
+        raise UsageError(f"unknown check {check_id!r}{hint}; {known}")
     from rich.console import Console
 
-    Console(highlight=False).print(explanation(spec))
+    from plcheck.report.table_format import print_trimmed
+
+    print_trimmed(Console(highlight=False), explanation(spec))
 
 
 def explanation(spec: CheckSpec) -> Text:
@@ -84,14 +97,22 @@ def explanation(spec: CheckSpec) -> Text:
 def register(app: typer.Typer) -> None:
     @app.command("checks")
     def checks(
-        as_json: Annotated[bool, typer.Option("--json", help="Print the catalog as JSON.")] = False,
+        fmt: Annotated[
+            CatalogFormat,
+            typer.Option("--format", "-f", help="Catalog format.", case_sensitive=False),
+        ] = CatalogFormat.TABLE,
+        as_json: Annotated[
+            bool, typer.Option("--json", hidden=True, help="Deprecated: --format json.")
+        ] = False,
     ) -> None:
         """List every check: its id, command and title."""
-        print_checks(as_json)
+        print_checks(CatalogFormat.JSON if as_json else fmt)
 
     @app.command("explain")
     def explain(
-        check_id: Annotated[str, typer.Argument(help="A check id, e.g. az-id-mapping.")],
+        check_id: Annotated[
+            str, typer.Argument(metavar="CHECK_ID", help="A check id, e.g. az-id-mapping.")
+        ],
     ) -> None:
         """Explain one check in full: what it inspects, why, how to fix, documentation."""
         print_explanation(check_id)

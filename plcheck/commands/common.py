@@ -20,6 +20,7 @@ from typing import Annotated, Any, TypeVar, get_type_hints
 
 import typer
 
+from plcheck.commands.invoke import credentials_problem
 from plcheck.errors import UsageError
 from plcheck.model import ExitCode, FailOn, Report
 from plcheck.report import Format, emit
@@ -356,6 +357,9 @@ def finish(report: Report, out: OutputOptions) -> None:
     if json_file is not None and not report.full_report:
         report = replace(report, full_report=str(json_file))
 
+    problem = credentials_problem(report)
+    if problem:  # one line saying what is missing, before the report of what it cost
+        sys.stderr.write(problem + "\n")
     failed = False
     for fmt, path in out.reports:
         failed |= not _write(report, fmt, path)

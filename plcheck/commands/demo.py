@@ -12,8 +12,10 @@ from typing import Annotated
 
 import typer
 
+from plcheck.checks import COMMAND_ORDER
 from plcheck.errors import UsageError
 from plcheck.model import ExitCode
+from plcheck.validate import did_you_mean
 
 
 def register(app: typer.Typer) -> None:
@@ -23,17 +25,21 @@ def register(app: typer.Typer) -> None:
         only: Annotated[
             list[str] | None,
             typer.Option(
-                "--only", metavar="COMMAND", help="Run only these demo steps (by command name)."
+                "--only",
+                metavar="COMMAND",
+                help="Run only the steps of this command (repeatable): "
+                + ", ".join(COMMAND_ORDER)
+                + ".",
+                show_default=False,
             ),
         ] = None,
     ) -> None:
         """Run every command against a simulated AWS world: no credentials, no network."""
-        from plcheck.checks import COMMAND_ORDER
-
-        unknown = sorted(set(only or ()) - set(COMMAND_ORDER))
+        unknown = [name for name in dict.fromkeys(only or ()) if name not in COMMAND_ORDER]
         if unknown:
             raise UsageError(
-                f"no demo step for {', '.join(unknown)}; steps: {', '.join(COMMAND_ORDER)}"
+                f"no demo step for {unknown[0]!r}{did_you_mean(unknown[0], COMMAND_ORDER)}; "
+                f"--only takes {', '.join(COMMAND_ORDER)}"
             )
         try:
             # The [demo] extra: plcheck.sim loads them only when the world starts.

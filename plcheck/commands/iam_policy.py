@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
+from plcheck.checks import COMMAND_ORDER
 from plcheck.errors import UsageError
+from plcheck.validate import did_you_mean
 
 
 def register(app: typer.Typer) -> None:
@@ -17,7 +19,9 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--command",
                 metavar="COMMAND",
-                help="Only what this command needs (repeatable; default: every command).",
+                help="Only what this command needs (repeatable; default: every command): "
+                + ", ".join(COMMAND_ORDER)
+                + ".",
                 show_default=False,
             ),
         ] = None,
@@ -27,7 +31,10 @@ def register(app: typer.Typer) -> None:
 
         from plcheck.iam import COMMANDS, policy
 
-        unknown = sorted(set(command or ()) - set(COMMANDS))
+        unknown = [name for name in dict.fromkeys(command or ()) if name not in COMMANDS]
         if unknown:
-            raise UsageError(f"unknown command {', '.join(unknown)}; one of {', '.join(COMMANDS)}")
+            raise UsageError(
+                f"unknown --command {unknown[0]!r}{did_you_mean(unknown[0], COMMANDS)}; "
+                f"--command takes {', '.join(COMMANDS)}"
+            )
         typer.echo(json.dumps(policy(command or ()), indent=2))

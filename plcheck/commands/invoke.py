@@ -14,10 +14,15 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from plcheck.errors import AwsCallError, UsageError
-from plcheck.model import ExitCode
+from plcheck.model import ExitCode, Status
 
 if TYPE_CHECKING:
     from types import ModuleType
+
+    from plcheck.model import Report
+
+#: botocore's names for "found no credentials at all" (anything else is a rejected one).
+_MISSING_CREDENTIALS = frozenset({"NoCredentialsError", "PartialCredentialsError", "NoCredentials"})
 
 
 def invoke(command: Any, args: list[str], *, announce_interrupt: bool = True) -> int:
@@ -90,3 +95,38 @@ def _from_environment(exc: Any) -> str:
 def _fail(message: str, code: int) -> int:
     sys.stderr.write(f"plcheck: error: {message}\n")
     return code
+
+
+def credentials_problem(report: Report) -> str | None:
+    """One line for stderr when missing or rejected credentials kept checks from running.
+
+    The report still lists each check's ``error``; this says once what to do about it.
+    """
+    failed = [
+        f.details
+        for f in report.findings
+        if f.status is Status.ERROR
+        and f.details.get("error_kind") in ("no-credentials", "expired-credentials")
+    ]
+    if not failed:
+        return None
+    runs = f"{len(failed)} check{'s' if len(failed) > 1 else ''} could not run"
+    codes = sorted({str(d.get("code", "")) for d in failed})
+    if any(d["error_kind"] == "expired-credentials" for d in failed):
+        problem = (
+            "the AWS credentials have expired: run `aws sso login` (with --profile NAME for "
+            "a named profile) or renew AWS_SESSION_TOKEN, then run again"
+        )
+    elif set(codes) <= _MISSING_CREDENTIALS:
+        problem = (
+            "no AWS credentials were found: pass --profile NAME (a profile in "
+            "~/.aws/config), run `aws sso login --profile NAME` for an SSO profile, or set "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        )
+    else:
+        rejected = ", ".join(c for c in codes if c not in _MISSING_CREDENTIALS)
+        problem = (
+            f"AWS rejected the credentials ({rejected}): check the access key of the profile "
+            "or of AWS_ACCESS_KEY_ID, or run `aws sso login --profile NAME`"
+        )
+    return f"plcheck: {problem} ({runs})"

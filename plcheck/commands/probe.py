@@ -26,9 +26,21 @@ def register(app: typer.Typer) -> None:
     def probe(
         hostname: Annotated[
             str,
-            typer.Argument(metavar="HOSTNAME", help="The name clients use, e.g. api.example.com."),
+            typer.Argument(
+                metavar="HOSTNAME",
+                help="The name clients use, e.g. api.example.com; HOST:PORT and https:// URLs "
+                "give the port too.",
+            ),
         ],
-        port: Annotated[int, typer.Option("--port", metavar="PORT", help="TCP port.")] = 443,
+        port: Annotated[
+            int | None,
+            typer.Option(
+                "--port",
+                metavar="PORT",
+                help="TCP port (default: the one in HOSTNAME, else 443).",
+                show_default=False,
+            ),
+        ] = None,
         resolver: Annotated[
             str | None,
             typer.Option(

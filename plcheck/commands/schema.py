@@ -29,8 +29,8 @@ def register(app: typer.Typer) -> None:
         name: Annotated[
             SchemaName,
             typer.Argument(
-                metavar="report|config",
-                help="report: the JSON report (--format json); config: plcheck.toml.",
+                metavar="SCHEMA",
+                help="report (the JSON report of --format json) or config (plcheck.toml).",
                 case_sensitive=False,
             ),
         ],

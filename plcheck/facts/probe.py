@@ -54,6 +54,9 @@ class DnsResult:
     """Time the lookups took, in milliseconds."""
     timeout: float = 0.0
     """The lifetime allowed for each lookup, in seconds."""
+    tried: tuple[str, ...] = ()
+    """When a ``--resolver`` failed over UDP: each transport asked and what came back,
+    e.g. ``("UDP: REFUSED", "TCP: connection refused")``; clients ask over UDP first."""
 
     @property
     def ok(self) -> bool:

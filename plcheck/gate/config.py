@@ -23,7 +23,7 @@ from typing import Any
 from plcheck.errors import UsageError
 from plcheck.gate.topology import Account, Consumer, GateConfig, Ignore, Link, Probe
 from plcheck.service_names import SERVICE_ID, is_service_name, service_id_in_name
-from plcheck.validate import validate_id
+from plcheck.validate import did_you_mean, parse_target, validate_id
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -384,7 +384,13 @@ class _Parser:
             probe = self.probe(table, (*where, "probe"), f"{context} probe")
         ports = raw.get("ports", [probe.port if probe else link_port])
         if not isinstance(ports, list) or not ports or not all(_is_port(p) for p in ports):
-            raise self.fail(where, "ports", context, "ports must be a list of ports 1-65535")
+            bad = [p for p in ports if not _is_port(p)] if isinstance(ports, list) else []
+            problem = (
+                _port_problem("ports", bad[0])
+                if bad
+                else "ports must be a list of ports 1-65535, e.g. [443]"
+            )
+            raise self.fail(where, "ports", context, problem)
         return Consumer(
             account=account,
             vpc=vpc,
@@ -449,11 +455,18 @@ class _Parser:
         self.known_keys(raw, where, context, _PROBE_KEYS)
         host = self.string(raw, where, context, "host", required=True)
         assert host is not None
-        if not host.strip() or "/" in host or " " in host:
-            raise self.fail(where, "host", context, f"host must be a host name, not {host!r}")
+        try:
+            name, named_port = parse_target(host)
+        except UsageError as exc:
+            raise self.fail(where, "host", context, str(exc)) from None
+        if name != host:
+            port_too = f" and port = {named_port}" if named_port else ""
+            raise self.fail(
+                where, "host", context, f'host is a name only: write host = "{name}"{port_too}'
+            )
         port = raw.get("port", 443)
         if not _is_port(port):
-            raise self.fail(where, "port", context, f"port must be 1-65535, not {port!r}")
+            raise self.fail(where, "port", context, _port_problem("port", port))
         timeout = raw.get("timeout", 5.0)
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
             raise self.fail(where, "timeout", context, "timeout must be a number of seconds > 0")
@@ -487,9 +500,8 @@ class _Parser:
         from plcheck.checks import catalog
 
         if check not in catalog():
-            raise self.fail(
-                where, "check", context, f"unknown check {check!r} (see plcheck checks)"
-            )
+            hint = did_you_mean(check.lower(), catalog()) or " (see `plcheck checks`)"
+            raise self.fail(where, "check", context, f"unknown check {check!r}{hint}")
         context = f"ignore of {check}"
         reason = self.string(raw, where, context, "reason", required=True)
         if not reason or not reason.strip():
@@ -525,13 +537,8 @@ class _Parser:
     ) -> None:
         for key in raw:
             if key not in known:
-                hint = _closest(key, known)
-                raise self.fail(
-                    where,
-                    key,
-                    context,
-                    f"unknown key {key!r}" + (f" (did you mean {hint!r}?)" if hint else ""),
-                )
+                hint = did_you_mean(key, known)
+                raise self.fail(where, key, context, f"unknown key {key!r}{hint}")
 
     def array(
         self, raw: Mapping[str, Any], where: TablePath, context: str, key: str
@@ -590,12 +597,23 @@ def _is_port(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536
 
 
+def _port_problem(key: str, value: Any) -> str:
+    """Why ``value`` is not a port, naming the type TOML gave it (``"443"`` is a string)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        kind = {bool: "a boolean", str: "a string", float: "a number with a fraction"}.get(
+            type(value), f"a {type(value).__name__}"
+        )
+        return f"{key} expects an integer, e.g. 443, not {kind} ({_toml(value)})"
+    return f"{key} must be 1-65535, not {value}"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace('"', '\\"') + '"'
+    return repr(value)
+
+
 def _dotted(where: TablePath, key: str) -> str:
     return ".".join([*(p for p in where if isinstance(p, str)), key])
-
-
-def _closest(key: str, known: Sequence[str]) -> str | None:
-    import difflib
-
-    matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    return matches[0] if matches else None

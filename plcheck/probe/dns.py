@@ -7,9 +7,10 @@ check. dnspython is imported inside functions so ``plcheck --help`` stays fast.
 from __future__ import annotations
 
 import ipaddress
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from plcheck.facts.probe import DnsErrorKind, DnsResult
@@ -69,6 +70,8 @@ class RecordAnswer:
     """Resolver message for an error."""
     canonical: str = ""
     """The name after following CNAMEs."""
+    tried: tuple[str, ...] = ()
+    """Each transport asked and what came back, when UDP failed and TCP was tried too."""
 
 
 def resolve(name: str, nameserver: Nameserver | None = None, timeout: float = 5.0) -> DnsResult:
@@ -100,8 +103,9 @@ def resolve(name: str, nameserver: Nameserver | None = None, timeout: float = 5.
             timeout=timeout,
         )
     described = str(nameserver) if nameserver else describe_system(resolver)
+    ask = query_udp_then_tcp if nameserver is not None else query
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="plcheck-dns") as pool:
-        answers = list(pool.map(lambda rdtype: query(resolver, name, rdtype), ("A", "AAAA")))
+        answers = list(pool.map(lambda rdtype: ask(resolver, name, rdtype), ("A", "AAAA")))
     elapsed = (time.perf_counter() - started) * 1000
     addresses = tuple(dict.fromkeys(a for answer in answers for a in answer.values))
     canonical = next((a.canonical for a in answers if a.canonical), "")
@@ -121,7 +125,39 @@ def resolve(name: str, nameserver: Nameserver | None = None, timeout: float = 5.
         canonical_name=canonical,
         elapsed_ms=round(elapsed, 1),
         timeout=timeout,
+        tried=worst.tried,
     )
+
+
+#: UDP failures after which a named resolver is asked again over TCP, to say what answers.
+_TRY_TCP = (DnsErrorKind.REFUSED, DnsErrorKind.TIMEOUT, DnsErrorKind.ERROR)
+
+
+def query_udp_then_tcp(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> RecordAnswer:
+    """Ask over UDP; if that is refused, unanswered or fails, ask over TCP too.
+
+    The UDP answer stands (clients ask over UDP first and stub resolvers do not retry a
+    refused query over TCP); the TCP one says whether the resolver is there at all.
+    """
+    udp = query(resolver, name, rdtype)
+    if udp.error not in _TRY_TCP:
+        return udp
+    tcp = query(resolver, name, rdtype, tcp=True)
+    tried = (f"UDP: {_said(udp, resolver)}", f"TCP: {_said(tcp, resolver)}")
+    return replace(udp, detail="; ".join(tried), tried=tried)
+
+
+def _said(answer: RecordAnswer, resolver: dns.resolver.Resolver) -> str:
+    """What one transport got back, in a few words."""
+    if answer.error is None:
+        return "answered " + (", ".join(answer.values) or "with no records")
+    if answer.error is DnsErrorKind.TIMEOUT:
+        return f"no answer within {float(resolver.lifetime):g} s"
+    if answer.error is DnsErrorKind.NO_ANSWER:
+        return "answered with no records"
+    if answer.error is DnsErrorKind.ERROR:
+        return re.sub(r"^\[Errno \d+\] ", "", answer.detail).lower()  # "connection refused"
+    return str(answer.error.value)
 
 
 def make_resolver(nameserver: Nameserver | None, timeout: float) -> dns.resolver.Resolver:
@@ -144,12 +180,14 @@ def describe_system(resolver: dns.resolver.Resolver) -> str:
     return f"system ({servers})" if servers else "system"
 
 
-def query(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> RecordAnswer:
+def query(
+    resolver: dns.resolver.Resolver, name: str, rdtype: str, *, tcp: bool = False
+) -> RecordAnswer:
     import dns.exception
     import dns.resolver
 
     try:
-        answer = resolver.resolve(name, rdtype, search=False, raise_on_no_answer=False)
+        answer = resolver.resolve(name, rdtype, tcp=tcp, search=False, raise_on_no_answer=False)
     except dns.resolver.NXDOMAIN as exc:
         return RecordAnswer(error=DnsErrorKind.NXDOMAIN, detail=str(exc))
     except dns.resolver.LifetimeTimeout as exc:

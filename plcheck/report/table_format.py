@@ -13,7 +13,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from itertools import groupby
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
+from rich.segment import Segment, Segments
 from rich.table import Table
 from rich.text import Text
 
@@ -74,12 +75,24 @@ def columns(environ: Mapping[str, str]) -> int | None:
     return int(value) if value.isdigit() and int(value) > 0 else None
 
 
+def print_trimmed(console: Console, renderable: RenderableType) -> None:
+    """Print ``renderable`` without the spaces rich leaves at the end of wrapped lines."""
+    segments: list[Segment] = []
+    for line in console.render_lines(renderable, pad=False):
+        while line and not line[-1].control and not line[-1].text.rstrip():
+            line.pop()
+        if line and not line[-1].control:
+            line[-1] = Segment(line[-1].text.rstrip(), line[-1].style)
+        segments.extend([*line, Segment.line()])
+    console.print(Segments(segments), end="")
+
+
 def print_report(report: Report, console: Console) -> None:
     """Print views, findings and the summary line."""
     for view in report.views:
         console.print(_view_table(view))
         if view.note:
-            console.print(Text(view.note, style="dim"))
+            print_trimmed(console, Text(view.note, style="dim"))
         console.print()
     findings = report.findings
     if report.hide_passes:  # --quiet: problems only; the summary line still counts all
@@ -115,7 +128,7 @@ def summary_line(report: Report) -> Text:
 def _findings_table(command: str, findings: Sequence[Finding]) -> Table:
     if len(findings) > LARGE:
         return _grouped_table(command, findings)
-    table = Table(title=f"plcheck {command}", title_justify="left", expand=False)
+    table = Table(title=f"plcheck {command}", title_justify="default", expand=False)
     table.add_column("Status", overflow="fold")
     table.add_column("Check", overflow="fold")
     table.add_column("Finding", ratio=1, overflow="fold")
@@ -146,7 +159,7 @@ def _findings_table(command: str, findings: Sequence[Finding]) -> Table:
 
 
 def _view_table(view: View) -> Table:
-    table = Table(title=view.title, title_justify="left")
+    table = Table(title=view.title, title_justify="default")
     for column in view.columns:
         table.add_column(column, overflow="fold")
     for i, row in enumerate(view.rows):
@@ -175,7 +188,7 @@ def _grouped_table(command: str, findings: Sequence[Finding]) -> Table:
     table = Table(
         title=f"plcheck {command}: {len(findings)} findings, alike ones grouped "
         "(every finding is in --format json)",
-        title_justify="left",
+        title_justify="default",
         expand=False,
     )
     table.add_column("Status", overflow="fold")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ssl
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ from plcheck.model import Report, View
 from plcheck.probe.dns import Nameserver, parse_nameserver, resolve
 from plcheck.probe.net import connect_all
 from plcheck.probe.tls import handshake_all
-from plcheck.validate import validate_id
+from plcheck.validate import parse_target, validate_id
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
@@ -40,9 +40,10 @@ class ProbeOptions:
     """Everything a probe takes, before validation."""
 
     hostname: str
-    """The name clients use (also the SNI and the name certificates must cover)."""
-    port: int = 443
-    """TCP port to connect and handshake on."""
+    """The name clients use (also the SNI and the name certificates must cover); ``HOST:PORT``
+    and ``https://`` URLs give their port too."""
+    port: int | None = None
+    """TCP port to connect and handshake on; None: the one in ``hostname``, else 443."""
     resolver: str | None = None
     """``IP[:PORT]`` of a resolver to ask instead of the system's."""
     endpoint: str | None = None
@@ -59,13 +60,25 @@ class ProbeOptions:
     """Seconds allowed for each DNS lookup, TCP connect and TLS handshake."""
 
 
+def target(options: ProbeOptions) -> tuple[str, int]:
+    """The host and port to probe: ``hostname`` split (``HOST:PORT``, URL), ``--port`` checked.
+
+    A port in ``hostname`` that differs from ``--port`` is a usage error.
+    """
+    host, named_port = parse_target(options.hostname)
+    if options.port is not None and not 0 < options.port < 65536:
+        raise UsageError(f"bad --port {options.port}: must be 1-65535")
+    if named_port is not None and options.port is not None and named_port != options.port:
+        raise UsageError(
+            f"{options.hostname!r} names port {named_port} but --port is {options.port}: "
+            "give the port once"
+        )
+    return host, named_port or options.port or 443
+
+
 def validate(options: ProbeOptions) -> Nameserver | None:
     """Check the options; return the parsed resolver. Raises :class:`UsageError`."""
-    host = options.hostname.strip()
-    if not host or "/" in host or " " in host:
-        raise UsageError(f"pass a host name, not {options.hostname!r} (no scheme or path)")
-    if not 0 < options.port < 65536:
-        raise UsageError(f"bad --port {options.port}: must be 1-65535")
+    target(options)
     if not options.timeout > 0:
         raise UsageError(f"bad --timeout {options.timeout:g}: must be more than 0 seconds")
     if options.ca_bundle is not None:
@@ -92,6 +105,8 @@ def validate(options: ProbeOptions) -> Nameserver | None:
 def gather(options: ProbeOptions, ctx: AwsContext | None = None) -> ProbeFacts:
     """Read the endpoint (when named), then resolve, connect and handshake concurrently."""
     nameserver = validate(options)
+    host, port = target(options)
+    options = replace(options, hostname=host, port=port)
     endpoint: Outcome[EndpointInfo] | None = None
     if options.endpoint is not None:
         endpoint = _read_endpoint(options, ctx)
@@ -101,15 +116,15 @@ def gather(options: ProbeOptions, ctx: AwsContext | None = None) -> ProbeFacts:
     with ThreadPoolExecutor(max_workers=min(16, len(names)), thread_name_prefix="plcheck") as pool:
         dns = tuple(pool.map(lambda n: resolve(n, nameserver, options.timeout), names))
     addresses = [a for result in dns for a in result.addresses]
-    tcp = connect_all(addresses, options.port, options.timeout)
+    tcp = connect_all(addresses, port, options.timeout)
     connected = [r.address for r in tcp if r.connected]
     server_name = options.sni or options.hostname
     tls = handshake_all(
-        connected, options.port, server_name, ca_bundle=options.ca_bundle, timeout=options.timeout
+        connected, port, server_name, ca_bundle=options.ca_bundle, timeout=options.timeout
     )
     return ProbeFacts(
         hostname=options.hostname,
-        port=options.port,
+        port=port,
         server_name=server_name,
         insecure=options.insecure,
         dns=dns,

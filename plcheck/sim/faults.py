@@ -9,6 +9,7 @@ whichever process sends it. It
 * delays every request, like a regional round trip (``delay``);
 * answers matching requests with an AWS error instead (``throttle``, ``deny``,
   ``expire_credentials``, ``fail``), forever or for the first N matches;
+* answers them with something that is not AWS at all (``not_aws``: a proxy's HTML page);
 * removes fields from matching responses (``strip``), as AWS omits optional ones.
 
 Rules match on the IAM-style action (``ec2:DescribeSubnets``), the caller's
@@ -87,6 +88,8 @@ class Fault:
     """How many matching requests it affects; None: all of them."""
     hits: int = 0
     """Matching requests it has affected so far."""
+    raw: tuple[int, str, str] | None = None
+    """Answer with this (HTTP status, content type, body) as is: something other than AWS."""
 
     def matches(self, request: AwsRequest) -> bool:
         """Whether the rule applies to ``request`` (ignoring ``times``)."""
@@ -219,6 +222,18 @@ class FaultInjector:
             Fault(action=action, account=account, error=(code, message, status), times=times)
         )
 
+    def not_aws(
+        self,
+        status: int,
+        body: str,
+        *,
+        content_type: str = "text/html",
+        action: str | None = None,
+        times: int | None = None,
+    ) -> Fault:
+        """Answer matching requests with ``body`` as is, as a proxy's error page would."""
+        return self.add(Fault(action=action, raw=(status, content_type, body), times=times))
+
     def strip(self, fields: Iterable[str], action: str | None = None) -> Fault:
         """Remove ``fields`` (PascalCase names, at any depth) from matching responses."""
         return self.add(Fault(action=action, strip=tuple(fields)))
@@ -229,11 +244,14 @@ class FaultInjector:
         request = _request_of(response)
         with self._lock:
             self._calls.append(request)
-            error, strip = self._decide(request)
+            answer, strip = self._decide(request)
         if self.delay > 0:
             time.sleep(self.delay)
-        if error is not None:
-            return _error_response(response, *error)
+        if answer is not None and answer.raw is not None:
+            status, content_type, text = answer.raw
+            return status, {"Content-Type": content_type}, text
+        if answer is not None and answer.error is not None:
+            return _error_response(response, *answer.error)
         status, headers, body = original(response)
         if strip and 200 <= int(status) < 300:
             body = _strip_fields(body, strip)
@@ -241,22 +259,23 @@ class FaultInjector:
             headers.pop("content-length", None)
         return status, headers, body
 
-    def _decide(self, request: AwsRequest) -> tuple[tuple[str, str, int] | None, set[str]]:
-        error: tuple[str, str, int] | None = None
+    def _decide(self, request: AwsRequest) -> tuple[Fault | None, set[str]]:
+        """The first matching rule that answers instead of moto, and the fields to strip."""
+        answer: Fault | None = None
         strip: set[str] = set()
         for fault in self.faults:
             if not fault.matches(request):
                 continue
             if fault.times is not None and fault.hits >= fault.times:
                 continue
-            if fault.error is not None:
-                if error is None:
-                    error = fault.error
+            if fault.error is not None or fault.raw is not None:
+                if answer is None:
+                    answer = fault
                     fault.hits += 1
             else:
                 strip.update(fault.strip)
                 fault.hits += 1
-        return error, strip
+        return answer, strip
 
 
 @contextmanager
