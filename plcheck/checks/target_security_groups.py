@@ -60,25 +60,39 @@ JUDGED_TYPES = ("instance", "ip")
 
 @dataclass(frozen=True)
 class Source:
-    """Where the load balancer's traffic to targets comes from."""
+    """Where the load balancer's traffic to targets comes from.
 
-    group_id: str = ""
-    """Its security group (rules must reference it), or empty."""
+    Its private addresses in its subnets; with security groups, also as a member of
+    them, so a rule referencing one of its groups admits it as well as a CIDR rule does.
+    """
+
+    group_ids: tuple[str, ...] = ()
+    """Its security groups (a rule referencing any of them admits it)."""
     cidrs: tuple[str, ...] = ()
-    """Its subnets' CIDRs, for a load balancer without security groups."""
-    other_groups: tuple[str, ...] = ()
-    """Its other security groups: a rule referencing any of them admits it too."""
+    """Its subnets' IPv4 CIDRs."""
 
     def __str__(self) -> str:
-        return self.group_id or ", ".join(self.cidrs) or "its subnets (unknown CIDRs)"
+        return (
+            " / ".join(self.group_ids[:1]) or ", ".join(self.cidrs) or "its subnets (unknown CIDRs)"
+        )
+
+    @property
+    def flag(self) -> str:
+        """The source of an ``authorize-security-group-ingress`` that admits it."""
+        if self.group_ids:
+            return f"--source-group {self.group_ids[0]}"
+        return f"--cidr {self.cidrs[0] if self.cidrs else 'NLB_SUBNET_CIDR'}"
 
 
 def source_of(lb: LoadBalancer, subnets: Mapping[str, Subnet]) -> Source:
-    """The load balancer as targets see it: its first security group, else its subnets."""
-    if lb.security_groups:
-        return Source(group_id=lb.security_groups[0], other_groups=lb.security_groups[1:])
+    """The load balancer as targets see it: its security groups and its subnets' CIDRs."""
     return Source(
-        cidrs=tuple(subnets[z.subnet_id].cidr for z in lb.zones if z.subnet_id in subnets)
+        group_ids=lb.security_groups,
+        cidrs=tuple(
+            subnets[z.subnet_id].cidr
+            for z in lb.zones
+            if z.subnet_id in subnets and subnets[z.subnet_id].cidr
+        ),
     )
 
 
@@ -93,17 +107,14 @@ def _protocols(group: TargetGroup) -> tuple[str, ...]:
 def _admits(
     groups: Sequence[SecurityGroup], port: int, source: Source, protocol: str = "tcp"
 ) -> bool:
-    if source.group_id:
-        # Any of the load balancer's groups counts; the first is what we advise.
-        return any(
-            sg_rules_admitting_from(groups, port, group_id=g, protocol=protocol)
-            for g in (source.group_id, *source.other_groups)
-        )
-    if not source.cidrs:
-        return False
-    return all(
+    by_group = any(
+        sg_rules_admitting_from(groups, port, group_id=g, protocol=protocol)
+        for g in source.group_ids
+    )
+    by_cidr = bool(source.cidrs) and all(
         sg_rules_admitting_from(groups, port, cidr=c, protocol=protocol) for c in source.cidrs
     )
+    return by_group or by_cidr
 
 
 @dataclass(frozen=True)
@@ -223,10 +234,7 @@ def _failure(
     else:
         what = f"refuse {source} on port(s) {', '.join(str(p) for p in refused)}"
     target_group = problem.group_ids[0] if problem.group_ids else "sg-TARGET"
-    if source.group_id:
-        flag = f"--source-group {source.group_id}"
-    else:
-        flag = f"--cidr {source.cidrs[0] if source.cidrs else 'NLB_SUBNET_CIDR'}"
+    flag = source.flag
     fixes = "; ".join(
         f"aws ec2 authorize-security-group-ingress --group-id {target_group} --protocol tcp "
         f"--port {port} {flag}"
