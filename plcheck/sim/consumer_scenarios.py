@@ -238,7 +238,8 @@ def _forward_rule(
         TargetIps=[{"Ip": ip, "Port": 53} for ip in FORWARD_TARGETS],
         ResolverEndpointId=endpoint["Id"],
     )["ResolverRule"]
-    resolver.associate_resolver_rule(ResolverRuleId=rule["Id"], VPCId=vpc_id)
+    # A name: moto sorts associations by it and fails on None.
+    resolver.associate_resolver_rule(ResolverRuleId=rule["Id"], VPCId=vpc_id, Name="corp-forward")
     return str(rule["Id"])
 
 
