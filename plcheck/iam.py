@@ -22,6 +22,13 @@ LAYER_ACTIONS = (
 #: Verbs plcheck's actions may have; the AWS layer refuses any other operation.
 READ_VERBS = ("Describe", "List", "Get")
 
+#: Permission-only IAM actions the policy may grant besides reads. No API operation is
+#: invoked with them (plcheck's AWS layer still sends only Describe/List/Get calls): AWS
+#: checks them alongside other actions. ``vpce:AllowMultiRegion`` gates cross-Region
+#: PrivateLink, e.g. reading a service in another Region with ServiceRegions
+#: (https://docs.aws.amazon.com/service-authorization/latest/reference/list_vpce.html).
+PERMISSION_ONLY_ACTIONS = frozenset({"vpce:AllowMultiRegion"})
+
 #: Commands that reach AWS, each with the checks of its run (``checks.checks_for``).
 COMMANDS = COMMAND_ORDER
 
@@ -41,7 +48,13 @@ def actions(commands: Iterable[str] = ()) -> list[str]:
 
 
 def is_read_only(action: str) -> bool:
-    """Whether ``service:Verb…`` reads only (Describe, List or Get, no wildcard)."""
+    """Whether ``service:Verb…`` reads only (Describe, List or Get, no wildcard).
+
+    The documented permission-only actions (:data:`PERMISSION_ONLY_ACTIONS`) count too:
+    they call nothing.
+    """
+    if action in PERMISSION_ONLY_ACTIONS:
+        return True
     _, _, name = action.partition(":")
     return "*" not in action and name.startswith(READ_VERBS)
 

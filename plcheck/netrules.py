@@ -56,6 +56,31 @@ def sg_rules_admitting(groups: Iterable[SecurityGroup], port: int, source: str) 
     ]
 
 
+def sg_rules_admitting_from(
+    groups: Iterable[SecurityGroup],
+    port: int,
+    *,
+    cidr: str = "",
+    group_id: str = "",
+    protocol: str = "tcp",
+) -> list[SgRule]:
+    """Inbound rules of ``groups`` that admit ``port`` (``tcp`` or ``udp``) from a source.
+
+    The source is all of CIDR ``cidr`` or members of security group ``group_id``
+    (a rule admits them when it references that group).
+    """
+    return [
+        rule
+        for group in groups
+        for rule in group.inbound
+        if _rule_admits_port(rule, port, protocol)
+        and (
+            (cidr and any(_covers(c, cidr) for c in rule.cidrs))
+            or (group_id and group_id in rule.groups)
+        )
+    ]
+
+
 def sg_rules_for_port(
     groups: Iterable[SecurityGroup], port: int, protocol: str = "tcp"
 ) -> list[SgRule]:

@@ -15,6 +15,7 @@ from plcheck.facts.consumer import (
     AMAZON_PROVIDED_DNS,
     DhcpOptions,
     HostedZone,
+    ResolverRule,
     ServiceDetail,
     Vpc,
     VpcDnsAttributes,
@@ -115,6 +116,7 @@ def endpoint_services(
             private_dns_verification=str(d.get("PrivateDnsNameVerificationState", "")),
             acceptance_required=bool(d.get("AcceptanceRequired")),
             service_types=tuple(t["ServiceType"] for t in d.get("ServiceType", [])),
+            supported_ip_address_types=tuple(d.get("SupportedIpAddressTypes", [])),
         )
     return details
 
@@ -143,3 +145,59 @@ def hosted_zones_for_vpc(
         token = page.get("NextToken")
         if not token:
             return zones
+
+
+def resolver_rules_for_vpc(ctx: AwsContext, scope: Scope, vpc_id: str) -> list[ResolverRule]:
+    """The Resolver rules associated with the VPC (two paginated calls, run concurrently).
+
+    ListResolverRules has no filter by rule ID, so every rule the account can see is
+    listed once and joined with the VPC's associations.
+    """
+    associations, rules = ctx.gather(
+        [
+            lambda: ctx.paginate(
+                scope,
+                "route53resolver",
+                "list_resolver_rule_associations",
+                Filters=[{"Name": "VPCId", "Values": [vpc_id]}],
+            ),
+            lambda: ctx.paginate(scope, "route53resolver", "list_resolver_rules"),
+        ]
+    )
+    associated = {
+        a["ResolverRuleId"]
+        for a in associations.get().get("ResolverRuleAssociations", [])
+        if a.get("VPCId", vpc_id) == vpc_id and a.get("Status", "COMPLETE") != "DELETING"
+    }
+    return sorted(
+        (
+            ResolverRule(
+                rule_id=str(r["Id"]),
+                domain=str(r.get("DomainName", "")).rstrip(".").lower(),
+                rule_type=str(r.get("RuleType", "")),
+                name=str(r.get("Name", "")),
+                target_ips=tuple(
+                    f"{t.get('Ip') or t.get('Ipv6')}:{t.get('Port', 53)}"
+                    for t in r.get("TargetIps", [])
+                ),
+                owner=str(r.get("OwnerId", "")),
+            )
+            for r in rules.get().get("ResolverRules", [])
+            if r.get("Id") in associated
+        ),
+        key=lambda rule: rule.rule_id,
+    )
+
+
+def region_opt_in(ctx: AwsContext, scope: Scope, regions: Iterable[str]) -> dict[str, str]:
+    """Region → the scope's account's ``OptInStatus`` there, in one DescribeRegions call.
+
+    ``AllRegions`` makes AWS list Regions the account has not enabled too.
+    """
+    names = sorted(set(regions))
+    if not names:
+        return {}
+    response = ctx.call(scope, "ec2", "describe_regions", AllRegions=True, RegionNames=names)
+    return {
+        str(r["RegionName"]): str(r.get("OptInStatus", "")) for r in response.get("Regions", [])
+    }

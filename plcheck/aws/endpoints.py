@@ -45,6 +45,8 @@ def endpoint_fact(e: dict[str, Any]) -> Endpoint:
                 if d.get("DnsName") and not str(d["DnsName"]).startswith("*.")
             )
         ),
+        ip_address_type=str(e.get("IpAddressType") or "ipv4"),
+        dns_record_ip_type=str((e.get("DnsOptions") or {}).get("DnsRecordIpType") or "ipv4"),
     )
 
 

@@ -36,6 +36,13 @@ def subnets_in_vpcs(ctx: AwsContext, scope: Scope, vpc_ids: Iterable[str]) -> li
                 cidr=s.get("CidrBlock", ""),
                 available_ips=int(s.get("AvailableIpAddressCount", 0)),
                 name=name_tag(s.get("Tags")),
+                ipv6_cidrs=tuple(
+                    a["Ipv6CidrBlock"]
+                    for a in s.get("Ipv6CidrBlockAssociationSet", [])
+                    if a.get("Ipv6CidrBlock")
+                    and (a.get("Ipv6CidrBlockState") or {}).get("State", "associated")
+                    == "associated"
+                ),
             )
             for s in response.get("Subnets", [])
         ),

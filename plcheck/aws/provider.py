@@ -12,7 +12,12 @@ The calls, in dependency order, each independent group run concurrently:
    DescribeSecurityGroups of their groups, one call each;
 4. DescribeTargetGroups for the listeners' target groups (20 ARNs a call);
 5. per target group DescribeTargetHealth and DescribeTargetGroupAttributes;
-   DescribeInstances once for instance targets' zones.
+   then, concurrently, DescribeInstances once for instance targets (zones and
+   security groups) and DescribeNetworkInterfaces once for IP targets (their
+   security groups); then DescribeSecurityGroups once for the targets' groups.
+
+DescribeRegions (the provider's opt-in status of the consumers' Regions) runs in
+round 1 when a consumer Region other than the provider's is asked for.
 
 A failed call is kept as the failure of its part; the checks that needed it
 report an ``error`` finding and the others carry on.
@@ -26,6 +31,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any, TypeVar
 
+from plcheck.aws.consumer import region_opt_in
 from plcheck.aws.context import AwsContext, Scope
 from plcheck.aws.network import security_groups, subnets_in_vpcs
 from plcheck.aws.zones import account_zones
@@ -58,6 +64,7 @@ def gather(
     scope: Scope,
     service_ids: Sequence[str] = (),
     alongside: Callable[[list[ServiceConfig]], Mapping[str, TxtLookups]] | None = None,
+    consumer_regions: Sequence[str] = (),
 ) -> ProviderFacts:
     """Read the provider's services (``service_ids``, or all it owns) and what is behind them.
 
@@ -65,12 +72,14 @@ def gather(
     the provider run looks up the DNS verification records there.
     """
     region = ctx.region(scope)
+    remote = sorted({r for r in consumer_regions if r and r != region})
     first: list[Callable[[], Any]] = [
         lambda: ctx.account_id(scope),
         lambda: _services(ctx, scope, service_ids),
         lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
+        lambda: region_opt_in(ctx, scope, remote),
     ]
-    account, services, listed = ctx.gather(first)
+    account, services, listed, opt_in = ctx.gather(first)
     account_id = str(account.value or "")
     zones: Outcome[AccountZones] = (
         outcome_of(lambda: account_zones(ctx, scope, account_id))  # served from the call cache
@@ -82,6 +91,7 @@ def gather(
         region=region,
         services=Outcome(value=tuple(services.value or ()), error=services.error),
         zones=zones,
+        region_opt_in=opt_in,
     )
     found: list[ServiceConfig] = list(services.value or ())
     if not found:
@@ -236,9 +246,7 @@ def _balancers_and_behind(ctx: AwsContext, scope: Scope, lb_arns: Sequence[str])
         "listeners": listeners,
         "subnets": subnets,
         "security_groups": groups,
-        "target_groups": _target_groups(
-            ctx, scope, every_listener, cross_zone, subnets.value or {}
-        ),
+        **_target_groups(ctx, scope, every_listener, cross_zone, subnets.value or {}),
     }
 
 
@@ -289,10 +297,11 @@ def _target_groups(
     listeners: Sequence[Listener],
     lb_cross_zone: Mapping[str, Outcome[bool]],
     subnets: Mapping[str, Subnet],
-) -> dict[str, Outcome[TargetGroup]]:
+) -> dict[str, Any]:
+    """:class:`ProviderFacts` fields: the target groups, and their targets' security groups."""
     arns = sorted({arn for listener in listeners for arn in listener.target_group_arns})
     if not arns:
-        return {}
+        return {"target_groups": {}}
     pages = ctx.gather(
         [
             lambda chunk=chunk: ctx.paginate(  # type: ignore[misc]
@@ -338,7 +347,31 @@ def _target_groups(
             for d in h.value.get("TargetHealthDescriptions", [])
         }
     )
-    instance_zones = outcome_of(lambda: _instance_zones(ctx, scope, instance_ids))
+    ip_targets = sorted(
+        {
+            d["Target"]["Id"]
+            for g, h in zip(groups, health, strict=True)
+            if g.get("TargetType") == "ip" and h.value is not None
+            for d in h.value.get("TargetHealthDescriptions", [])
+        }
+    )
+    vpcs = sorted({str(g.get("VpcId")) for g in groups if g.get("VpcId")})
+    instances: Outcome[dict[str, tuple[str, tuple[str, ...]]]]
+    interfaces: Outcome[dict[str, tuple[str, ...]]]
+    instances, interfaces = ctx.gather(  # type: ignore[assignment]
+        [
+            lambda: _instances(ctx, scope, instance_ids),
+            lambda: _ip_target_groups(ctx, scope, ip_targets, vpcs),
+        ]
+    )
+    instance_zones: Outcome[dict[str, str]] = (
+        Outcome(value={i: zone for i, (zone, _) in instances.value.items()})
+        if instances.value is not None
+        else Outcome(error=instances.error)
+    )
+    target_sgs = _target_security_groups(instances, interfaces)
+    found_groups = sorted({g for ids in (target_sgs.value or {}).values() for g in ids})
+    rules = outcome_of(lambda: {g.group_id: g for g in security_groups(ctx, scope, found_groups)})
     result: dict[str, Outcome[TargetGroup]] = {
         arn: Outcome(error=error) for arn, error in failures.items()
     }
@@ -356,9 +389,8 @@ def _target_groups(
         if error is not None:
             result[arn] = Outcome(error=error)
             continue
-        setting = _attributes(attrs_out.value or {}).get(
-            "load_balancing.cross_zone.enabled", "use_load_balancer_configuration"
-        )
+        attrs = _attributes(attrs_out.value or {})
+        setting = attrs.get("load_balancing.cross_zone.enabled", "use_load_balancer_configuration")
         if setting in ("true", "false"):
             cross_zone, source = setting == "true", "target group"
         else:
@@ -376,13 +408,26 @@ def _target_groups(
                     _target_state(d, group, subnets, instance_zones.value or {})
                     for d in (health_out.value or {}).get("TargetHealthDescriptions", [])
                 ),
+                health_check_port=str(group.get("HealthCheckPort") or "traffic-port"),
+                vpc_id=str(group.get("VpcId", "")),
+                proxy_protocol_v2=attrs.get("proxy_protocol_v2.enabled", "false") == "true",
             )
         )
-    return result
+    return {
+        "target_groups": result,
+        "target_security_groups": target_sgs,
+        "target_group_rules": rules,
+    }
 
 
-def _instance_zones(ctx: AwsContext, scope: Scope, instance_ids: Sequence[str]) -> dict[str, str]:
-    """Instance ID → zone name, in one call (a filter, so a terminated ID is no error)."""
+def _instances(
+    ctx: AwsContext, scope: Scope, instance_ids: Sequence[str]
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Instance ID → (zone name, security groups), in one call (a filter: a gone ID is no error).
+
+    An instance's groups are those of all its network interfaces (the primary one's
+    are what ``SecurityGroups`` lists; NLB traffic reaches the primary interface).
+    """
     if not instance_ids:
         return {}
     response = ctx.paginate(
@@ -392,10 +437,56 @@ def _instance_zones(ctx: AwsContext, scope: Scope, instance_ids: Sequence[str]) 
         Filters=[{"Name": "instance-id", "Values": list(instance_ids)}],
     )
     return {
-        i["InstanceId"]: (i.get("Placement") or {}).get("AvailabilityZone", "")
+        i["InstanceId"]: (
+            (i.get("Placement") or {}).get("AvailabilityZone", ""),
+            tuple(g["GroupId"] for g in i.get("SecurityGroups", []) if g.get("GroupId")),
+        )
         for r in response.get("Reservations", [])
         for i in r.get("Instances", [])
     }
+
+
+def _ip_target_groups(
+    ctx: AwsContext, scope: Scope, addresses: Sequence[str], vpc_ids: Sequence[str]
+) -> dict[str, tuple[str, ...]]:
+    """IP address → security groups of the interface holding it in the target groups' VPCs.
+
+    One call for every IP target. An address no interface holds (a peered VPC, on premises)
+    is absent: its groups are unknown.
+    """
+    if not addresses:
+        return {}
+    response = ctx.paginate(
+        scope,
+        "ec2",
+        "describe_network_interfaces",
+        Filters=[
+            {"Name": "addresses.private-ip-address", "Values": list(addresses)},
+            {"Name": "vpc-id", "Values": list(vpc_ids)},
+        ],
+    )
+    wanted = set(addresses)
+    found: dict[str, tuple[str, ...]] = {}
+    for eni in response.get("NetworkInterfaces", []):
+        groups = tuple(g["GroupId"] for g in eni.get("Groups", []) if g.get("GroupId"))
+        held = [p.get("PrivateIpAddress") for p in eni.get("PrivateIpAddresses", [])]
+        for address in [eni.get("PrivateIpAddress"), *held]:
+            if address in wanted:
+                found[str(address)] = groups
+    return found
+
+
+def _target_security_groups(
+    instances: Outcome[dict[str, tuple[str, tuple[str, ...]]]],
+    interfaces: Outcome[dict[str, tuple[str, ...]]],
+) -> Outcome[Mapping[str, tuple[str, ...]]]:
+    """Target ID → its groups, from both calls; the first failure when either failed."""
+    error = instances.error or interfaces.error
+    if error is not None:
+        return Outcome(error=error)
+    found: dict[str, tuple[str, ...]] = dict(interfaces.value or {})
+    found.update({i: groups for i, (_, groups) in (instances.value or {}).items()})
+    return Outcome(value=found)
 
 
 def _target_state(

@@ -6,6 +6,7 @@ import ipaddress
 from collections.abc import Sequence
 
 from plcheck.checks.endpoint_az_coverage import recommended
+from plcheck.checks.endpoint_ip_address_type import client_families
 from plcheck.facts.consumer import EndpointFacts, Vpc
 from plcheck.facts.network import NaclEntry, NetworkAcl
 from plcheck.model import CheckSpec, Finding, Status
@@ -19,7 +20,8 @@ SPEC = CheckSpec(
     needs=("vpc.vpc", "vpc.acls"),
     inspects=(
         "The network ACL of each endpoint subnet: inbound TCP on each port from the VPC's IPv4 "
-        "CIDR blocks, and outbound TCP on ephemeral ports (1024-65535) back to them."
+        "CIDR blocks (and IPv6 ones for dualstack and IPv6 endpoints), and outbound TCP on "
+        "ephemeral ports (1024-65535) back to them."
     ),
     why=(
         "Network ACLs are stateless: the reply from the endpoint to a client's ephemeral port "
@@ -41,6 +43,11 @@ SPEC = CheckSpec(
         "endpoint": "the endpoint (or planned endpoint)",
     },
 )
+
+
+def _cidr_flag(cidr: str) -> str:
+    version = ipaddress.ip_network(cidr, strict=False).version
+    return f"--ipv6-cidr-block {cidr}" if version == 6 else f"--cidr-block {cidr}"
 
 
 def _rule(entry: NaclEntry | None) -> str:
@@ -65,9 +72,12 @@ def evaluate(
     *,
     account: str,
     region: str,
+    families: tuple[int, ...] = (4,),
 ) -> list[Finding]:
     """A fail per blocked direction per ACL; one pass when every subnet's ACL passes."""
-    cidrs = [c for c in vpc.cidr_blocks if ipaddress.ip_network(c, strict=False).version == 4]
+    cidrs = [
+        c for c in vpc.cidr_blocks if ipaddress.ip_network(c, strict=False).version in families
+    ]
     by_subnet = acls_for_subnets(acls, subnet_ids)
     findings = []
     seen: set[str] = set()
@@ -90,7 +100,7 @@ def evaluate(
                             f"{_rule(inbound.entry)} blocks inbound TCP {port} from {cidr}",
                             f"aws ec2 create-network-acl-entry --network-acl-id {acl.acl_id} "
                             f"--ingress --rule-number {number} --protocol tcp --port-range "
-                            f"From={port},To={port} --cidr-block {cidr} --rule-action allow",
+                            f"From={port},To={port} {_cidr_flag(cidr)} --rule-action allow",
                             inbound.entry,
                             account,
                             region,
@@ -109,7 +119,7 @@ def evaluate(
                         f"clients' ephemeral ports) to {cidr}",
                         f"aws ec2 create-network-acl-entry --network-acl-id {acl.acl_id} "
                         f"--egress --rule-number {number} --protocol tcp --port-range "
-                        f"From={low},To={high} --cidr-block {cidr} --rule-action allow",
+                        f"From={low},To={high} {_cidr_flag(cidr)} --rule-action allow",
                         outbound.entry,
                         account,
                         region,
@@ -175,4 +185,5 @@ def judge(facts: EndpointFacts) -> list[Finding]:
         vpc.request.ports,
         account=facts.account,
         region=facts.region,
+        families=client_families(facts),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
+from plcheck.checks.endpoint_ip_address_type import client_families
 from plcheck.facts.consumer import EndpointFacts, Vpc
 from plcheck.facts.network import SecurityGroup, SgRule
 from plcheck.model import CheckSpec, Finding, Status
@@ -19,7 +20,8 @@ SPEC = CheckSpec(
     needs=("vpc.vpc", "vpc.groups"),
     inspects=(
         "Inbound rules of the endpoint's security groups (or of the planned ones; the VPC's "
-        "default group when none is named) for TCP on each port from the VPC's IPv4 CIDR blocks."
+        "default group when none is named) for TCP on each port from the VPC's IPv4 CIDR "
+        "blocks (and IPv6 ones for dualstack and IPv6 endpoints)."
     ),
     why=(
         "An interface endpoint's network interfaces carry its security groups. If no rule "
@@ -49,6 +51,19 @@ def _describe(rule: SgRule) -> str:
     return f"{rule.group_id} {rule.protocol} {ports} from {', '.join(sources) or 'nothing'}"
 
 
+def _authorize(group_id: str, port: int, cidr: str) -> str:
+    """The CLI that admits TCP ``port`` from ``cidr`` (``--cidr`` takes only IPv4)."""
+    if ipaddress.ip_network(cidr, strict=False).version == 6:
+        return (
+            f"aws ec2 authorize-security-group-ingress --group-id {group_id} --ip-permissions "
+            f"IpProtocol=tcp,FromPort={port},ToPort={port},Ipv6Ranges=[{{CidrIpv6={cidr}}}]"
+        )
+    return (
+        f"aws ec2 authorize-security-group-ingress --group-id {group_id} --protocol tcp "
+        f"--port {port} --cidr {cidr}"
+    )
+
+
 def evaluate(
     resource: str,
     group_ids: Sequence[str],
@@ -58,13 +73,16 @@ def evaluate(
     *,
     account: str,
     region: str,
+    families: tuple[int, ...] = (4,),
 ) -> list[Finding]:
     """One finding for the groups of one endpoint (or plan)."""
     by_id = {g.group_id: g for g in vpc_groups}
     groups = [by_id[g] for g in group_ids if g in by_id]
     missing = [g for g in group_ids if g not in by_id]
     names = ", ".join(f"{g.group_id} ({g.name})" for g in groups) or "no groups"
-    cidrs = [c for c in vpc.cidr_blocks if ipaddress.ip_network(c, strict=False).version == 4]
+    cidrs = [
+        c for c in vpc.cidr_blocks if ipaddress.ip_network(c, strict=False).version in families
+    ]
     details: dict[str, object] = {
         "group_ids": list(group_ids),
         "ports": list(ports),
@@ -112,11 +130,7 @@ def evaluate(
     target = groups[0].group_id if groups else "SG"
     cidr = cidrs[0] if cidrs else "VPC_CIDR"
     if refused:
-        fixes = "; ".join(
-            f"aws ec2 authorize-security-group-ingress --group-id {target} --protocol tcp "
-            f"--port {p.split()[-1]} --cidr {cidr}"
-            for p in refused
-        )
+        fixes = "; ".join(_authorize(target, int(p.split()[-1]), cidr) for p in refused)
         return finding(
             Status.FAIL,
             f"security groups {names} of {resource} admit no {', '.join(refused)} "
@@ -149,4 +163,5 @@ def judge(facts: EndpointFacts) -> list[Finding]:
         vpc.request.ports,
         account=facts.account,
         region=facts.region,
+        families=client_families(facts),
     )

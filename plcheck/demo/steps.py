@@ -262,8 +262,9 @@ def _consumer_steps(
         story=(
             f"VPC {guac.vpc_id} has an available endpoint to tortilla with private DNS, but "
             "its security group admits only 80, its subnets' network ACL drops replies to "
-            "ephemeral ports, DHCP hands out custom name servers, and the team's own "
-            "tortilla.example.com private zone is associated with the VPC."
+            "ephemeral ports, DHCP hands out custom name servers, the team's own "
+            "tortilla.example.com private zone is associated with the VPC, and a Resolver "
+            "rule forwards example.com to on-premises DNS servers."
         ),
         args=("consumer", guac.vpc_id, "--profile", "consumer"),
     )

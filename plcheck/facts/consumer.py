@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from plcheck.facts.endpoints import Endpoint
@@ -75,6 +75,8 @@ class ServiceDetail:
     """Whether the provider must accept each endpoint connection."""
     service_types: tuple[str, ...] = ()
     """``Interface``, ``Gateway``, ``GatewayLoadBalancer``."""
+    supported_ip_address_types: tuple[str, ...] = ()
+    """``SupportedIpAddressTypes``: ipv4 and/or ipv6 (empty when not reported)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,24 @@ class HostedZone:
     """Account that owns the zone (customer zones)."""
     owning_service: str = ""
     """Service that owns the zone (AWS-managed zones, e.g. an endpoint's private DNS)."""
+
+
+@dataclass(frozen=True)
+class ResolverRule:
+    """A Route 53 Resolver rule associated with the VPC (ListResolverRules)."""
+
+    rule_id: str
+    """``rslvr-rr-…``."""
+    domain: str
+    """``DomainName``, lower case, without the trailing dot."""
+    rule_type: str
+    """FORWARD, SYSTEM, RECURSIVE or DELEGATE."""
+    name: str = ""
+    """The rule's name."""
+    target_ips: tuple[str, ...] = ()
+    """``TargetIps`` as ``ip:port``, where FORWARD rules send the queries."""
+    owner: str = ""
+    """Account that owns the rule (shared rules belong to another account)."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +160,13 @@ class ConsumerFacts:
     """DescribeNetworkAcls of the VPC."""
     hosted_zones: Outcome[tuple[HostedZone, ...]]
     """ListHostedZonesByVPC."""
+    resolver_rules: Outcome[tuple[ResolverRule, ...]] = field(
+        default_factory=lambda: Outcome(value=())
+    )
+    """Resolver rules associated with the VPC (ListResolverRuleAssociations, ListResolverRules)."""
+    region_opt_in: Outcome[Mapping[str, str]] = field(default_factory=lambda: Outcome(value={}))
+    """Region → this account's ``OptInStatus`` (DescribeRegions), read when a service is in
+    another Region: the consumer's Region and the services' Regions."""
 
     @property
     def resource(self) -> str:

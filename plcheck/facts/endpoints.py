@@ -32,6 +32,10 @@ class Endpoint:
     """``FailureReason``, when AWS reports one."""
     dns_names: tuple[str, ...] = ()
     """Names in ``DnsEntries``: the regional and zonal ``vpce-…`` names (and private DNS)."""
+    ip_address_type: str = "ipv4"
+    """``IpAddressType``: ipv4, dualstack or ipv6."""
+    dns_record_ip_type: str = "ipv4"
+    """``DnsOptions.DnsRecordIpType``: ipv4, dualstack, ipv6 or service-defined."""
 
 
 @dataclass(frozen=True)

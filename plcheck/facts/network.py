@@ -23,6 +23,8 @@ class Subnet:
     """Free IPv4 addresses; an endpoint needs one per subnet."""
     name: str = ""
     """The ``Name`` tag, when there is one."""
+    ipv6_cidrs: tuple[str, ...] = ()
+    """Associated IPv6 CIDR blocks; dualstack and IPv6 endpoints need one."""
 
 
 @dataclass(frozen=True)

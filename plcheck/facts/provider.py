@@ -154,6 +154,18 @@ class TargetGroup:
     """Where ``cross_zone`` comes from: ``target group`` or ``load balancer``."""
     targets: tuple[TargetState, ...] = ()
     """Registered targets."""
+    health_check_port: str = "traffic-port"
+    """``HealthCheckPort``: ``traffic-port`` (each target's own port) or a port number."""
+    vpc_id: str = ""
+    """The target group's VPC."""
+    proxy_protocol_v2: bool = False
+    """The ``proxy_protocol_v2.enabled`` attribute: targets receive a PROXY v2 header first."""
+
+    def health_port(self, target: TargetState) -> int | None:
+        """The port health checks reach ``target`` on (None when unknown)."""
+        if self.health_check_port.isdigit():
+            return int(self.health_check_port)
+        return target.port if target.port is not None else self.port
 
 
 @dataclass(frozen=True)
@@ -239,6 +251,18 @@ class ProviderFacts:
     """Service ID → its allowed principals."""
     txt: Mapping[str, TxtLookups] = field(default_factory=dict)
     """Service ID → the DNS lookups of its verification record (not AWS: DNS)."""
+    target_security_groups: Outcome[Mapping[str, tuple[str, ...]]] = field(
+        default_factory=lambda: Outcome(value={})
+    )
+    """Instance ID or IP address of each instance and IP target found → its security groups
+    (DescribeInstances, DescribeNetworkInterfaces); a target absent here was not found."""
+    target_group_rules: Outcome[Mapping[str, SecurityGroup]] = field(
+        default_factory=lambda: Outcome(value={})
+    )
+    """Group ID → group, for the targets' security groups."""
+    region_opt_in: Outcome[Mapping[str, str]] = field(default_factory=lambda: Outcome(value={}))
+    """Consumer Region → the provider account's ``OptInStatus`` there (DescribeRegions);
+    only Regions other than the provider's are read."""
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ checked instead, and the report says which subnets to use.
 
 Everything is read in two rounds of concurrent calls whose number does not grow
 with the number of endpoints: the VPC, its attributes, subnets, zones,
-endpoints, security groups, network ACLs and hosted zones first; then the
-services of all endpoints in one call, and the DHCP options.
+endpoints, security groups, network ACLs, hosted zones and Resolver rules first;
+then the services of all endpoints in one call, the DHCP options, and (for services
+in another Region) the account's opt-in status of the Regions involved.
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ def gather(ctx: AwsContext, options: ConsumerOptions) -> ConsumerFacts:
             "groups": lambda: tuple(security_groups_in_vpcs(ctx, scope, [vpc_id])),
             "acls": lambda: tuple(network_acls_for_vpcs(ctx, scope, [vpc_id])),
             "hosted_zones": lambda: tuple(aws.hosted_zones_for_vpc(ctx, scope, vpc_id, region)),
+            "resolver_rules": lambda: tuple(aws.resolver_rules_for_vpc(ctx, scope, vpc_id)),
         },
     )
     for key in ("vpc", "dns"):
@@ -135,10 +137,15 @@ def gather(ctx: AwsContext, options: ConsumerOptions) -> ConsumerFacts:
     for endpoint in first["endpoints"].value or ():
         names.append(endpoint.service_name)
         regions.append(endpoint.service_region or region_in_service_name(endpoint.service_name))
+    # The opt-in status matters only across Regions: read it only then.
+    remote = sorted({r for r in regions if r and r != region})
     second = _settle(
         ctx,
         {
             "services": lambda: aws.endpoint_services(ctx, scope, names, regions),
+            "region_opt_in": lambda: aws.region_opt_in(
+                ctx, scope, [region, *remote] if remote else []
+            ),
             "dhcp": lambda: aws.dhcp_options(ctx, scope, vpc.get().dhcp_options_id),
             # Served from the call cache: the zones were read in the first round.
             "zones": lambda: account_zones(ctx, scope, str(account)),
@@ -158,6 +165,8 @@ def gather(ctx: AwsContext, options: ConsumerOptions) -> ConsumerFacts:
         groups=first["groups"],
         acls=first["acls"],
         hosted_zones=first["hosted_zones"],
+        resolver_rules=first["resolver_rules"],
+        region_opt_in=second["region_opt_in"],
     )
 
 

@@ -127,7 +127,9 @@ def gather(ctx: AwsContext, options: ProviderOptions) -> ProviderFacts:
         return {s.service_id: o.get() for (s, _), o in zip(asked, found, strict=True)}
 
     ids = [target.service_id] if target.service_id else []
-    return gather_facts(ctx, target.scope, ids, alongside=lookups)
+    return gather_facts(
+        ctx, target.scope, ids, alongside=lookups, consumer_regions=options.consumer_regions
+    )
 
 
 def lookup_txt_records(

@@ -53,6 +53,8 @@ class ConsumerVpc:
     """The custom DHCP options, when custom name servers were asked for."""
     hosted_zone_id: str | None
     """The conflicting private hosted zone, when one was asked for."""
+    resolver_rule_id: str | None = None
+    """The FORWARD Resolver rule associated with the VPC, when one was asked for."""
 
 
 def tortilla_service(
@@ -108,6 +110,7 @@ def consumer_vpc(
     dhcp_name_servers: Sequence[str] = (),
     block_ephemeral: bool = False,
     conflicting_zone: str | None = None,
+    forward_domain: str | None = None,
 ) -> ConsumerVpc:
     """A consumer VPC (CIDR ``cidr``, a /16) in the consumer account, with problems as asked.
 
@@ -185,6 +188,11 @@ def consumer_vpc(
             VPC={"VPCRegion": region, "VPCId": vpc_id},
         )
         zone_id = str(created["HostedZone"]["Id"]).rsplit("/", 1)[-1]
+    rule_id = (
+        _forward_rule(world, base, vpc_id, list(subnets.values()), group_id, forward_domain)
+        if forward_domain
+        else None
+    )
     return ConsumerVpc(
         vpc_id=vpc_id,
         cidr=cidr,
@@ -197,7 +205,42 @@ def consumer_vpc(
         network_acl_id=acl_id,
         dhcp_options_id=dhcp_id,
         hosted_zone_id=zone_id,
+        resolver_rule_id=rule_id,
     )
+
+
+#: Where the scenario's FORWARD rule sends queries: the team's on-premises DNS servers.
+FORWARD_TARGETS = ("10.99.0.53", "10.99.1.53")
+
+
+def _forward_rule(
+    world: SimulatedWorld,
+    base: AzMismatchScenario,
+    vpc_id: str,
+    subnet_ids: Sequence[str],
+    group_id: str,
+    domain: str,
+) -> str:
+    """An outbound Resolver endpoint and a FORWARD rule for ``domain``, associated with the VPC."""
+    resolver = world.admin_client(base.consumer_account, "route53resolver", base.region)
+    endpoint = resolver.create_resolver_endpoint(
+        CreatorRequestId=f"{vpc_id}-outbound",
+        Name="to-on-premises",
+        SecurityGroupIds=[group_id],
+        Direction="OUTBOUND",
+        IpAddresses=[{"SubnetId": s} for s in subnet_ids[:2]],
+    )["ResolverEndpoint"]
+    rule = resolver.create_resolver_rule(
+        CreatorRequestId=f"{vpc_id}-{domain}",
+        Name="corp-forward",
+        RuleType="FORWARD",
+        DomainName=domain,
+        TargetIps=[{"Ip": ip, "Port": 53} for ip in FORWARD_TARGETS],
+        ResolverEndpointId=endpoint["Id"],
+    )["ResolverRule"]
+    # A name: moto sorts associations by it and fails on None.
+    resolver.associate_resolver_rule(ResolverRuleId=rule["Id"], VPCId=vpc_id, Name="corp-forward")
+    return str(rule["Id"])
 
 
 def _name_tag(resource_type: str, value: str) -> dict[str, Any]:
@@ -263,8 +306,9 @@ def consumer_story(world: SimulatedWorld, base: AzMismatchScenario) -> ConsumerS
       off, while the tortilla service has a private DNS name.
     * ``broken`` (10.3.0.0/16): an endpoint to tortilla with private DNS whose
       group admits only 80, whose subnets' ACL drops replies to ephemeral ports,
-      with custom DHCP name servers and the team's own ``tortilla.example.com``
-      private zone associated.
+      with custom DHCP name servers, the team's own ``tortilla.example.com``
+      private zone associated, and a Resolver rule forwarding ``example.com`` to
+      on-premises DNS servers.
     """
     tortilla = tortilla_service(world, base)
     planning = consumer_vpc(
@@ -286,5 +330,6 @@ def consumer_story(world: SimulatedWorld, base: AzMismatchScenario) -> ConsumerS
         block_ephemeral=True,
         dhcp_name_servers=("10.3.0.53", "10.3.1.53"),
         conflicting_zone="tortilla.example.com",
+        forward_domain="example.com",
     )
     return ConsumerStory(tortilla=tortilla, planning_without_hostnames=planning, broken=broken)

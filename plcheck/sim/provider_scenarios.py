@@ -5,7 +5,10 @@ its NLB covers two of the region's six zones, the target in the second zone is
 unhealthy with cross-zone load balancing off, the NLB's security group (with
 enforcement on PrivateLink traffic on) admits the listener port only from a
 security group, the private DNS name waits in pendingVerification, and an
-endpoint of the consumer account waits for acceptance.
+endpoint of the consumer account waits for acceptance. Behind the NLB, the
+targets' own security group admits the NLB only on the health-check port (8080),
+not on the traffic port (443); the target group has proxy protocol v2 on; and the
+NLB is ``active_impaired``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from plcheck.sim.world import SimulatedWorld
 PROVIDER_ACCOUNT = "111111111111"
 CONSUMER_ACCOUNT = "222222222222"
 REGION = "us-east-1"
+HEALTH_CHECK_PORT = 8080
+"""The port the scenario's target group health-checks on (the traffic port is 443)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class ProviderScenario:
     security_group_id: str
     """The NLB's security group (admits 443 only from ``app_security_group_id``)."""
     app_security_group_id: str
+    """The targets' group: admits the NLB's group on 8080 (health checks) only."""
     listener_port: int
     target_group_arn: str
     healthy_target: str
@@ -112,9 +118,31 @@ def provider_preflight(world: SimulatedWorld, prefix: str = "tacos") -> Provider
             VpcId=vpc_id,
             TargetType="ip",
             HealthCheckProtocol="TCP",
+            HealthCheckPort=str(HEALTH_CHECK_PORT),
         )["TargetGroups"][0]["TargetGroupArn"]
     )
+    elb.modify_target_group_attributes(
+        TargetGroupArn=group_arn,
+        Attributes=[{"Key": "proxy_protocol_v2.enabled", "Value": "true"}],
+    )
     healthy, unhealthy = "10.20.1.10", "10.20.2.10"
+    # The targets' interfaces carry the application's group, which admits the NLB on the
+    # health-check port only: health checks pass, PrivateLink traffic on 443 is dropped.
+    for subnet_id, address in zip(subnet_ids, (healthy, unhealthy), strict=True):
+        ec2.create_network_interface(
+            SubnetId=subnet_id, PrivateIpAddress=address, Groups=[app_group]
+        )
+    ec2.authorize_security_group_ingress(
+        GroupId=app_group,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": HEALTH_CHECK_PORT,
+                "ToPort": HEALTH_CHECK_PORT,
+                "UserIdGroupPairs": [{"GroupId": nlb_group}],
+            }
+        ],
+    )
     elb.register_targets(
         TargetGroupArn=group_arn, Targets=[{"Id": ip, "Port": 443} for ip in (healthy, unhealthy)]
     )
@@ -132,6 +160,9 @@ def provider_preflight(world: SimulatedWorld, prefix: str = "tacos") -> Provider
         Protocol="TCP",
         Port=443,
         DefaultActions=[{"Type": "forward", "TargetGroupArn": group_arn}],
+    )
+    world.set_load_balancer_state(
+        provider, region, nlb["LoadBalancerArn"], "active_impaired", "zone use1-az2 impaired"
     )
     private_dns_name = f"api.{prefix}.example.com"
     service = publish_service(

@@ -28,6 +28,8 @@ EXPECTED = {
     "ec2:DescribeSecurityGroups": 1,
     "ec2:DescribeNetworkAcls": 1,
     "route53:ListHostedZonesByVPC": 1,
+    "route53resolver:ListResolverRuleAssociations": 1,
+    "route53resolver:ListResolverRules": 1,
 }
 
 

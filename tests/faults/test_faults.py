@@ -43,10 +43,13 @@ CONSUMER_ACTIONS = (
     "ec2:DescribeVpcEndpoints",
     "ec2:DescribeVpcs",
     "route53:ListHostedZonesByVPC",
+    "route53resolver:ListResolverRuleAssociations",
+    "route53resolver:ListResolverRules",
 )
 PROVIDER_ACTIONS = (
     "sts:AssumeRole",
     "ec2:DescribeAvailabilityZones",
+    "ec2:DescribeNetworkInterfaces",
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcEndpointConnections",
     "ec2:DescribeVpcEndpointServiceConfigurations",

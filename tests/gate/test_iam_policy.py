@@ -15,7 +15,7 @@ import pytest
 
 from plcheck.aws.context import AwsContext
 from plcheck.cli import run
-from plcheck.iam import LAYER_ACTIONS, is_read_only, policy
+from plcheck.iam import LAYER_ACTIONS, PERMISSION_ONLY_ACTIONS, is_read_only, policy
 from plcheck.sim.dns_server import DnsServer
 from plcheck.sim.scenarios import AzMismatchScenario
 from tests.gate.conftest import gate_toml
@@ -37,7 +37,7 @@ def test_prints_one_read_only_statement(capsys: pytest.CaptureFixture[str]) -> N
         service, _, name = action.partition(":")
         assert service
         assert "*" not in action, action
-        assert name.startswith(("Describe", "List", "Get")), action
+        assert name.startswith(("Describe", "List", "Get")) or action in PERMISSION_ONLY_ACTIONS
         assert is_read_only(action)
 
 
@@ -50,6 +50,16 @@ def test_per_command_policies(capsys: pytest.CaptureFixture[str]) -> None:
         "sts:GetCallerIdentity",
     }
     assert run(["iam-policy", "--command", "nope"]) == 2
+
+
+def test_permission_only_actions_are_allowed_explicitly() -> None:
+    # vpce:AllowMultiRegion calls no API; the consumer policy grants it for cross-Region reads.
+    assert is_read_only("vpce:AllowMultiRegion")
+    assert "vpce:AllowMultiRegion" in policy(["consumer"])["Statement"][0]["Action"]
+    assert "vpce:AllowMultiRegion" not in policy(["az-map"])["Statement"][0]["Action"]
+    # Only the listed ones: another vpce action or a wildcard stays refused.
+    for action in ("vpce:AllowEverything", "vpce:*", "vpce:Allow*"):
+        assert not is_read_only(action)
 
 
 def test_write_actions_are_not_read_only() -> None:

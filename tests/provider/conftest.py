@@ -91,6 +91,21 @@ def good_service(
         Name=f"{name}-tg", Protocol="TCP", Port=443, VpcId=vpc, TargetType="ip"
     )["TargetGroups"][0]["TargetGroupArn"]
     targets = tuple(f"{cidr_prefix}.{i}.10" for i in range(1, len(names) + 1))
+    # The targets' interfaces, in a group that admits the NLB's subnets on the traffic port.
+    app = ec2.create_security_group(GroupName=f"{name}-app", Description="x", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=app,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 443,
+                "ToPort": 443,
+                "IpRanges": [{"CidrIp": f"{cidr_prefix}.0.0/16"}],
+            }
+        ],
+    )
+    for subnet, address in zip(subnets, targets, strict=True):
+        ec2.create_network_interface(SubnetId=subnet, PrivateIpAddress=address, Groups=[app])
     elb.register_targets(TargetGroupArn=group_arn, Targets=[{"Id": t} for t in targets])
     if listener:
         elb.create_listener(

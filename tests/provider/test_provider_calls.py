@@ -11,6 +11,7 @@ import pytest
 from plcheck.aws import AwsContext, Scope
 from plcheck.aws.context import IAM_PREFIX
 from plcheck.aws.provider import ARNS_PER_CALL, _chunks
+from plcheck.checks import checks_for
 from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.model import Finding, Status
 from plcheck.runs.provider import ProviderOptions
@@ -30,7 +31,6 @@ ONCE = (
     "ec2:DescribeAvailabilityZones",
     "ec2:DescribeVpcEndpointConnections",
     "ec2:DescribeSubnets",
-    "ec2:DescribeSecurityGroups",
     "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeTargetGroups",
 )
@@ -60,6 +60,10 @@ def test_list_calls_do_not_grow_with_the_number_of_resources() -> None:
         assert three[action] == 1, (action, three)
     # A role profile's ARN names its account: at most one GetCallerIdentity, never more.
     assert one["sts:GetCallerIdentity"] == three["sts:GetCallerIdentity"] <= 1
+    # The targets' interfaces in one call; security groups twice: the load balancers' (round
+    # 3), then the targets' (found only in round 5).
+    assert (one["ec2:DescribeNetworkInterfaces"], three["ec2:DescribeNetworkInterfaces"]) == (1, 1)
+    assert (one["ec2:DescribeSecurityGroups"], three["ec2:DescribeSecurityGroups"]) == (2, 2)
     # APIs that take one resource: one call per load balancer / target group / service.
     for action in (
         "elasticloadbalancing:DescribeListeners",
@@ -112,7 +116,7 @@ def test_a_denied_call_errors_only_the_checks_that_needed_it(
         )
     )
     by_check = {f.check: f for f in findings}
-    assert len(by_check) == 10
+    assert len(by_check) == len(checks_for("provider"))
     for check, action in (
         ("nlb-target-health", "elasticloadbalancing:DescribeTargetHealth"),
         ("service-allowed-principals", "ec2:DescribeVpcEndpointServicePermissions"),
@@ -129,7 +133,7 @@ def test_denied_service_listing_errors_every_check(
 ) -> None:
     _deny(monkeypatch, "ec2:DescribeVpcEndpointServiceConfigurations")
     findings = run(ProviderOptions(service=broken.service_id, scope=Scope(profile="provider")))
-    assert len(findings) == 10
+    assert len(findings) == len(checks_for("provider"))
     assert {f.status for f in findings} == {Status.ERROR}
     assert {f.resource for f in findings} == {broken.service_id}
 

@@ -52,8 +52,32 @@ def test_broken_service_reports_each_problem(
         "service-acceptance": ["warn"],
         "service-allowed-principals": ["pass"],
         "service-supported-regions": ["pass"],
+        "nlb-state": ["warn"],
+        "nlb-proxy-protocol": ["warn"],
+        "service-region-opt-in": ["skip"],
+        "target-security-groups": ["fail", "fail"],
     }
     assert {f["resource"] for f in report["findings"]} == {broken.service_id}
+
+    state = only(report, "nlb-state")
+    assert "active_impaired" in state["message"]
+    assert broken.nlb_name in state["message"]
+    proxy = only(report, "nlb-proxy-protocol")
+    assert "proxy protocol v2" in proxy["message"]
+    assert "proxy_protocol_v2.enabled,Value=false" in proxy["remediation"]
+    refused = by_check(report, "target-security-groups")
+    assert {f["details"]["target"] for f in refused} == {
+        broken.healthy_target,
+        broken.unhealthy_target,
+    }
+    for finding in refused:
+        assert broken.app_security_group_id in finding["message"]
+        assert "health-check port 8080 but not on traffic port 443" in finding["message"]
+        assert "health checks stay green while PrivateLink traffic is dropped" in finding["message"]
+        assert (
+            f"--group-id {broken.app_security_group_id} --protocol tcp --port 443 "
+            f"--source-group {broken.security_group_id}" in finding["remediation"]
+        )
 
     coverage = only(report, "nlb-az-coverage")
     assert coverage["details"]["offered_zone_ids"] == list(broken.zone_ids)
@@ -118,6 +142,8 @@ def test_good_service_passes_everything(
     found = statuses(report)
     # Verified, and no TXT record any more: nothing to look up against.
     assert found.pop("private-dns-txt-record") == ["skip"]
+    # Same Region only: nothing cross-Region to judge.
+    assert found.pop("service-region-opt-in") == ["skip"]
     assert set(found) == {
         "service-state",
         "nlb-az-coverage",
@@ -128,6 +154,9 @@ def test_good_service_passes_everything(
         "service-acceptance",
         "service-allowed-principals",
         "service-supported-regions",
+        "nlb-state",
+        "nlb-proxy-protocol",
+        "target-security-groups",
     }
     assert all(s == ["pass"] for s in found.values()), found
     assert "TCP 443 from 10.0.0.0/8" in only(report, "nlb-security-groups")["message"]

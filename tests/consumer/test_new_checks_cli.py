@@ -1,0 +1,102 @@
+"""The new consumer checks through the CLI on the simulated world."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plcheck.sim.consumer_scenarios import FORWARD_TARGETS
+from tests.consumer.conftest import Story
+
+
+def test_forward_rule_fails_until_a_system_rule_overrides_it(story: Story, consumer: Any) -> None:
+    guac = story.consumer.broken
+    name = story.consumer.tortilla.private_dns_name
+    result = consumer(guac.vpc_id)
+    found = result.one("resolver-rules")
+    assert found["status"] == "fail"
+    assert guac.resolver_rule_id in found["message"]
+    assert "FORWARD rule" in found["message"]
+    assert "for example.com" in found["message"]
+    for ip in FORWARD_TARGETS:
+        assert f"{ip}:53" in found["message"]
+    assert f"--domain-name {name}" in found["remediation"]
+
+    resolver = story.world.admin_client(
+        story.base.consumer_account, "route53resolver", story.base.region
+    )
+    rule = resolver.create_resolver_rule(
+        CreatorRequestId="guac-system", Name="system", RuleType="SYSTEM", DomainName=name
+    )["ResolverRule"]
+    resolver.associate_resolver_rule(ResolverRuleId=rule["Id"], VPCId=guac.vpc_id, Name="system")
+    overridden = consumer(guac.vpc_id).one("resolver-rules")
+    assert overridden["status"] == "pass"
+    assert f"SYSTEM rule {rule['Id']} for {name}" in overridden["message"]
+    assert f"overriding FORWARD rule {guac.resolver_rule_id}" in overridden["message"]
+
+
+def test_ipv6_only_service_warns_a_plan_and_fails_an_ipv4_endpoint(
+    story: Story, consumer: Any
+) -> None:
+    base, world = story.base, story.world
+    ec2 = world.admin_client(base.provider_account, "ec2", base.region)
+    elb = world.admin_client(base.provider_account, "elbv2", base.region)
+    nlb = elb.create_load_balancer(
+        Name="v6-nlb",
+        Subnets=list(base.provider_subnet_ids.values()),
+        Scheme="internal",
+        Type="network",
+    )["LoadBalancers"][0]
+    service = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[nlb["LoadBalancerArn"]],
+        AcceptanceRequired=False,
+        SupportedIpAddressTypes=["ipv6"],
+    )["ServiceConfiguration"]
+    ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=service["ServiceId"],
+        AddAllowedPrincipals=[f"arn:aws:iam::{base.consumer_account}:root"],
+    )
+    planned = consumer(base.consumer_vpc_id, "--service", service["ServiceName"])
+    found = planned.one("endpoint-ip-address-type")
+    assert found["status"] == "warn"
+    assert "supports only ipv6" in found["message"]
+    assert found["details"]["supported_ip_address_types"] == ["ipv6"]
+
+
+def test_cross_region_endpoint_needs_the_region_enabled(story: Story, consumer: Any) -> None:
+    base, world = story.base, story.world
+    west = "us-west-2"
+    ec2 = world.admin_client(base.provider_account, "ec2", west)
+    elb = world.admin_client(base.provider_account, "elbv2", west)
+    vpc = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.60.{i}.0/24", AvailabilityZone=f"{west}{z}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, z in enumerate("ab", start=1)
+    ]
+    nlb = elb.create_load_balancer(
+        Name="west2-nlb", Subnets=subnets, Scheme="internal", Type="network"
+    )["LoadBalancers"][0]
+    service = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[nlb["LoadBalancerArn"]], AcceptanceRequired=False
+    )["ServiceConfiguration"]
+    ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=service["ServiceId"],
+        AddAllowedPrincipals=[f"arn:aws:iam::{base.consumer_account}:root"],
+    )
+    ec2.modify_vpc_endpoint_service_configuration(
+        ServiceId=service["ServiceId"], AddSupportedRegions=[base.region]
+    )
+    name = service["ServiceName"]
+    enabled = consumer(base.consumer_vpc_id, "--service", name).one("endpoint-region-opt-in")
+    assert enabled["status"] == "pass"
+    assert "vpce:AllowMultiRegion" in enabled["message"]
+
+    world.set_region_opt_in(base.consumer_account, base.region, "not-opted-in")
+    try:
+        refused = consumer(base.consumer_vpc_id, "--service", name).one("endpoint-region-opt-in")
+    finally:
+        world.set_region_opt_in(base.consumer_account, base.region, "opt-in-not-required")
+    assert refused["status"] == "fail"
+    assert f"{base.region} is not-opted-in" in refused["message"]
+    assert "vpce:AllowMultiRegion" in refused["remediation"]
