@@ -23,6 +23,7 @@ TRIMMED_OPERATIONS: dict[str, tuple[str, ...]] = {
         "DescribeInstances",
         "DescribeNetworkAcls",
         "DescribeNetworkInterfaces",
+        "DescribeRegions",
         "DescribeSecurityGroups",
         "DescribeSubnets",
         "DescribeVpcAttribute",

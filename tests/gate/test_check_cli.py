@@ -52,8 +52,15 @@ def test_check_runs_provider_and_consumer_across_accounts(
     assert principals["status"] == "pass"
     assert scenario.consumer_account in principals["message"]
     assert by_check[("nlb-az-coverage", scenario.service_id)]["status"] == "warn"
-    (view,) = data["views"]
+    *grids, view = data["views"]
     assert [row[1] for row in view["rows"]] == ["provider", "consumer", "link"]
+    # The join's zone grid: both accounts' names for each AZ ID.
+    (grid,) = grids
+    assert grid["title"].startswith("Zones by AZ ID: link burrito")
+    assert grid["columns"][1:3] == [
+        f"provider ({scenario.provider_account})",
+        f"consumer ({scenario.consumer_account})",
+    ]
 
 
 def test_ignores_with_and_without_expiry(
