@@ -109,7 +109,8 @@ def test_a_service_no_account_sees_fails_naming_them() -> None:
     [finding] = visibility(result(PROVIDER, False), result(CONSUMER, False))
     assert finding.status is Status.FAIL
     assert finding.resource == SERVICE
-    assert "111111111111" in finding.message and "222222222222" in finding.message
+    assert "111111111111" in finding.message
+    assert "222222222222" in finding.message
     assert "arn:aws:iam::222222222222:root" in finding.remediation
 
 

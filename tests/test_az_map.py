@@ -194,7 +194,8 @@ def test_a_service_no_account_sees_fails_and_the_legend_does_not_claim_it(
     assert scenario.provider_account in visible["message"]
     assert scenario.consumer_account in visible["message"]
     _, by_id = report["views"]
-    assert "✓" not in by_id["note"] and "visible to no account" in by_id["note"]
+    assert "✓" not in by_id["note"]
+    assert "visible to no account" in by_id["note"]
     assert not any("✓ service" in cell for row in by_id["rows"] for cell in row)
 
 

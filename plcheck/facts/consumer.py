@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from plcheck.facts.endpoints import Endpoint
@@ -140,6 +140,12 @@ class ConsumerFacts:
     """DescribeNetworkAcls of the VPC."""
     hosted_zones: Outcome[tuple[HostedZone, ...]]
     """ListHostedZonesByVPC."""
+    zone_records: Mapping[tuple[str, str], Outcome[tuple[ZoneRecord, ...]]] = field(
+        default_factory=dict
+    )
+    """(zone ID, domain) → the zone's records at the domain and below it, for each customer
+    zone that is a parent of a service's private DNS name (ListResourceRecordSets from the
+    domain on). A pair not read is absent: whether the zone holds such records is unknown."""
 
     @property
     def resource(self) -> str:
@@ -246,3 +252,13 @@ class EndpointFacts:
         Raises the services' failure when they could not be read.
         """
         return self.vpc.services.get().get(self.target.service_name)
+
+
+@dataclass(frozen=True)
+class ZoneRecord:
+    """One record set of a private hosted zone (ListResourceRecordSets)."""
+
+    name: str
+    """Record name, lower case, without the trailing dot (``\\052`` read back as ``*``)."""
+    record_type: str
+    """A, AAAA, CNAME, TXT, …"""

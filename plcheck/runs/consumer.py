@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from plcheck.checks import framework
 from plcheck.checks.endpoint_az_coverage import subnets_to_use
+from plcheck.checks.private_dns_conflict import parent_zone_reads
 from plcheck.errors import AwsErrorKind, UsageError
 from plcheck.facts.consumer import (
     ConsumerFacts,
@@ -141,6 +142,10 @@ def gather(ctx: AwsContext, options: ConsumerOptions) -> ConsumerFacts:
             "zones": lambda: account_zones(ctx, scope, str(account)),
         },
     )
+    # Third round, only with a customer zone above a private DNS name: its records there.
+    dns_names = [d.private_dns_name for d in (second["services"].value or {}).values()]
+    pairs = parent_zone_reads(first["hosted_zones"].value or (), dns_names)
+    zone_records = aws.records_under(ctx, scope, pairs) if pairs else {}
     return ConsumerFacts(
         request=options.request,
         account=str(account),
@@ -155,6 +160,7 @@ def gather(ctx: AwsContext, options: ConsumerOptions) -> ConsumerFacts:
         groups=first["groups"],
         acls=first["acls"],
         hosted_zones=first["hosted_zones"],
+        zone_records=zone_records,
     )
 
 

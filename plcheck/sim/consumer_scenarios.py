@@ -108,12 +108,15 @@ def consumer_vpc(
     dhcp_name_servers: Sequence[str] = (),
     block_ephemeral: bool = False,
     conflicting_zone: str | None = None,
+    zone_records: Sequence[str] = (),
 ) -> ConsumerVpc:
     """A consumer VPC (CIDR ``cidr``, a /16) in the consumer account, with problems as asked.
 
     With ``endpoint`` an interface endpoint to ``service_name`` is created in the
     supported subnets with the VPC's endpoint group. Problems are made after the
-    endpoint exists, as they would creep in later.
+    endpoint exists, as they would creep in later. ``conflicting_zone`` is a private
+    hosted zone the team associates with the VPC, holding an A record at each of
+    ``zone_records``.
     """
     region, consumer = base.region, base.consumer_account
     ec2 = world.admin_client(consumer, "ec2", region)
@@ -185,6 +188,24 @@ def consumer_vpc(
             VPC={"VPCRegion": region, "VPCId": vpc_id},
         )
         zone_id = str(created["HostedZone"]["Id"]).rsplit("/", 1)[-1]
+        if zone_records:
+            route53.change_resource_record_sets(
+                HostedZoneId=zone_id,
+                ChangeBatch={
+                    "Changes": [
+                        {
+                            "Action": "CREATE",
+                            "ResourceRecordSet": {
+                                "Name": record,
+                                "Type": "A",
+                                "TTL": 300,
+                                "ResourceRecords": [{"Value": "10.99.0.10"}],
+                            },
+                        }
+                        for record in zone_records
+                    ]
+                },
+            )
     return ConsumerVpc(
         vpc_id=vpc_id,
         cidr=cidr,
@@ -264,7 +285,8 @@ def consumer_story(world: SimulatedWorld, base: AzMismatchScenario) -> ConsumerS
     * ``broken`` (10.3.0.0/16): an endpoint to tortilla with private DNS whose
       group admits only 80, whose subnets' ACL drops replies to ephemeral ports,
       with custom DHCP name servers and the team's own ``tortilla.example.com``
-      private zone associated.
+      private zone associated, still holding an old record for the service's name
+      (shadowed by the endpoint's own, more specific zone).
     """
     tortilla = tortilla_service(world, base)
     planning = consumer_vpc(
@@ -286,5 +308,6 @@ def consumer_story(world: SimulatedWorld, base: AzMismatchScenario) -> ConsumerS
         block_ephemeral=True,
         dhcp_name_servers=("10.3.0.53", "10.3.1.53"),
         conflicting_zone="tortilla.example.com",
+        zone_records=(tortilla.private_dns_name,),
     )
     return ConsumerStory(tortilla=tortilla, planning_without_hostnames=planning, broken=broken)
