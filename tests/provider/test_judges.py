@@ -18,7 +18,10 @@ from plcheck.checks import (
     service_state,
     service_supported_regions,
 )
+from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.facts.network import SecurityGroup, SgRule, Subnet
+from plcheck.facts.org import OrgMembership
+from plcheck.facts.outcome import Outcome
 from plcheck.facts.provider import (
     Connection,
     LbZone,
@@ -33,7 +36,7 @@ from plcheck.facts.provider import (
     TxtLookups,
 )
 from plcheck.facts.zones import AccountZones, Zone
-from plcheck.model import Status
+from plcheck.model import Finding, Status
 
 SID = "vpce-svc-0123456789abcdef0"
 LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/api/1"
@@ -350,14 +353,18 @@ def test_acceptance() -> None:
 # -- service-allowed-principals -----------------------------------------------------------
 
 
-def test_principals_admit_by_root_role_or_star() -> None:
-    principals = [
-        Principal("arn:aws:iam::222222222222:root", "Account"),
-        Principal("arn:aws:iam::333333333333:role/app", "Role"),
-    ]
-    [ok] = service_allowed_principals.evaluate(
-        service(), principals, ["222222222222", "333333333333"]
-    )
+ROLE = "arn:aws:iam::333333333333:role/app"
+ORG = "arn:aws:organizations::999999999999:organization/o-abc123"
+OU = "arn:aws:organizations::999999999999:ou/o-abc123/ou-ab12-cd34ef56"
+
+
+def principals_of(*arns: str) -> list[Principal]:
+    return [Principal(arn) for arn in arns]
+
+
+def test_principals_admit_by_root_or_star_and_a_role_only_itself() -> None:
+    principals = principals_of("arn:aws:iam::222222222222:root", ROLE)
+    [ok] = service_allowed_principals.evaluate(service(), principals, ["222222222222"])
     assert ok.status is Status.PASS
     [missing] = service_allowed_principals.evaluate(service(), principals, ["444444444444"])
     assert missing.status is Status.FAIL
@@ -366,8 +373,72 @@ def test_principals_admit_by_root_role_or_star() -> None:
         service(), [Principal("*", "All")], ["444444444444"]
     )
     assert star.status is Status.WARN
+    assert "any AWS account" in star.message
     [none] = service_allowed_principals.evaluate(service(), [])
     assert none.status is Status.WARN
+
+
+def test_a_role_arn_admits_that_role_not_its_account() -> None:
+    principals = principals_of(ROLE)
+    [only_role] = service_allowed_principals.evaluate(service(), principals, ["333333333333"])
+    assert only_role.status is Status.WARN
+    assert "only role app of 333333333333 can create the endpoint" in only_role.message
+    assert only_role.details["only"] == [ROLE]
+    # --consumer-principal judges exactly: that role passes, another role fails.
+    [exact] = service_allowed_principals.evaluate(
+        service(), principals, ["333333333333"], consumer_principals=[ROLE]
+    )
+    assert exact.status is Status.PASS
+    other = "arn:aws:iam::333333333333:role/deployer"
+    [refused] = service_allowed_principals.evaluate(
+        service(), principals, consumer_principals=[other]
+    )
+    assert refused.status is Status.FAIL
+    assert other in refused.message
+    assert f"--add-allowed-principals {other}" in refused.remediation
+    # The account's root admits every role of it.
+    [root] = service_allowed_principals.evaluate(
+        service(), principals_of("arn:aws:iam::333333333333:root"), consumer_principals=[other]
+    )
+    assert root.status is Status.PASS
+
+
+def member(account: str, org: str = "o-abc123", *parents: str) -> Outcome[OrgMembership]:
+    return Outcome(value=OrgMembership(account, "999999999999", org, parents))
+
+
+def test_organization_and_ou_principals_use_the_membership_read() -> None:
+    def judge(arn: str, place: Outcome[OrgMembership] | None) -> Finding:
+        [found] = service_allowed_principals.evaluate(
+            service(),
+            principals_of(arn),
+            ["333333333333"],
+            memberships={"333333333333": place} if place else {},
+        )
+        return found
+
+    assert judge(ORG, member("333333333333", "o-abc123", "r-root")).status is Status.PASS
+    assert judge(ORG, member("333333333333", "")).status is Status.FAIL  # not in o-abc123
+    assert judge(ORG, member("333333333333", "o-other")).status is Status.FAIL
+    under = member("333333333333", "o-abc123", "ou-ab12-cd34ef56", "r-root")
+    assert judge(OU, under).status is Status.PASS
+    beside = judge(OU, member("333333333333", "o-abc123", "ou-ab12-00000000", "r-root"))
+    assert beside.status is Status.FAIL
+    assert "not under ou-ab12-cd34ef56" in beside.message
+    # An OU ARN names the management account, but does not admit it.
+    assert judge(OU, member("999999999999", "o-abc123", "r-root")).status is Status.FAIL
+    # Membership unknown: not read, denied, or answered by another organization's account.
+    unread = judge(OU, None)
+    assert unread.status is Status.WARN
+    assert "could not be confirmed" in unread.message
+    denied = AwsCallError(
+        AwsErrorKind.ACCESS_DENIED, "organizations:DescribeAccount", "AccessDenied", "no"
+    )
+    refused = judge(ORG, Outcome(error=denied))
+    assert refused.status is Status.WARN
+    assert "organizations:DescribeAccount" in refused.message
+    elsewhere = Outcome(value=OrgMembership("333333333333", "555555555555"))
+    assert judge(ORG, elsewhere).status is Status.WARN
 
 
 # -- service-supported-regions -----------------------------------------------------------
