@@ -376,6 +376,7 @@ def _target_groups(
                     _target_state(d, group, subnets, instance_zones.value or {})
                     for d in (health_out.value or {}).get("TargetHealthDescriptions", [])
                 ),
+                health_check_port=str(group.get("HealthCheckPort") or "traffic-port"),
             )
         )
     return result

@@ -155,6 +155,8 @@ class TargetGroup:
     """Where ``cross_zone`` comes from: ``target group`` or ``load balancer``."""
     targets: tuple[TargetState, ...] = ()
     """Registered targets."""
+    health_check_port: str = "traffic-port"
+    """``HealthCheckPort``: ``traffic-port`` (each target's port) or a port number."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -221,11 +222,88 @@ def test_no_groups_or_enforcement_off_passes() -> None:
     assert "enforcement off" in off.message
 
 
-def test_cidr_rule_for_the_port_passes() -> None:
+CLIENTS = ("10.20.0.0/16",)
+
+
+def test_cidr_rules_covering_the_client_cidrs_pass() -> None:
     lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
-    [finding] = nlb_security_groups.evaluate(lb, TCP_443, sg(rule(443, cidrs=("10.0.0.0/8",))))
+    [finding] = nlb_security_groups.evaluate(
+        lb, TCP_443, sg(rule(443, cidrs=("10.0.0.0/8",))), client_cidrs=CLIENTS
+    )
     assert finding.status is Status.PASS
     assert "TCP 443 from 10.0.0.0/8" in finding.message
+    assert "10.20.0.0/16" in finding.message
+
+
+def test_a_client_cidr_the_rules_leave_out_fails_naming_it() -> None:
+    lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
+    [finding] = nlb_security_groups.evaluate(
+        lb,
+        TCP_443,
+        sg(rule(443, cidrs=("10.20.0.0/16",))),
+        client_cidrs=("10.20.0.0/16", "172.16.0.0/12"),
+    )
+    assert finding.status is Status.FAIL
+    assert "not from client CIDR 172.16.0.0/12" in finding.message
+    assert finding.details["left_out"] == ["172.16.0.0/12"]
+    assert "CidrIp=172.16.0.0/12" in finding.remediation
+
+
+def test_without_client_cidrs_a_cidr_rule_cannot_be_judged() -> None:
+    lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
+    [finding] = nlb_security_groups.evaluate(lb, TCP_443, sg(rule(443, cidrs=("10.0.0.0/8",))))
+    assert finding.status is Status.WARN
+    assert "cannot be judged" in finding.message
+    assert "--client-cidr" in finding.remediation
+
+
+def egress(port: int | None, *cidrs: str, protocol: str = "tcp") -> SgRule:
+    return SgRule("sg-1", protocol, port, port, cidrs=cidrs)
+
+
+def with_egress(*out: SgRule) -> dict[str, SecurityGroup]:
+    inbound = (rule(443, cidrs=("10.0.0.0/8",)),)
+    return {"sg-1": SecurityGroup("sg-1", "nlb", "vpc-1", inbound, out)}
+
+
+def health_group(
+    target_type: str = "ip", port: str = "traffic-port"
+) -> dict[str, Outcome[TargetGroup]]:
+    targets = (TargetState("10.1.1.10", 8443, "us-east-1a", "healthy"),)
+    group = TargetGroup(
+        "arn:tg", "app", "TCP", 8443, target_type, False, "load balancer", targets, port
+    )
+    return {"arn:tg": Outcome(value=group)}
+
+
+def test_outbound_rules_must_admit_the_health_checks() -> None:
+    lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
+    listeners = [Listener("arn:l", LB_ARN, "TCP", 443, ("arn:tg",))]
+
+    def judge(groups: dict[str, SecurityGroup], **kw: Any) -> list[Finding]:
+        return nlb_security_groups.evaluate(
+            lb, listeners, groups, client_cidrs=CLIENTS, vpc_cidrs=("10.1.0.0/16",), **kw
+        )
+
+    everything = with_egress(egress(None, "0.0.0.0/0", protocol="-1"))
+    [ok] = judge(everything, target_groups=health_group())
+    assert ok.status is Status.PASS
+    assert "health checks (app TCP 8443)" in ok.message
+    [none] = judge(with_egress(egress(443, "0.0.0.0/0")), target_groups=health_group())
+    assert none.status is Status.FAIL
+    assert "admit no TCP 8443" in none.message
+    # The health-check port, when set, is the one that counts.
+    [port] = judge(with_egress(egress(443, "0.0.0.0/0")), target_groups=health_group(port="443"))
+    assert port.status is Status.PASS
+    # IP targets: their addresses; one left out fails.
+    [ip] = judge(with_egress(egress(8443, "10.9.0.0/16")), target_groups=health_group())
+    assert ip.status is Status.FAIL
+    assert "10.1.1.10/32" in ip.message
+    # Instance targets: addresses unknown, judged against the VPC: a narrower rule warns.
+    narrow = with_egress(egress(8443, "10.1.1.0/24"))
+    [instance] = judge(narrow, target_groups=health_group("instance"))
+    assert instance.status is Status.WARN
+    assert "10.1.0.0/16" in instance.message
 
 
 def test_group_reference_cannot_match_privatelink_traffic() -> None:
@@ -244,14 +322,19 @@ def test_group_reference_cannot_match_privatelink_traffic() -> None:
 
 def test_prefix_list_only_warns() -> None:
     lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
-    [finding] = nlb_security_groups.evaluate(lb, TCP_443, sg(rule(443, prefix_lists=("pl-1",))))
+    [finding] = nlb_security_groups.evaluate(
+        lb, TCP_443, sg(rule(443, prefix_lists=("pl-1",))), client_cidrs=CLIENTS
+    )
     assert finding.status is Status.WARN
+    assert "10.20.0.0/16" in finding.message
 
 
 def test_udp_half_of_a_tcp_udp_listener_is_checked() -> None:
     lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
     listeners = [Listener("arn:l", LB_ARN, "TCP_UDP", 53)]
-    findings = nlb_security_groups.evaluate(lb, listeners, sg(rule(53, cidrs=("10.0.0.0/8",))))
+    findings = nlb_security_groups.evaluate(
+        lb, listeners, sg(rule(53, cidrs=("10.0.0.0/8",))), client_cidrs=CLIENTS
+    )
     assert [(f.status, f.details["transport"]) for f in findings] == [(Status.FAIL, "udp")]
 
 

@@ -111,6 +111,8 @@ def test_good_service_passes_everything(
         CONSUMER_ACCOUNT,
         "--consumer-region",
         REGION,
+        "--client-cidr",
+        "10.20.0.0/16",
         "--resolver",
         dns_server.resolver,
     )
@@ -237,6 +239,22 @@ def test_security_group_enforcement_off_passes(
     groups = only(report, "nlb-security-groups")
     assert groups["status"] == "pass"
     assert "enforcement off" in groups["message"]
+
+
+def test_client_cidrs_are_judged_against_the_inbound_rules(
+    world: SimulatedWorld, provider_json: Invoke
+) -> None:
+    good = good_service(world, security_groups=True)  # admits 443 from 10.0.0.0/8
+    _, unknown = provider_json(good.service_id)
+    assert only(unknown, "nlb-security-groups")["status"] == "warn"
+    code, report = provider_json(
+        good.service_id, "--client-cidr", "10.20.0.0/16", "--client-cidr", "192.168.0.0/24"
+    )
+    groups = only(report, "nlb-security-groups")
+    assert groups["status"] == "fail"
+    assert "192.168.0.0/24" in groups["message"]
+    assert groups["details"]["left_out"] == ["192.168.0.0/24"]
+    assert code == 1
 
 
 def test_security_group_without_any_rule_for_the_port_fails(
