@@ -120,7 +120,29 @@ def test_missing_zone_warns_by_id_and_by_name() -> None:
     assert "use1-az3 (your us-east-1c)" in finding.message
     assert "cannot attach" in finding.message
     assert finding.details["missing_zone_ids"] == ["use1-az3"]
-    assert "PrivateLink subnets" in finding.remediation
+    # The VPC has subnet-c in that zone: add it, keeping the others.
+    assert "--subnets subnet-a subnet-b subnet-c" in finding.remediation
+    assert "cannot be removed" in finding.remediation
+
+
+def test_a_missing_zone_without_a_subnet_of_the_vpc_says_to_create_one_first() -> None:
+    subnets = {k: v for k, v in SUBNETS.items() if k != "subnet-c"}
+    [finding] = nlb_az_coverage.evaluate(service(), [nlb("subnet-a", "subnet-b")], subnets, ZONES)
+    assert finding.status is Status.WARN
+    assert "vpc-1 of api-nlb has no subnet there; create one first" in finding.remediation
+    assert "--availability-zone-id use1-az3" in finding.remediation
+    assert "set-subnets --load-balancer-arn" not in finding.remediation
+
+
+def test_the_zones_the_service_reports_are_judged_too() -> None:
+    # The load balancer covers every zone, but the service reports only two of them.
+    reported = service(zone_ids=("use1-az1", "use1-az2"))
+    [finding] = nlb_az_coverage.evaluate(
+        reported, [nlb("subnet-a", "subnet-b", "subnet-c")], SUBNETS, ZONES
+    )
+    assert finding.status is Status.WARN
+    assert finding.details["missing_zone_ids"] == ["use1-az3"]
+    assert "does not report offering" in finding.message
 
 
 # -- nlb-listeners ----------------------------------------------------------------------

@@ -62,7 +62,16 @@ def test_broken_service_reports_each_problem(
         assert zone_id in coverage["message"]
         assert coverage["details"]["zone_names"][zone_id] in coverage["message"]
     assert "cannot attach" in coverage["message"]
-    assert "PrivateLink subnets" in coverage["remediation"]
+    # The provider's VPC has subnets in two of the missing zones only: add those; create
+    # subnets in the others first. Never advise a subnet the load balancer cannot take.
+    remediation = coverage["remediation"]
+    assert "cannot be removed" in remediation
+    candidates = coverage["details"]["candidate_subnets"]
+    for zone_id, found in candidates.items():
+        if found:
+            assert found[0] in remediation, zone_id
+        else:
+            assert f"--availability-zone-id {zone_id}" in remediation
 
     health = only(report, "nlb-target-health")
     assert f"{broken.zone_names[1]} ({broken.zone_ids[1]})" in health["message"]
