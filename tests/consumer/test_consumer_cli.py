@@ -56,9 +56,10 @@ def test_predeploy_subnet_in_a_zone_id_the_nlb_lacks_fails(story: Story, consume
     assert failing["details"]["zone_name"] == "us-east-1a"
     for text in ("us-east-1a (use1-az4)", "us-east-1b (use1-az1)", "us-east-1c (use1-az2)"):
         assert text in failing["message"]
-    # One served subnet per zone: the planned one where given, another for the other zone.
-    assert good in failing["remediation"]
-    assert base.consumer_subnet_ids["us-east-1c"] in failing["remediation"]
+    # Which planned subnet to replace, with which, and which to keep.
+    other = base.consumer_subnet_ids["us-east-1c"]
+    assert failing["remediation"].startswith(f"Replace {bad} with {other}")
+    assert f"keep {good}" in failing["remediation"]
     assert result.code == 1
 
 

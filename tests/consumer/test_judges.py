@@ -173,7 +173,30 @@ def test_az_coverage_existing_endpoint() -> None:
     assert bad.resource == "subnet-a"
     assert "us-east-1a (use1-az4)" in bad.message
     assert "us-east-1b (use1-az1), us-east-1c (use1-az2)" in bad.message
-    assert "subnet-b (us-east-1b, use1-az1)" in bad.remediation
+    # subnet-b already covers use1-az1: the replacement is the other served zone's subnet.
+    assert "Replace it with subnet-c (us-east-1c, use1-az2)" in bad.remediation
+    assert "--remove-subnet-ids subnet-a --add-subnet-ids subnet-c" in bad.remediation
+    assert "subnet-b" not in bad.remediation
+
+
+def test_az_coverage_plan_says_which_subnet_to_drop_or_replace_and_with_which() -> None:
+    def fix(*planned: str, subnets: tuple[Subnet, ...] = SUBNETS) -> list[str]:
+        found = endpoint_az_coverage.evaluate(
+            NAME, SERVICE, planned, subnets, ZONES, vpc_id=VPC_ID, existing=False
+        )
+        return [f.remediation for f in found if f.status is Status.FAIL]
+
+    [replace] = fix("subnet-a", "subnet-b")
+    assert replace.startswith("Replace subnet-a with subnet-c (us-east-1c, use1-az2)")
+    assert "keep subnet-b" in replace
+    assert "--subnet subnet-b --subnet subnet-c" in replace
+    # Both served zones already planned: drop the bad subnet, no replacement.
+    [drop] = fix("subnet-a", "subnet-b", "subnet-c")
+    assert drop.startswith("Drop subnet-a from the plan")
+    # No subnet of the VPC in the uncovered served zone: replace with a new one.
+    [new] = fix("subnet-a", "subnet-b", subnets=SUBNETS[:2])
+    assert "Replace subnet-a with a new subnet in us-east-1c (use1-az2)" in new
+    assert "--availability-zone-id use1-az2" in new
 
 
 def test_az_coverage_plan() -> None:
