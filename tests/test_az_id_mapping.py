@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from plcheck.checks import az_id_mapping
+from plcheck.checks import az_id_mapping, az_map_service_visible
+from plcheck.errors import AwsCallError, AwsErrorKind
+from plcheck.facts.az_map import AzMapFacts, ScopeResult
+from plcheck.facts.consumer import ServiceDetail
 from plcheck.facts.zones import AccountZones, Zone
-from plcheck.model import Status
+from plcheck.model import Finding, Status
 
 
 def zones(
@@ -79,3 +82,53 @@ def test_regions_are_judged_separately() -> None:
         ("us-east-1", Status.PASS),
         ("us-west-2", Status.WARN),
     }
+
+
+# -- az-map-service-visible: the --service of az-map ---------------------------------
+
+SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+CONSUMER = zones("consumer", "222222222222", {"us-east-1a": "use1-az2"})
+
+
+def result(account: AccountZones, sees: bool) -> ScopeResult:
+    detail = ServiceDetail(SERVICE, zone_ids=frozenset({"use1-az1"})) if sees else None
+    return ScopeResult(account.label, account.region, account, detail, None)
+
+
+def visibility(*results: ScopeResult, service: str | None = SERVICE) -> list[Finding]:
+    return az_map_service_visible.judge(AzMapFacts(tuple(results), service))
+
+
+def test_a_service_every_account_sees_passes_with_its_zones() -> None:
+    [finding] = visibility(result(PROVIDER, True), result(CONSUMER, True))
+    assert finding.status is Status.PASS
+    assert "use1-az1" in finding.message
+
+
+def test_a_service_no_account_sees_fails_naming_them() -> None:
+    [finding] = visibility(result(PROVIDER, False), result(CONSUMER, False))
+    assert finding.status is Status.FAIL
+    assert finding.resource == SERVICE
+    assert "111111111111" in finding.message
+    assert "222222222222" in finding.message
+    assert "arn:aws:iam::222222222222:root" in finding.remediation
+
+
+def test_a_service_some_accounts_do_not_see_warns_naming_those() -> None:
+    [finding] = visibility(result(PROVIDER, True), result(CONSUMER, False))
+    assert finding.status is Status.WARN
+    assert finding.details["not_visible_to"] == ["222222222222 (consumer, us-east-1)"]
+
+
+def test_without_service_or_readable_accounts_nothing_is_judged() -> None:
+    assert visibility(result(PROVIDER, True), service=None) == []
+    unreadable = ScopeResult(
+        "x",
+        "us-east-1",
+        None,
+        None,
+        AwsCallError(
+            AwsErrorKind.ACCESS_DENIED, "ec2:DescribeAvailabilityZones", "AccessDenied", "no"
+        ),
+    )
+    assert visibility(unreadable) == []

@@ -170,8 +170,36 @@ def test_an_account_that_cannot_see_the_service_is_marked(
     code, report = az_map(
         capsys, "-p", "provider", "-p", "stranger", "--service", scenario.service_name
     )
-    assert code == 0
+    assert code == 0  # a warning: the stranger may not be meant to connect
     _, by_id = report["views"]
     stranger = [row[2] for row in by_id["rows"]]
     assert all(cell.endswith("(service not visible)") for cell in stranger)
     assert any("✓ service" in row[1] for row in by_id["rows"])
+    [visible] = [f for f in report["findings"] if f["check"] == "az-map-service-visible"]
+    assert visible["status"] == "warn"
+    assert "333333333333" in visible["message"]
+    assert scenario.provider_account not in visible["details"]["not_visible_to"][0]
+
+
+def test_a_service_no_account_sees_fails_and_the_legend_does_not_claim_it(
+    scenario: AzMismatchScenario, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = scenario.service_name[:-4] + "ffff"
+    code, report = az_map(capsys, "-p", "provider", "-p", "consumer", "--service", missing)
+    assert code == 1
+    [visible] = [f for f in report["findings"] if f["check"] == "az-map-service-visible"]
+    assert visible["status"] == "fail"
+    assert missing in visible["message"]
+    assert scenario.provider_account in visible["message"]
+    assert scenario.consumer_account in visible["message"]
+    _, by_id = report["views"]
+    assert "✓" not in by_id["note"]
+    assert "visible to no account" in by_id["note"]
+    assert not any("✓ service" in cell for row in by_id["rows"] for cell in row)
+
+
+def test_a_malformed_service_name_is_a_usage_error(
+    scenario: AzMismatchScenario, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["az-map", "-p", "provider", "--service", scenario.service_id]) == 2
+    assert "malformed endpoint service name" in capsys.readouterr().err

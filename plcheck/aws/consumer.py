@@ -6,7 +6,7 @@ subnets or services there are; the command runs them concurrently.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from plcheck.aws.context import AwsContext, Scope
@@ -19,7 +19,12 @@ from plcheck.facts.consumer import (
     ServiceDetail,
     Vpc,
     VpcDnsAttributes,
+    ZoneRecord,
 )
+from plcheck.facts.outcome import Outcome
+
+#: Records read per zone and domain: enough to see whether any sits at or below the domain.
+RECORDS_PER_ZONE = 10
 
 
 def vpc(ctx: AwsContext, scope: Scope, vpc_id: str) -> Vpc:
@@ -201,3 +206,42 @@ def region_opt_in(ctx: AwsContext, scope: Scope, regions: Iterable[str]) -> dict
     return {
         str(r["RegionName"]): str(r.get("OptInStatus", "")) for r in response.get("Regions", [])
     }
+
+
+def records_under(
+    ctx: AwsContext, scope: Scope, pairs: Iterable[tuple[str, str]]
+) -> Mapping[tuple[str, str], Outcome[tuple[ZoneRecord, ...]]]:
+    """Per (zone ID, domain): the zone's first records at ``domain`` or below it.
+
+    One ListResourceRecordSets per pair (StartRecordName=domain, a few items), all pairs
+    concurrently: Route 53 lists records in the order of their reversed labels, so the
+    records at the domain and under it come first. A zone that cannot be read (another
+    account's zone, AccessDenied) is that pair's failure; the others are still read.
+    """
+    wanted = sorted(set(pairs))
+    outcomes = ctx.gather(
+        [
+            lambda zone=zone, domain=domain: _records_under(ctx, scope, zone, domain)  # type: ignore[misc]
+            for zone, domain in wanted
+        ]
+    )
+    return dict(zip(wanted, outcomes, strict=True))
+
+
+def _records_under(
+    ctx: AwsContext, scope: Scope, zone_id: str, domain: str
+) -> tuple[ZoneRecord, ...]:
+    page = ctx.call(
+        scope,
+        "route53",
+        "list_resource_record_sets",
+        HostedZoneId=zone_id,
+        StartRecordName=domain,
+        MaxItems=str(RECORDS_PER_ZONE),
+    )
+    found = []
+    for record in page.get("ResourceRecordSets", []):
+        name = str(record.get("Name", "")).rstrip(".").lower().replace("\\052", "*")
+        if name == domain or name.endswith("." + domain):
+            found.append(ZoneRecord(name, str(record.get("Type", ""))))
+    return tuple(found)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from plcheck.aws.context import AwsContext, Scope
-from plcheck.facts.org import OrgAccount, Organization
+from plcheck.errors import AwsCallError
+from plcheck.facts.org import OrgAccount, Organization, OrgMembership
+from plcheck.facts.outcome import Outcome
 
 #: The role AWS Organizations creates in every account it creates.
 DEFAULT_ORG_ROLE = "OrganizationAccountAccessRole"
@@ -58,3 +62,51 @@ def member_scope(
         region=base.region,
         role_arn=f"arn:{org.partition}:iam::{account.account_id}:role/{role}",
     )
+
+
+#: Organizations nests OUs at most five deep under the root.
+MAX_OU_DEPTH = 5
+
+
+def memberships(
+    ctx: AwsContext, scope: Scope, accounts: Iterable[str]
+) -> dict[str, Outcome[OrgMembership]]:
+    """Where each account sits in the organization ``scope`` belongs to, concurrently.
+
+    Per account: DescribeAccount (its ARN names the organization; AccountNotFound means
+    it is not in the caller's organization), then ListParents up to the root (one call per
+    level: the API takes one child). AccessDenied (a member account that is not a delegated
+    administrator) or no organization at all are each account's failure.
+    """
+    wanted = sorted(set(accounts))
+    outcomes = ctx.gather(
+        [lambda a=a: _membership(ctx, scope, a) for a in wanted]  # type: ignore[misc]
+    )
+    return dict(zip(wanted, outcomes, strict=True))
+
+
+def _membership(ctx: AwsContext, scope: Scope, account_id: str) -> OrgMembership:
+    caller = ctx.account_id(scope)
+    try:
+        described = ctx.call(scope, "organizations", "describe_account", AccountId=account_id)
+    except AwsCallError as exc:
+        if exc.code == "AccountNotFoundException":
+            return OrgMembership(account_id, caller)
+        raise
+    arn = str(described.get("Account", {}).get("Arn", ""))
+    # arn:aws:organizations::MGMT:account/o-…/ACCOUNT
+    parts = arn.rsplit(":", maxsplit=1)[-1].split("/")
+    organization = parts[1] if len(parts) == 3 else ""
+    parents: list[str] = []
+    child = account_id
+    for _ in range(MAX_OU_DEPTH + 1):
+        listed = ctx.call(scope, "organizations", "list_parents", ChildId=child)
+        found = listed.get("Parents", [])
+        if not found:
+            break
+        parent = found[0]
+        parents.append(str(parent["Id"]))
+        if parent.get("Type") == "ROOT":
+            break
+        child = str(parent["Id"])
+    return OrgMembership(account_id, caller, organization, tuple(parents))

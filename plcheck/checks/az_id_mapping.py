@@ -29,6 +29,7 @@ SPEC = CheckSpec(
     aws_actions=(
         "ec2:DescribeAvailabilityZones",
         "ec2:DescribeVpcEndpointServices",  # with --service
+        "organizations:ListAccounts",  # with --org
         "sts:GetCallerIdentity",
     ),
     details={

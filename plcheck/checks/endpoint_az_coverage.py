@@ -128,6 +128,39 @@ def _suggestion(choices: Sequence[ZoneChoice], vpc_id: str) -> str:
     return "; ".join(parts)
 
 
+def _new_subnet(choice: ZoneChoice, vpc_id: str) -> str:
+    return (
+        f"a new subnet in {choice.zone_name or '?'} ({choice.zone_id}) (aws ec2 create-subnet "
+        f"--vpc-id {vpc_id} --availability-zone-id {choice.zone_id} --cidr-block …)"
+    )
+
+
+def _replace(bad: str, swap: ZoneChoice | None, kept: Sequence[str], vpc_id: str) -> str:
+    """The plan's fix for one subnet in a zone the service lacks: drop it, or replace it."""
+    keep = f"; keep {', '.join(kept)}" if kept else ""
+    if swap is None:
+        return f"Drop {bad} from the plan: the other planned subnets cover every served zone{keep}."
+    if swap.subnet is None:
+        return f"Replace {bad} with {_new_subnet(swap, vpc_id)}{keep}."
+    plan = " ".join(f"--subnet {s}" for s in [*kept, swap.subnet.subnet_id])
+    return f"Replace {bad} with {_subnet_label(swap.subnet)}{keep} ({plan})."
+
+
+def _move(
+    endpoint: str, bad: str, swap: ZoneChoice | None, kept: Sequence[str], vpc_id: str
+) -> str:
+    """An existing endpoint's fix: remove the subnet, adding a served zone's in its place."""
+    remove = f"aws ec2 modify-vpc-endpoint --vpc-endpoint-id {endpoint} --remove-subnet-ids {bad}"
+    if swap is None:
+        return f"Remove it (the endpoint's other subnets cover every served zone): {remove}."
+    if swap.subnet is None:
+        return f"Remove it ({remove}) and add {_new_subnet(swap, vpc_id)} with --add-subnet-ids."
+    return (
+        f"Replace it with {_subnet_label(swap.subnet)}: {remove} "
+        f"--add-subnet-ids {swap.subnet.subnet_id}."
+    )
+
+
 def evaluate(
     resource: str,
     service: ServiceDetail,
@@ -172,6 +205,12 @@ def evaluate(
 
     findings = []
     seen_zone: dict[str, str] = {}
+    # Served zones no good planned subnet covers yet: each bad subnet's replacement, in turn.
+    good_zones = {
+        by_id[s].zone_id for s in subnet_ids if s in by_id and by_id[s].zone_id in service.zone_ids
+    }
+    spare = [c for c in choices if c.zone_id not in good_zones]
+    kept = [s for s in subnet_ids if s in by_id and by_id[s].zone_id in service.zone_ids]
     for subnet_id in subnet_ids:
         subnet = by_id.get(subnet_id)
         if subnet is None:
@@ -188,21 +227,19 @@ def evaluate(
             continue
         if subnet.zone_id not in service.zone_ids:
             where = f"{subnet.zone_name} ({subnet.zone_id})"
+            swap = spare.pop(0) if spare else None
             if existing:
                 message = (
                     f"{subnet_id} of {resource} is in {where}, where {service.service_name} is "
                     f"no longer offered; it is offered in {served}"
                 )
-                remediation = (
-                    f"Move the endpoint to served zones: aws ec2 modify-vpc-endpoint "
-                    f"--vpc-endpoint-id {resource} --remove-subnet-ids {subnet_id}; use {use}."
-                )
+                remediation = _move(resource, subnet_id, swap, kept, vpc_id)
             else:
                 message = (
                     f"{subnet_id} is in {where}, where {service.service_name} is not offered: "
                     f"CreateVpcEndpoint would fail; it is offered in {served}"
                 )
-                remediation = f"Use instead: {use}."
+                remediation = _replace(subnet_id, swap, kept, vpc_id)
             findings.append(
                 finding(
                     Status.FAIL,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from plcheck.checks._shared import not_visible
-from plcheck.facts.consumer import EndpointFacts, ServiceDetail
+from plcheck.checks.private_dns_conflict import is_conflicting, private_dns_in_use
+from plcheck.facts.consumer import EndpointFacts, HostedZone, ServiceDetail
 from plcheck.facts.endpoints import Endpoint
 from plcheck.model import CheckSpec, Finding, Status
 
@@ -47,10 +50,17 @@ def evaluate(
     *,
     account: str,
     region: str,
+    conflicting: Sequence[HostedZone] = (),
 ) -> list[Finding]:
-    """One finding for an endpoint (or, with ``endpoint`` None, a planned one) to ``service``."""
+    """One finding for an endpoint (or, with ``endpoint`` None, a planned one) to ``service``.
+
+    ``conflicting``: private hosted zones of the VPC with the name's own name (not the
+    endpoint's): AWS refuses private DNS while they are associated, so the name does not
+    answer from the endpoint; private-dns-conflict fails on them, and this check does not
+    claim otherwise.
+    """
     name = service.private_dns_name
-    details = {
+    details: dict[str, object] = {
         "service_name": service.service_name,
         "private_dns_name": name,
         "verification_state": service.private_dns_verification,
@@ -88,6 +98,17 @@ def evaluate(
             f"start-vpc-endpoint-service-private-dns-verification --service-id "
             f"{service.service_id or 'vpce-svc-…'}; until then clients must use vpce-… names.",
         )
+    if conflicting and (endpoint is None or endpoint.private_dns_enabled):
+        zones = ", ".join(f"{z.zone_id} {z.name}" for z in conflicting)
+        subject = (
+            f"{endpoint.endpoint_id} does not answer" if endpoint else "the endpoint cannot answer"
+        )
+        details["conflicting_zones"] = [z.zone_id for z in conflicting]
+        return finding(
+            Status.SKIP,
+            f"{name} is verified, but {subject} for it while private hosted zone {zones} of "
+            "the same name is associated with the VPC (see private-dns-conflict)",
+        )
     if endpoint is None:
         return finding(
             Status.PASS,
@@ -110,6 +131,14 @@ def judge(facts: EndpointFacts) -> list[Finding]:
     service = facts.service
     if service is None:
         return [not_visible(SPEC, facts)]
+    name = service.private_dns_name
+    in_use = private_dns_in_use(facts)
+    zones = facts.vpc.hosted_zones.value or ()  # unread zones: private-dns-conflict's error
     return evaluate(
-        facts.resource, service, facts.target.endpoint, account=facts.account, region=facts.region
+        facts.resource,
+        service,
+        facts.target.endpoint,
+        account=facts.account,
+        region=facts.region,
+        conflicting=[z for z in zones if name and is_conflicting(z, name, in_use)],
     )

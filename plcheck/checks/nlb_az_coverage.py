@@ -17,8 +17,9 @@ SPEC = CheckSpec(
     subject="service",
     needs=("provider.load_balancers", "provider.subnets", "provider.zones"),
     inspects=(
-        "The AZ IDs of the subnets of each endpoint service's load balancers, against every "
-        "standard availability zone ID of the region."
+        "The AZ IDs the endpoint service reports (AvailabilityZoneIds) and those of its load "
+        "balancers' subnets, against every standard availability zone ID of the region; for a "
+        "missing zone, whether the load balancer's VPC has a subnet there to add."
     ),
     why=(
         "An endpoint service is offered only in the zones its load balancers have subnets in. "
@@ -27,7 +28,9 @@ SPEC = CheckSpec(
     ),
     remediation=(
         "Give each load balancer a subnet in every missing zone (`aws elbv2 set-subnets`); "
-        "small dedicated PrivateLink subnets (a /28 per zone) are the low-risk way to add zones."
+        "small dedicated PrivateLink subnets (a /28 per zone) are the low-risk way to add zones. "
+        "A zone where the VPC has no subnet needs one created first. Subnets cannot be removed "
+        "while the load balancer has active endpoint associations."
     ),
     docs_url="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/availability-zones.html",
     aws_actions=(
@@ -67,53 +70,101 @@ def evaluate(
     zones: AccountZones,
     account: str = "",
 ) -> list[Finding]:
-    """Pass when every standard AZ ID is offered; warn naming each missing one."""
+    """Pass when every standard AZ ID is offered; warn naming each missing one and its fix.
+
+    The zones offered are the service's own ``AvailabilityZoneIds`` when it reports them,
+    else those of the load balancers' subnets; a disagreement between the two is named.
+    For each missing zone the advice depends on what the load balancer can take: a subnet
+    of its VPC in that zone (add it), or none yet (create one there first).
+    """
     names = zones.id_to_name
-    offered = offered_zone_ids(load_balancers, subnets, zones)
+    by_subnets = offered_zone_ids(load_balancers, subnets, zones)
+    reported = set(service.zone_ids)
+    offered_ids = reported or set(by_subnets)
     region_ids = sorted(names, key=zone_id_order)
-    missing = [z for z in region_ids if z not in offered]
+    missing = [z for z in region_ids if z not in offered_ids]
     offered_text = ", ".join(
-        zone_label(names.get(z, ""), z) for z in sorted(offered, key=zone_id_order)
+        zone_label(names.get(z, ""), z) for z in sorted(offered_ids, key=zone_id_order)
     )
-    details = {
-        "offered_zone_ids": sorted(offered, key=zone_id_order),
+    # Zones the load balancers have a subnet in that the service does not report, or back.
+    not_reported = sorted(set(by_subnets) - reported, key=zone_id_order) if reported else []
+    no_subnet = sorted(reported - set(by_subnets), key=zone_id_order)
+    details: dict[str, object] = {
+        "offered_zone_ids": sorted(offered_ids, key=zone_id_order),
         "missing_zone_ids": missing,
         "region_zone_ids": region_ids,
         "zone_names": {z: names.get(z, "") for z in region_ids},
-        "subnets_by_zone_id": offered,
+        "subnets_by_zone_id": by_subnets,
+        "service_zone_ids": sorted(reported, key=zone_id_order),
     }
+    disagreement = ""
+    if not_reported:
+        disagreement += (
+            f"; the load balancers have subnets in {', '.join(not_reported)}, which the "
+            "service does not report offering"
+        )
+    if no_subnet:
+        disagreement += (
+            f"; the service reports {', '.join(no_subnet)}, where no load balancer subnet was read"
+        )
+    keep = (
+        " Subnets cannot be removed from a load balancer while it has active endpoint "
+        "associations: add zones, do not swap subnets."
+    )
     if not missing:
         return [
-            Finding(
-                check=SPEC.id,
-                status=Status.PASS,
-                resource=service.service_id,
+            SPEC.finding(
+                Status.PASS,
+                service.service_id,
+                f"offered in all {len(region_ids)} zones of {service.region}: "
+                f"{offered_text}{disagreement}",
                 account=account,
                 region=service.region,
-                message=f"offered in all {len(region_ids)} zones of {service.region}: "
-                f"{offered_text}",
                 details=details,
             )
         ]
+    steps = []
+    per_zone: dict[str, list[str]] = {}
+    for zone_id in missing:
+        label = zone_label(names.get(zone_id, ""), zone_id)
+        for lb in load_balancers or ():
+            candidates = sorted(
+                s.subnet_id
+                for s in subnets.values()
+                if s.vpc_id == lb.vpc_id and s.zone_id == zone_id
+            )
+            per_zone.setdefault(zone_id, []).extend(candidates)
+            current = [z.subnet_id for z in lb.zones]
+            if candidates:
+                steps.append(
+                    f"{label}: aws elbv2 set-subnets --load-balancer-arn {lb.arn} --subnets "
+                    f"{' '.join([*current, candidates[0]])}"
+                )
+            else:
+                steps.append(
+                    f"{label}: {lb.vpc_id} of {lb.name} has no subnet there; create one first "
+                    f"(aws ec2 create-subnet --vpc-id {lb.vpc_id} --availability-zone-id "
+                    f"{zone_id} --cidr-block <a free /28>), then add it with aws elbv2 "
+                    "set-subnets, keeping the existing subnets"
+                )
+    details["candidate_subnets"] = per_zone
     missing_text = ", ".join(f"{z} (your {names.get(z, '?')})" for z in missing)
-    lb_names = ", ".join(lb.name for lb in load_balancers) or "its load balancer"
     return [
-        Finding(
-            check=SPEC.id,
-            status=Status.WARN,
-            resource=service.service_id,
+        SPEC.finding(
+            Status.WARN,
+            service.service_id,
+            f"offered in {len(offered_ids)} of {len(region_ids)} zones "
+            f"({offered_text or 'none'}); missing {missing_text}: consumers with subnets "
+            f"in those zones cannot attach there{disagreement}",
             account=account,
             region=service.region,
-            message=(
-                f"offered in {len(offered)} of {len(region_ids)} zones "
-                f"({offered_text or 'none'}); missing {missing_text}: consumers with subnets "
-                "in those zones cannot attach there"
-            ),
             remediation=(
-                f"Add a subnet in each missing zone to {lb_names} "
-                f"(aws elbv2 set-subnets, keeping the existing ones): {missing_text}. "
-                "Dedicated small PrivateLink subnets (a /28 per zone) are the low-risk way; "
-                "consumers must match zones by AZ ID, not by name."
+                "Add a subnet in each missing zone to the load balancer (keeping the existing "
+                "ones; a subnet in a constrained zone or a Local Zone cannot be added): "
+                + "; ".join(steps)
+                + "."
+                + keep
+                + " Consumers must match zones by AZ ID, not by name."
             ),
             details=details,
         )

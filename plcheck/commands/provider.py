@@ -68,6 +68,26 @@ def register(app: typer.Typer) -> None:
         ] = 5.0,
         role_arn: RoleArnOption = None,
         external_id: ExternalIdOption = None,
+        consumer_principal: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--consumer-principal",
+                metavar="ARN",
+                help="An IAM role or user ARN that will create the endpoint: judged exactly "
+                "against the allowed principals (repeatable).",
+                show_default=False,
+            ),
+        ] = None,
+        client_cidr: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--client-cidr",
+                metavar="CIDR",
+                help="A CIDR the consumers' clients connect from, which the NLB's security "
+                "groups must admit when they filter PrivateLink traffic (repeatable).",
+                show_default=False,
+            ),
+        ] = None,
         aws_timeout: AwsTimeoutOption = None,
         *,
         out: OutputOptions,
@@ -83,6 +103,8 @@ def register(app: typer.Typer) -> None:
             consumer_regions=tuple(consumer_region or ()),
             resolver=resolver,
             dns_timeout=dns_timeout,
+            consumer_principals=tuple(consumer_principal or ()),
+            client_cidrs=tuple(client_cidr or ()),
         )
         with AwsContext(aws_settings(aws_timeout)) as ctx:
             report = run(options, ctx)

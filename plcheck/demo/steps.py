@@ -263,8 +263,9 @@ def _consumer_steps(
             f"VPC {guac.vpc_id} has an available endpoint to tortilla with private DNS, but "
             "its security group admits only 80, its subnets' network ACL drops replies to "
             "ephemeral ports, DHCP hands out custom name servers, the team's own "
-            "tortilla.example.com private zone is associated with the VPC, and a Resolver "
-            "rule forwards example.com to on-premises DNS servers."
+            "tortilla.example.com private zone, associated with the VPC, still holds an old "
+            "record for api.tortilla.example.com that the endpoint's zone now shadows, and a "
+            "Resolver rule forwards example.com to on-premises DNS servers."
         ),
         args=("consumer", guac.vpc_id, "--profile", "consumer"),
     )

@@ -167,6 +167,12 @@ class ConsumerFacts:
     region_opt_in: Outcome[Mapping[str, str]] = field(default_factory=lambda: Outcome(value={}))
     """Region → this account's ``OptInStatus`` (DescribeRegions), read when a service is in
     another Region: the consumer's Region and the services' Regions."""
+    zone_records: Mapping[tuple[str, str], Outcome[tuple[ZoneRecord, ...]]] = field(
+        default_factory=dict
+    )
+    """(zone ID, domain) → the zone's records at the domain and below it, for each customer
+    zone that is a parent of a service's private DNS name (ListResourceRecordSets from the
+    domain on). A pair not read is absent: whether the zone holds such records is unknown."""
 
     @property
     def resource(self) -> str:
@@ -273,3 +279,13 @@ class EndpointFacts:
         Raises the services' failure when they could not be read.
         """
         return self.vpc.services.get().get(self.target.service_name)
+
+
+@dataclass(frozen=True)
+class ZoneRecord:
+    """One record set of a private hosted zone (ListResourceRecordSets)."""
+
+    name: str
+    """Record name, lower case, without the trailing dot (``\\052`` read back as ``*``)."""
+    record_type: str
+    """A, AAAA, CNAME, TXT, …"""

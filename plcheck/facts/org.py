@@ -32,3 +32,22 @@ class Organization:
     def active(self) -> tuple[OrgAccount, ...]:
         """The accounts that can be entered (``ACTIVE``)."""
         return tuple(a for a in self.accounts if a.status == "ACTIVE")
+
+
+@dataclass(frozen=True)
+class OrgMembership:
+    """Where one account sits in the caller's organization (DescribeAccount, ListParents).
+
+    Read from the account that answers (the provider's): the management account or a
+    delegated administrator sees every member; an account outside its organization is
+    not found there.
+    """
+
+    account_id: str
+    """The account asked about."""
+    caller_account: str
+    """The account that answered."""
+    organization_id: str = ""
+    """``o-…`` when the account is in the caller's organization; "" when it is not."""
+    parents: tuple[str, ...] = ()
+    """Its parents, nearest first: ``ou-…`` IDs up to the ``r-…`` root."""

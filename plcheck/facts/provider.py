@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from plcheck.facts.network import SecurityGroup, Subnet
+from plcheck.facts.org import OrgMembership
 from plcheck.facts.outcome import Outcome
 from plcheck.facts.zones import AccountZones
 
@@ -263,6 +264,9 @@ class ProviderFacts:
     region_opt_in: Outcome[Mapping[str, str]] = field(default_factory=lambda: Outcome(value={}))
     """Consumer Region → the provider account's ``OptInStatus`` there (DescribeRegions);
     only Regions other than the provider's are read."""
+    memberships: Mapping[str, Outcome[OrgMembership]] = field(default_factory=dict)
+    """Consumer account → where it sits in the provider's organization; read only when an
+    allowed principal is an organization or OU. An account not read is absent."""
 
 
 @dataclass(frozen=True)
@@ -279,6 +283,11 @@ class ServiceFacts:
     """Regions consumers connect from."""
     now: datetime | None = None
     """The time connections' ages are measured at."""
+    consumer_principals: tuple[str, ...] = ()
+    """IAM role or user ARNs that will create the endpoints (``--consumer-principal``)."""
+    client_cidrs: tuple[str, ...] = ()
+    """CIDRs the consumers' clients connect from (``--client-cidr``; in ``plcheck check``
+    the consumer VPCs' CIDRs too): the sources the NLB's security groups see."""
 
     @property
     def resource(self) -> str:

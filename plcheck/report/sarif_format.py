@@ -84,6 +84,7 @@ _RESILIENCE = "resilience"  # works today, breaks on a zone loss or a later chan
 #: One entry per check in the catalog (a test keeps them in step).
 RULES: dict[str, RuleMeta] = {
     "az-id-mapping": RuleMeta("3.0", "very-high", _RESILIENCE, "warning"),
+    "az-map-service-visible": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
     "nlb-az-coverage": RuleMeta("3.5", "very-high", _RESILIENCE, "warning"),
     "nlb-listeners": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
     "nlb-security-groups": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),

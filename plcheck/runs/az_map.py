@@ -21,7 +21,7 @@ from plcheck.errors import AwsCallError, UsageError
 from plcheck.facts.az_map import AzMapFacts, ScopeResult
 from plcheck.facts.zones import zone_id_order
 from plcheck.model import Report, View
-from plcheck.service_names import region_in_service_name
+from plcheck.service_names import is_service_name, region_in_service_name
 
 if TYPE_CHECKING:  # the AWS layer is imported only when a run reaches AWS
     from plcheck.aws import AwsContext, Scope
@@ -59,6 +59,11 @@ def validate(options: AzMapOptions) -> None:
         raise UsageError("--org takes one --profile: the organization's management account")
     if not re.fullmatch(r"[\w+=,.@/-]{1,64}", options.org_role):
         raise UsageError(f"malformed IAM role name {options.org_role!r}")
+    if options.service is not None and not is_service_name(options.service):
+        raise UsageError(
+            f"malformed endpoint service name {options.service!r}: expected "
+            "com.amazonaws.vpce.REGION.vpce-svc-… (the name, not the service ID)"
+        )
 
 
 def gather(
@@ -205,10 +210,19 @@ def views(facts: AzMapFacts) -> list[View]:
                 title=f"AZ ID → zone name in each account, {region}",
                 columns=("AZ ID", *heads),
                 rows=tuple(inv_rows),
-                note=f"✓ service: {service} is offered in that zone." if service else "",
+                note=_legend(service, in_region),
             )
         )
     return out
+
+
+def _legend(service: str | None, results: Sequence[ScopeResult]) -> str:
+    """The inverse table's note: what ✓ service means, and only when someone sees it."""
+    if not service:
+        return ""
+    if not any(r.service is not None for r in results):
+        return f"{service} is visible to no account here: the zones it is offered in are unknown."
+    return f"✓ service: {service} is offered in that zone."
 
 
 def run(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from plcheck.checks import framework
 from plcheck.checks.endpoint_az_coverage import subnets_to_use
+from plcheck.checks.private_dns_conflict import parent_zone_reads
 from plcheck.errors import AwsErrorKind, UsageError
 from plcheck.facts.consumer import (
     ConsumerFacts,
@@ -151,6 +152,10 @@ def gather(ctx: AwsContext, options: ConsumerOptions) -> ConsumerFacts:
             "zones": lambda: account_zones(ctx, scope, str(account)),
         },
     )
+    # Third round, only with a customer zone above a private DNS name: its records there.
+    dns_names = [d.private_dns_name for d in (second["services"].value or {}).values()]
+    pairs = parent_zone_reads(first["hosted_zones"].value or (), dns_names)
+    zone_records = aws.records_under(ctx, scope, pairs) if pairs else {}
     return ConsumerFacts(
         request=options.request,
         account=str(account),
@@ -167,6 +172,7 @@ def gather(ctx: AwsContext, options: ConsumerOptions) -> ConsumerFacts:
         hosted_zones=first["hosted_zones"],
         resolver_rules=first["resolver_rules"],
         region_opt_in=second["region_opt_in"],
+        zone_records=zone_records,
     )
 
 

@@ -7,12 +7,19 @@ then every provider check judges each service.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from plcheck.checks import framework, nlb_az_coverage, private_dns_txt_record, service_state
+from plcheck.checks import (
+    framework,
+    nlb_az_coverage,
+    private_dns_txt_record,
+    service_allowed_principals,
+    service_state,
+)
 from plcheck.errors import AwsErrorKind, UsageError
 from plcheck.facts.provider import (
     ProviderFacts,
@@ -55,6 +62,11 @@ class ProviderOptions:
     """``IP[:PORT]`` of the resolver for the TXT lookups; None for the system's."""
     dns_timeout: float = 5.0
     """Seconds for each TXT lookup."""
+    consumer_principals: tuple[str, ...] = ()
+    """IAM role or user ARNs that will create the endpoints (judged exactly)."""
+    client_cidrs: tuple[str, ...] = ()
+    """CIDRs clients connect from: the sources the NLB's security groups see when they
+    enforce inbound rules on PrivateLink traffic (``plcheck check`` adds the consumer VPCs)."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,17 @@ def validate(options: ProviderOptions) -> Target:
         validate_id("account", account)
     for consumer_region in options.consumer_regions:
         validate_id("region", consumer_region)
+    for principal in options.consumer_principals:
+        if not service_allowed_principals.CONSUMER_PRINCIPAL.fullmatch(principal):
+            raise UsageError(
+                f"bad --consumer-principal {principal!r}: expected an IAM role or user ARN "
+                "(arn:aws:iam::ACCOUNT:role/NAME)"
+            )
+    for cidr in options.client_cidrs:
+        try:
+            ipaddress.ip_network(cidr, strict=False)
+        except ValueError:
+            raise UsageError(f"bad --client-cidr {cidr!r}: expected a CIDR (10.0.0.0/16)") from None
     if not options.dns_timeout > 0:
         raise UsageError(f"bad --dns-timeout {options.dns_timeout:g}: must be more than 0")
     nameserver = None
@@ -127,9 +150,31 @@ def gather(ctx: AwsContext, options: ProviderOptions) -> ProviderFacts:
         return {s.service_id: o.get() for (s, _), o in zip(asked, found, strict=True)}
 
     ids = [target.service_id] if target.service_id else []
-    return gather_facts(
+    facts = gather_facts(
         ctx, target.scope, ids, alongside=lookups, consumer_regions=options.consumer_regions
     )
+    return _with_memberships(ctx, target.scope, facts, options)
+
+
+def _with_memberships(
+    ctx: AwsContext, scope: Scope, facts: ProviderFacts, options: ProviderOptions
+) -> ProviderFacts:
+    """Where the consumer accounts sit in the organization, when a principal is an org or OU."""
+    from dataclasses import replace
+
+    from plcheck.aws.org import memberships
+
+    consumers = {
+        *options.consumer_accounts,
+        *(service_allowed_principals.account_of(p) for p in options.consumer_principals),
+    }
+    by_org = any(
+        service_allowed_principals.organization_principals(o.value or ())
+        for o in facts.permissions.values()
+    )
+    if not consumers or not by_org:
+        return facts
+    return replace(facts, memberships=memberships(ctx, scope, sorted(consumers)))
 
 
 def lookup_txt_records(
@@ -167,6 +212,8 @@ def judge(
     consumer_accounts: Sequence[str] = (),
     consumer_regions: Sequence[str] = (),
     now: datetime | None = None,
+    consumer_principals: Sequence[str] = (),
+    client_cidrs: Sequence[str] = (),
 ) -> list[Finding]:
     """Every provider check on every service; an unreadable part becomes its checks' errors."""
     account, region = facts.account, facts.region
@@ -185,7 +232,13 @@ def judge(
     findings: list[Finding] = []
     for service in sorted(services, key=lambda s: s.service_id):
         subject = ServiceFacts(
-            facts, service, tuple(consumer_accounts), tuple(consumer_regions), now
+            facts,
+            service,
+            tuple(consumer_accounts),
+            tuple(consumer_regions),
+            now,
+            tuple(consumer_principals),
+            tuple(client_cidrs),
         )
         findings += framework.judge("provider", "service", subject)
     return findings
@@ -231,5 +284,12 @@ def run(options: ProviderOptions, ctx: AwsContext | None = None) -> Report:
             facts = gather(own, options)
     else:
         facts = gather(ctx, options)
-    findings = judge(facts, target.service_id, options.consumer_accounts, options.consumer_regions)
+    findings = judge(
+        facts,
+        target.service_id,
+        options.consumer_accounts,
+        options.consumer_regions,
+        consumer_principals=options.consumer_principals,
+        client_cidrs=options.client_cidrs,
+    )
     return Report("provider", tuple(findings), views=tuple(views(facts)))

@@ -111,12 +111,15 @@ def consumer_vpc(
     block_ephemeral: bool = False,
     conflicting_zone: str | None = None,
     forward_domain: str | None = None,
+    zone_records: Sequence[str] = (),
 ) -> ConsumerVpc:
     """A consumer VPC (CIDR ``cidr``, a /16) in the consumer account, with problems as asked.
 
     With ``endpoint`` an interface endpoint to ``service_name`` is created in the
     supported subnets with the VPC's endpoint group. Problems are made after the
-    endpoint exists, as they would creep in later.
+    endpoint exists, as they would creep in later. ``conflicting_zone`` is a private
+    hosted zone the team associates with the VPC, holding an A record at each of
+    ``zone_records``.
     """
     region, consumer = base.region, base.consumer_account
     ec2 = world.admin_client(consumer, "ec2", region)
@@ -188,6 +191,24 @@ def consumer_vpc(
             VPC={"VPCRegion": region, "VPCId": vpc_id},
         )
         zone_id = str(created["HostedZone"]["Id"]).rsplit("/", 1)[-1]
+        if zone_records:
+            route53.change_resource_record_sets(
+                HostedZoneId=zone_id,
+                ChangeBatch={
+                    "Changes": [
+                        {
+                            "Action": "CREATE",
+                            "ResourceRecordSet": {
+                                "Name": record,
+                                "Type": "A",
+                                "TTL": 300,
+                                "ResourceRecords": [{"Value": "10.99.0.10"}],
+                            },
+                        }
+                        for record in zone_records
+                    ]
+                },
+            )
     rule_id = (
         _forward_rule(world, base, vpc_id, list(subnets.values()), group_id, forward_domain)
         if forward_domain
@@ -307,8 +328,9 @@ def consumer_story(world: SimulatedWorld, base: AzMismatchScenario) -> ConsumerS
     * ``broken`` (10.3.0.0/16): an endpoint to tortilla with private DNS whose
       group admits only 80, whose subnets' ACL drops replies to ephemeral ports,
       with custom DHCP name servers, the team's own ``tortilla.example.com``
-      private zone associated, and a Resolver rule forwarding ``example.com`` to
-      on-premises DNS servers.
+      private zone associated, still holding an old record for the service's name
+      (shadowed by the endpoint's own, more specific zone), and a Resolver rule
+      forwarding ``example.com`` to on-premises DNS servers.
     """
     tortilla = tortilla_service(world, base)
     planning = consumer_vpc(
@@ -331,5 +353,6 @@ def consumer_story(world: SimulatedWorld, base: AzMismatchScenario) -> ConsumerS
         dhcp_name_servers=("10.3.0.53", "10.3.1.53"),
         conflicting_zone="tortilla.example.com",
         forward_domain="example.com",
+        zone_records=(tortilla.private_dns_name,),
     )
     return ConsumerStory(tortilla=tortilla, planning_without_hostnames=planning, broken=broken)

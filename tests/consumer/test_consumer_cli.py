@@ -81,9 +81,10 @@ def test_predeploy_subnet_in_a_zone_id_the_nlb_lacks_fails(story: Story, consume
     assert failing["details"]["zone_name"] == "us-east-1a"
     for text in ("us-east-1a (use1-az4)", "us-east-1b (use1-az1)", "us-east-1c (use1-az2)"):
         assert text in failing["message"]
-    # One served subnet per zone: the planned one where given, another for the other zone.
-    assert good in failing["remediation"]
-    assert base.consumer_subnet_ids["us-east-1c"] in failing["remediation"]
+    # Which planned subnet to replace, with which, and which to keep.
+    other = base.consumer_subnet_ids["us-east-1c"]
+    assert failing["remediation"].startswith(f"Replace {bad} with {other}")
+    assert f"keep {good}" in failing["remediation"]
     assert result.code == 1
 
 
@@ -284,11 +285,57 @@ def test_broken_endpoint_sg_nacl_and_conflicting_zone(story: Story, consumer: An
     assert "outbound TCP 1024-65535" in acl["message"]
     assert "--egress" in acl["remediation"]
 
+    # The team's parent zone coexists with the endpoint's; only its record at the name
+    # is shadowed, so it warns and names that record.
     zone = result.one("private-dns-conflict")
-    assert zone["status"] == "fail"
+    assert zone["status"] == "warn"
     assert zone["resource"] == broken.hosted_zone_id
     assert zone["details"]["relation"] == "contains"
+    name = story.consumer.tortilla.private_dns_name
+    assert zone["details"]["shadowed_records"] == [f"{name} A"]
+    assert result.one("endpoint-private-dns")["status"] == "pass"
     assert result.code == 1
+
+
+def test_same_named_zone_fails_and_private_dns_does_not_claim_the_name(
+    story: Story, consumer: Any
+) -> None:
+    tortilla = story.consumer.tortilla
+    same = consumer_vpc(
+        story.world,
+        story.base,
+        tortilla.service_name,
+        name="same",
+        cidr="10.7.0.0/16",
+        endpoint=False,
+        conflicting_zone=tortilla.private_dns_name,
+    )
+    result = consumer(same.vpc_id, "--service", tortilla.service_name)
+    zone = result.one("private-dns-conflict")
+    assert zone["status"] == "fail"
+    assert zone["details"]["relation"] == "equals"
+    assert "ConflictingDomainExists" in zone["message"]
+    dns = result.one("endpoint-private-dns")
+    assert dns["status"] == "skip"
+    assert same.hosted_zone_id in dns["message"]
+    assert result.code == 1
+
+
+def test_an_empty_parent_zone_passes_and_says_why(story: Story, consumer: Any) -> None:
+    tortilla = story.consumer.tortilla
+    parent = consumer_vpc(
+        story.world,
+        story.base,
+        tortilla.service_name,
+        name="parent",
+        cidr="10.8.0.0/16",
+        endpoint=False,
+        conflicting_zone="example.com",
+    )
+    result = consumer(parent.vpc_id, "--service", tortilla.service_name)
+    zone = result.one("private-dns-conflict")
+    assert zone["status"] == "pass"
+    assert "most specific zone" in zone["message"]
 
 
 def test_port_option_changes_what_the_groups_must_admit(story: Story, consumer: Any) -> None:

@@ -13,17 +13,20 @@ from plcheck.checks import (
     vpc_dhcp_resolver,
     vpc_dns_attributes,
 )
+from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.facts.consumer import (
     DhcpOptions,
     HostedZone,
     ServiceDetail,
     Vpc,
     VpcDnsAttributes,
+    ZoneRecord,
 )
 from plcheck.facts.endpoints import Endpoint
 from plcheck.facts.network import NaclEntry, NetworkAcl, SecurityGroup, SgRule, Subnet
+from plcheck.facts.outcome import Outcome
 from plcheck.facts.zones import AccountZones, Zone
-from plcheck.model import Status
+from plcheck.model import Finding, Status
 from plcheck.service_names import region_in_service_name
 
 ACCOUNT, REGION, VPC_ID = "222222222222", "us-east-1", "vpc-0aaaaaaaaaaaaaaaa"
@@ -170,7 +173,30 @@ def test_az_coverage_existing_endpoint() -> None:
     assert bad.resource == "subnet-a"
     assert "us-east-1a (use1-az4)" in bad.message
     assert "us-east-1b (use1-az1), us-east-1c (use1-az2)" in bad.message
-    assert "subnet-b (us-east-1b, use1-az1)" in bad.remediation
+    # subnet-b already covers use1-az1: the replacement is the other served zone's subnet.
+    assert "Replace it with subnet-c (us-east-1c, use1-az2)" in bad.remediation
+    assert "--remove-subnet-ids subnet-a --add-subnet-ids subnet-c" in bad.remediation
+    assert "subnet-b" not in bad.remediation
+
+
+def test_az_coverage_plan_says_which_subnet_to_drop_or_replace_and_with_which() -> None:
+    def fix(*planned: str, subnets: tuple[Subnet, ...] = SUBNETS) -> list[str]:
+        found = endpoint_az_coverage.evaluate(
+            NAME, SERVICE, planned, subnets, ZONES, vpc_id=VPC_ID, existing=False
+        )
+        return [f.remediation for f in found if f.status is Status.FAIL]
+
+    [replace] = fix("subnet-a", "subnet-b")
+    assert replace.startswith("Replace subnet-a with subnet-c (us-east-1c, use1-az2)")
+    assert "keep subnet-b" in replace
+    assert "--subnet subnet-b --subnet subnet-c" in replace
+    # Both served zones already planned: drop the bad subnet, no replacement.
+    [drop] = fix("subnet-a", "subnet-b", "subnet-c")
+    assert drop.startswith("Drop subnet-a from the plan")
+    # No subnet of the VPC in the uncovered served zone: replace with a new one.
+    [new] = fix("subnet-a", "subnet-b", subnets=SUBNETS[:2])
+    assert "Replace subnet-a with a new subnet in us-east-1c (use1-az2)" in new
+    assert "--availability-zone-id use1-az2" in new
 
 
 def test_az_coverage_plan() -> None:
@@ -226,6 +252,20 @@ def test_endpoint_private_dns() -> None:
     )
     assert judge(unverified, endpoint()) is Status.FAIL
     assert judge(ServiceDetail(NAME), endpoint()) is Status.SKIP
+
+
+def test_endpoint_private_dns_does_not_claim_a_name_a_same_named_zone_holds() -> None:
+    same = HostedZone("Z1", "api.example.com", ACCOUNT)
+    for ep in (endpoint(), None):
+        [found] = endpoint_private_dns.evaluate("r", SERVICE, ep, conflicting=[same], **WHERE)
+        assert found.status is Status.SKIP
+        assert "answers for" not in found.message
+        assert "Z1" in found.message
+        assert "private-dns-conflict" in found.message
+    # With private DNS off the endpoint claims nothing: the usual warning.
+    off = endpoint(private_dns_enabled=False)
+    [found] = endpoint_private_dns.evaluate("r", SERVICE, off, conflicting=[same], **WHERE)
+    assert found.status is Status.WARN
 
 
 # ---------------------------------------------------------------- endpoint-security-groups
@@ -294,24 +334,36 @@ def test_endpoint_network_acls() -> None:
 # ---------------------------------------------------------------- private-dns-conflict
 
 
-def test_private_dns_conflict() -> None:
+def conflict(
+    *zones: HostedZone,
+    in_use: bool = False,
+    planned: bool = True,
+    name: str = "api.example.com",
+    records: dict[tuple[str, str], Outcome[tuple[ZoneRecord, ...]]] | None = None,
+) -> list[Finding]:
+    service = ServiceDetail(NAME, private_dns_name=name, private_dns_verification="verified")
+    return private_dns_conflict.evaluate(
+        "vpce-1",
+        service,
+        zones,
+        vpc_id=VPC_ID,
+        private_dns_in_use=in_use,
+        private_dns_planned=planned,
+        zone_records=records,
+        **WHERE,
+    )
+
+
+def test_private_dns_conflict_fails_only_on_a_zone_of_the_same_name() -> None:
     def judge(*zones: HostedZone, in_use: bool = False, planned: bool = True) -> list[Status]:
-        found = private_dns_conflict.evaluate(
-            "vpce-1",
-            SERVICE,
-            zones,
-            vpc_id=VPC_ID,
-            private_dns_in_use=in_use,
-            private_dns_planned=planned,
-            **WHERE,
-        )
-        return [f.status for f in found]
+        return [f.status for f in conflict(*zones, in_use=in_use, planned=planned)]
 
     assert judge() == [Status.PASS]
     assert judge(HostedZone("Z1", "other.com", ACCOUNT)) == [Status.PASS]
-    assert judge(HostedZone("Z1", "api.example.com", ACCOUNT)) == [Status.FAIL]
-    assert judge(HostedZone("Z1", "example.com", ACCOUNT)) == [Status.FAIL]
-    assert judge(HostedZone("Z1", "v1.api.example.com", ACCOUNT)) == [Status.FAIL]
+    [same] = conflict(HostedZone("Z1", "api.example.com", ACCOUNT))
+    assert same.status is Status.FAIL
+    assert "ConflictingDomainExists" in same.message
+    assert same.details["relation"] == "equals"
     assert judge(HostedZone("Z1", "api.example.com", ACCOUNT), planned=False) == [Status.WARN]
     # The endpoint's own AWS-managed zone is not a conflict.
     managed = HostedZone("Z9", "api.example.com", owning_service="vpce.amazonaws.com")
@@ -323,3 +375,44 @@ def test_private_dns_conflict() -> None:
         "r", no_name, [], vpc_id=VPC_ID, private_dns_in_use=False, account=ACCOUNT, region=REGION
     )
     assert skip.status is Status.SKIP
+
+
+def test_a_parent_zone_warns_only_when_it_holds_records_at_the_name() -> None:
+    parent = HostedZone("Z1", "example.com", ACCOUNT)
+    key = ("Z1", "api.example.com")
+    assert private_dns_conflict.parent_zone_reads([parent], ["api.example.com"]) == [key]
+    [empty] = conflict(parent, records={key: Outcome(value=())})
+    assert empty.status is Status.PASS
+    assert "most specific zone" in empty.message
+    held = (ZoneRecord("api.example.com", "A"),)
+    [shadowed] = conflict(parent, records={key: Outcome(value=held)})
+    assert shadowed.status is Status.WARN
+    assert shadowed.resource == "Z1"
+    assert "api.example.com A" in shadowed.message
+    assert shadowed.details["shadowed_records"] == ["api.example.com A"]
+    # Records that could not be read (or were not): unknown, so a warning that says so.
+    denied = AwsCallError(
+        AwsErrorKind.ACCESS_DENIED, "route53:ListResourceRecordSets", "AccessDenied", "no"
+    )
+    [unread] = conflict(parent, records={key: Outcome(error=denied)})
+    assert unread.status is Status.WARN
+    assert "could not be read" in unread.message
+    assert "route53:ListResourceRecordSets" in unread.message
+    assert conflict(parent)[0].status is Status.WARN
+    # An AWS-managed parent zone is not read and does not shadow the endpoint's zone.
+    managed = HostedZone("Z9", "example.com", owning_service="vpce.amazonaws.com")
+    assert private_dns_conflict.parent_zone_reads([managed], ["api.example.com"]) == []
+    assert [f.status for f in conflict(managed)] == [Status.PASS]
+
+
+def test_a_child_zone_warns_for_a_wildcard_name_only() -> None:
+    child = HostedZone("Z1", "v1.api.example.com", ACCOUNT)
+    [plain] = conflict(child)
+    assert plain.status is Status.PASS
+    assert "below" in plain.message
+    [wild] = conflict(child, name="*.api.example.com")
+    assert wild.status is Status.WARN
+    assert "wildcard" in wild.message
+    # A wildcard's domain is the zone AWS makes: a zone of that name conflicts.
+    [same] = conflict(HostedZone("Z2", "api.example.com", ACCOUNT), name="*.api.example.com")
+    assert same.status is Status.FAIL

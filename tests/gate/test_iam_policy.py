@@ -18,7 +18,11 @@ from plcheck.cli import run
 from plcheck.iam import LAYER_ACTIONS, PERMISSION_ONLY_ACTIONS, is_read_only, policy
 from plcheck.sim.dns_server import DnsServer
 from plcheck.sim.scenarios import AzMismatchScenario
+from plcheck.sim.world import SimulatedWorld
 from tests.gate.conftest import gate_toml
+
+#: The organization's management account in the completeness test.
+MANAGEMENT = "333333333333"
 
 
 def test_prints_one_read_only_statement(capsys: pytest.CaptureFixture[str]) -> None:
@@ -47,6 +51,7 @@ def test_per_command_policies(capsys: pytest.CaptureFixture[str]) -> None:
     assert az_map == {
         "ec2:DescribeAvailabilityZones",
         "ec2:DescribeVpcEndpointServices",
+        "organizations:ListAccounts",  # az-map --org
         "sts:GetCallerIdentity",
     }
     assert run(["iam-policy", "--command", "nope"]) == 2
@@ -82,6 +87,7 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> set[str]:
 
 
 def test_every_action_every_command_sends_is_in_the_policy(
+    world: SimulatedWorld,
     scenario: AzMismatchScenario,
     dns: DnsServer,
     sent: set[str],
@@ -103,8 +109,14 @@ def test_every_action_every_command_sends_is_in_the_policy(
     )["VpcEndpoint"]["VpcEndpointId"]
     config = tmp_path / "plcheck.toml"
     config.write_text(gate_toml(scenario, dns.resolver))
+    # An organization for az-map --org: the management account lists its members.
+    world.add_profile("management", MANAGEMENT)
+    organizations = world.admin_client(MANAGEMENT, "organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    organizations.create_account(AccountName="team", Email="team@example.com")
     runs = {
         "az-map": ["az-map", "-p", "provider", "-p", "consumer", "-s", scenario.service_name],
+        "az-map --org": ["az-map", "--org", "-p", "management", "-s", scenario.service_name],
         "provider": ["provider", scenario.service_id, "-p", "provider", "--resolver", dns.resolver],
         "consumer": ["consumer", scenario.consumer_vpc_id, "-p", "consumer"],
         "probe": [
@@ -130,8 +142,12 @@ def test_every_action_every_command_sends_is_in_the_policy(
         capsys.readouterr()
         assert code in (0, 1), command
         assert sent, f"{command} sent no AWS call"
-        allowed = set(policy([command])["Statement"][0]["Action"])
+        allowed = set(policy([command.split()[0]])["Statement"][0]["Action"])
         assert sent <= allowed, f"{command} sent actions outside its policy: {sent - allowed}"
         assert allowed <= everything
         seen |= sent
-    assert {"ec2:DescribeVpcEndpointServiceConfigurations", "ec2:DescribeNetworkInterfaces"} <= seen
+    assert {
+        "ec2:DescribeVpcEndpointServiceConfigurations",
+        "ec2:DescribeNetworkInterfaces",
+        "organizations:ListAccounts",
+    } <= seen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,10 @@ from plcheck.checks import (
     service_state,
     service_supported_regions,
 )
+from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.facts.network import SecurityGroup, SgRule, Subnet
+from plcheck.facts.org import OrgMembership
+from plcheck.facts.outcome import Outcome
 from plcheck.facts.provider import (
     Connection,
     LbZone,
@@ -33,7 +37,7 @@ from plcheck.facts.provider import (
     TxtLookups,
 )
 from plcheck.facts.zones import AccountZones, Zone
-from plcheck.model import Status
+from plcheck.model import Finding, Status
 
 SID = "vpce-svc-0123456789abcdef0"
 LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/api/1"
@@ -116,7 +120,29 @@ def test_missing_zone_warns_by_id_and_by_name() -> None:
     assert "use1-az3 (your us-east-1c)" in finding.message
     assert "cannot attach" in finding.message
     assert finding.details["missing_zone_ids"] == ["use1-az3"]
-    assert "PrivateLink subnets" in finding.remediation
+    # The VPC has subnet-c in that zone: add it, keeping the others.
+    assert "--subnets subnet-a subnet-b subnet-c" in finding.remediation
+    assert "cannot be removed" in finding.remediation
+
+
+def test_a_missing_zone_without_a_subnet_of_the_vpc_says_to_create_one_first() -> None:
+    subnets = {k: v for k, v in SUBNETS.items() if k != "subnet-c"}
+    [finding] = nlb_az_coverage.evaluate(service(), [nlb("subnet-a", "subnet-b")], subnets, ZONES)
+    assert finding.status is Status.WARN
+    assert "vpc-1 of api-nlb has no subnet there; create one first" in finding.remediation
+    assert "--availability-zone-id use1-az3" in finding.remediation
+    assert "set-subnets --load-balancer-arn" not in finding.remediation
+
+
+def test_the_zones_the_service_reports_are_judged_too() -> None:
+    # The load balancer covers every zone, but the service reports only two of them.
+    reported = service(zone_ids=("use1-az1", "use1-az2"))
+    [finding] = nlb_az_coverage.evaluate(
+        reported, [nlb("subnet-a", "subnet-b", "subnet-c")], SUBNETS, ZONES
+    )
+    assert finding.status is Status.WARN
+    assert finding.details["missing_zone_ids"] == ["use1-az3"]
+    assert "does not report offering" in finding.message
 
 
 # -- nlb-listeners ----------------------------------------------------------------------
@@ -218,11 +244,88 @@ def test_no_groups_or_enforcement_off_passes() -> None:
     assert "enforcement off" in off.message
 
 
-def test_cidr_rule_for_the_port_passes() -> None:
+CLIENTS = ("10.20.0.0/16",)
+
+
+def test_cidr_rules_covering_the_client_cidrs_pass() -> None:
     lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
-    [finding] = nlb_security_groups.evaluate(lb, TCP_443, sg(rule(443, cidrs=("10.0.0.0/8",))))
+    [finding] = nlb_security_groups.evaluate(
+        lb, TCP_443, sg(rule(443, cidrs=("10.0.0.0/8",))), client_cidrs=CLIENTS
+    )
     assert finding.status is Status.PASS
     assert "TCP 443 from 10.0.0.0/8" in finding.message
+    assert "10.20.0.0/16" in finding.message
+
+
+def test_a_client_cidr_the_rules_leave_out_fails_naming_it() -> None:
+    lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
+    [finding] = nlb_security_groups.evaluate(
+        lb,
+        TCP_443,
+        sg(rule(443, cidrs=("10.20.0.0/16",))),
+        client_cidrs=("10.20.0.0/16", "172.16.0.0/12"),
+    )
+    assert finding.status is Status.FAIL
+    assert "not from client CIDR 172.16.0.0/12" in finding.message
+    assert finding.details["left_out"] == ["172.16.0.0/12"]
+    assert "CidrIp=172.16.0.0/12" in finding.remediation
+
+
+def test_without_client_cidrs_a_cidr_rule_cannot_be_judged() -> None:
+    lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
+    [finding] = nlb_security_groups.evaluate(lb, TCP_443, sg(rule(443, cidrs=("10.0.0.0/8",))))
+    assert finding.status is Status.WARN
+    assert "cannot be judged" in finding.message
+    assert "--client-cidr" in finding.remediation
+
+
+def egress(port: int | None, *cidrs: str, protocol: str = "tcp") -> SgRule:
+    return SgRule("sg-1", protocol, port, port, cidrs=cidrs)
+
+
+def with_egress(*out: SgRule) -> dict[str, SecurityGroup]:
+    inbound = (rule(443, cidrs=("10.0.0.0/8",)),)
+    return {"sg-1": SecurityGroup("sg-1", "nlb", "vpc-1", inbound, out)}
+
+
+def health_group(
+    target_type: str = "ip", port: str = "traffic-port"
+) -> dict[str, Outcome[TargetGroup]]:
+    targets = (TargetState("10.1.1.10", 8443, "us-east-1a", "healthy"),)
+    group = TargetGroup(
+        "arn:tg", "app", "TCP", 8443, target_type, False, "load balancer", targets, port
+    )
+    return {"arn:tg": Outcome(value=group)}
+
+
+def test_outbound_rules_must_admit_the_health_checks() -> None:
+    lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
+    listeners = [Listener("arn:l", LB_ARN, "TCP", 443, ("arn:tg",))]
+
+    def judge(groups: dict[str, SecurityGroup], **kw: Any) -> list[Finding]:
+        return nlb_security_groups.evaluate(
+            lb, listeners, groups, client_cidrs=CLIENTS, vpc_cidrs=("10.1.0.0/16",), **kw
+        )
+
+    everything = with_egress(egress(None, "0.0.0.0/0", protocol="-1"))
+    [ok] = judge(everything, target_groups=health_group())
+    assert ok.status is Status.PASS
+    assert "health checks (app TCP 8443)" in ok.message
+    [none] = judge(with_egress(egress(443, "0.0.0.0/0")), target_groups=health_group())
+    assert none.status is Status.FAIL
+    assert "admit no TCP 8443" in none.message
+    # The health-check port, when set, is the one that counts.
+    [port] = judge(with_egress(egress(443, "0.0.0.0/0")), target_groups=health_group(port="443"))
+    assert port.status is Status.PASS
+    # IP targets: their addresses; one left out fails.
+    [ip] = judge(with_egress(egress(8443, "10.9.0.0/16")), target_groups=health_group())
+    assert ip.status is Status.FAIL
+    assert "10.1.1.10/32" in ip.message
+    # Instance targets: addresses unknown, judged against the VPC: a narrower rule warns.
+    narrow = with_egress(egress(8443, "10.1.1.0/24"))
+    [instance] = judge(narrow, target_groups=health_group("instance"))
+    assert instance.status is Status.WARN
+    assert "10.1.0.0/16" in instance.message
 
 
 def test_group_reference_cannot_match_privatelink_traffic() -> None:
@@ -241,14 +344,19 @@ def test_group_reference_cannot_match_privatelink_traffic() -> None:
 
 def test_prefix_list_only_warns() -> None:
     lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
-    [finding] = nlb_security_groups.evaluate(lb, TCP_443, sg(rule(443, prefix_lists=("pl-1",))))
+    [finding] = nlb_security_groups.evaluate(
+        lb, TCP_443, sg(rule(443, prefix_lists=("pl-1",))), client_cidrs=CLIENTS
+    )
     assert finding.status is Status.WARN
+    assert "10.20.0.0/16" in finding.message
 
 
 def test_udp_half_of_a_tcp_udp_listener_is_checked() -> None:
     lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
     listeners = [Listener("arn:l", LB_ARN, "TCP_UDP", 53)]
-    findings = nlb_security_groups.evaluate(lb, listeners, sg(rule(53, cidrs=("10.0.0.0/8",))))
+    findings = nlb_security_groups.evaluate(
+        lb, listeners, sg(rule(53, cidrs=("10.0.0.0/8",))), client_cidrs=CLIENTS
+    )
     assert [(f.status, f.details["transport"]) for f in findings] == [(Status.FAIL, "udp")]
 
 
@@ -350,14 +458,18 @@ def test_acceptance() -> None:
 # -- service-allowed-principals -----------------------------------------------------------
 
 
-def test_principals_admit_by_root_role_or_star() -> None:
-    principals = [
-        Principal("arn:aws:iam::222222222222:root", "Account"),
-        Principal("arn:aws:iam::333333333333:role/app", "Role"),
-    ]
-    [ok] = service_allowed_principals.evaluate(
-        service(), principals, ["222222222222", "333333333333"]
-    )
+ROLE = "arn:aws:iam::333333333333:role/app"
+ORG = "arn:aws:organizations::999999999999:organization/o-abc123"
+OU = "arn:aws:organizations::999999999999:ou/o-abc123/ou-ab12-cd34ef56"
+
+
+def principals_of(*arns: str) -> list[Principal]:
+    return [Principal(arn) for arn in arns]
+
+
+def test_principals_admit_by_root_or_star_and_a_role_only_itself() -> None:
+    principals = principals_of("arn:aws:iam::222222222222:root", ROLE)
+    [ok] = service_allowed_principals.evaluate(service(), principals, ["222222222222"])
     assert ok.status is Status.PASS
     [missing] = service_allowed_principals.evaluate(service(), principals, ["444444444444"])
     assert missing.status is Status.FAIL
@@ -366,8 +478,72 @@ def test_principals_admit_by_root_role_or_star() -> None:
         service(), [Principal("*", "All")], ["444444444444"]
     )
     assert star.status is Status.WARN
+    assert "any AWS account" in star.message
     [none] = service_allowed_principals.evaluate(service(), [])
     assert none.status is Status.WARN
+
+
+def test_a_role_arn_admits_that_role_not_its_account() -> None:
+    principals = principals_of(ROLE)
+    [only_role] = service_allowed_principals.evaluate(service(), principals, ["333333333333"])
+    assert only_role.status is Status.WARN
+    assert "only role app of 333333333333 can create the endpoint" in only_role.message
+    assert only_role.details["only"] == [ROLE]
+    # --consumer-principal judges exactly: that role passes, another role fails.
+    [exact] = service_allowed_principals.evaluate(
+        service(), principals, ["333333333333"], consumer_principals=[ROLE]
+    )
+    assert exact.status is Status.PASS
+    other = "arn:aws:iam::333333333333:role/deployer"
+    [refused] = service_allowed_principals.evaluate(
+        service(), principals, consumer_principals=[other]
+    )
+    assert refused.status is Status.FAIL
+    assert other in refused.message
+    assert f"--add-allowed-principals {other}" in refused.remediation
+    # The account's root admits every role of it.
+    [root] = service_allowed_principals.evaluate(
+        service(), principals_of("arn:aws:iam::333333333333:root"), consumer_principals=[other]
+    )
+    assert root.status is Status.PASS
+
+
+def member(account: str, org: str = "o-abc123", *parents: str) -> Outcome[OrgMembership]:
+    return Outcome(value=OrgMembership(account, "999999999999", org, parents))
+
+
+def test_organization_and_ou_principals_use_the_membership_read() -> None:
+    def judge(arn: str, place: Outcome[OrgMembership] | None) -> Finding:
+        [found] = service_allowed_principals.evaluate(
+            service(),
+            principals_of(arn),
+            ["333333333333"],
+            memberships={"333333333333": place} if place else {},
+        )
+        return found
+
+    assert judge(ORG, member("333333333333", "o-abc123", "r-root")).status is Status.PASS
+    assert judge(ORG, member("333333333333", "")).status is Status.FAIL  # not in o-abc123
+    assert judge(ORG, member("333333333333", "o-other")).status is Status.FAIL
+    under = member("333333333333", "o-abc123", "ou-ab12-cd34ef56", "r-root")
+    assert judge(OU, under).status is Status.PASS
+    beside = judge(OU, member("333333333333", "o-abc123", "ou-ab12-00000000", "r-root"))
+    assert beside.status is Status.FAIL
+    assert "not under ou-ab12-cd34ef56" in beside.message
+    # An OU ARN names the management account, but does not admit it.
+    assert judge(OU, member("999999999999", "o-abc123", "r-root")).status is Status.FAIL
+    # Membership unknown: not read, denied, or answered by another organization's account.
+    unread = judge(OU, None)
+    assert unread.status is Status.WARN
+    assert "could not be confirmed" in unread.message
+    denied = AwsCallError(
+        AwsErrorKind.ACCESS_DENIED, "organizations:DescribeAccount", "AccessDenied", "no"
+    )
+    refused = judge(ORG, Outcome(error=denied))
+    assert refused.status is Status.WARN
+    assert "organizations:DescribeAccount" in refused.message
+    elsewhere = Outcome(value=OrgMembership("333333333333", "555555555555"))
+    assert judge(ORG, elsewhere).status is Status.WARN
 
 
 # -- service-supported-regions -----------------------------------------------------------

@@ -86,7 +86,16 @@ def test_broken_service_reports_each_problem(
         assert zone_id in coverage["message"]
         assert coverage["details"]["zone_names"][zone_id] in coverage["message"]
     assert "cannot attach" in coverage["message"]
-    assert "PrivateLink subnets" in coverage["remediation"]
+    # The provider's VPC has subnets in two of the missing zones only: add those; create
+    # subnets in the others first. Never advise a subnet the load balancer cannot take.
+    remediation = coverage["remediation"]
+    assert "cannot be removed" in remediation
+    candidates = coverage["details"]["candidate_subnets"]
+    for zone_id, found in candidates.items():
+        if found:
+            assert found[0] in remediation, zone_id
+        else:
+            assert f"--availability-zone-id {zone_id}" in remediation
 
     health = only(report, "nlb-target-health")
     assert f"{broken.zone_names[1]} ({broken.zone_ids[1]})" in health["message"]
@@ -135,6 +144,8 @@ def test_good_service_passes_everything(
         CONSUMER_ACCOUNT,
         "--consumer-region",
         REGION,
+        "--client-cidr",
+        "10.20.0.0/16",
         "--resolver",
         dns_server.resolver,
     )
@@ -268,6 +279,22 @@ def test_security_group_enforcement_off_passes(
     assert "enforcement off" in groups["message"]
 
 
+def test_client_cidrs_are_judged_against_the_inbound_rules(
+    world: SimulatedWorld, provider_json: Invoke
+) -> None:
+    good = good_service(world, security_groups=True)  # admits 443 from 10.0.0.0/8
+    _, unknown = provider_json(good.service_id)
+    assert only(unknown, "nlb-security-groups")["status"] == "warn"
+    code, report = provider_json(
+        good.service_id, "--client-cidr", "10.20.0.0/16", "--client-cidr", "192.168.0.0/24"
+    )
+    groups = only(report, "nlb-security-groups")
+    assert groups["status"] == "fail"
+    assert "192.168.0.0/24" in groups["message"]
+    assert groups["details"]["left_out"] == ["192.168.0.0/24"]
+    assert code == 1
+
+
 def test_security_group_without_any_rule_for_the_port_fails(
     broken: ProviderScenario, world: SimulatedWorld, provider_json: Invoke
 ) -> None:
@@ -364,6 +391,66 @@ def test_consumer_account_not_allowed_fails_and_star_warns(
     assert [f["status"] for f in by_check(report, "service-allowed-principals")] == ["warn"]
 
 
+def test_a_role_principal_admits_only_that_role(
+    broken: ProviderScenario, world: SimulatedWorld, provider_json: Invoke
+) -> None:
+    ec2 = world.admin_client(PROVIDER_ACCOUNT, "ec2", REGION)
+    role = "arn:aws:iam::333333333333:role/deployer"
+    ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=broken.service_id, AddAllowedPrincipals=[role]
+    )
+    _, report = provider_json(broken.service_id, "--consumer-account", "333333333333")
+    warn = only(report, "service-allowed-principals")
+    assert warn["status"] == "warn"
+    assert "only role deployer of 333333333333 can create the endpoint" in warn["message"]
+    _, report = provider_json(broken.service_id, "--consumer-principal", role)
+    assert only(report, "service-allowed-principals")["status"] == "pass"
+    other = "arn:aws:iam::333333333333:role/other"
+    code, report = provider_json(broken.service_id, "--consumer-principal", other)
+    assert only(report, "service-allowed-principals")["status"] == "fail"
+    assert code == 1
+
+
+def test_an_ou_principal_is_resolved_with_organizations(
+    broken: ProviderScenario, world: SimulatedWorld, provider_json: Invoke
+) -> None:
+    ec2 = world.admin_client(PROVIDER_ACCOUNT, "ec2", REGION)
+    # Another management account's OU: membership cannot be confirmed from here, so a
+    # warning that says so, not an error.
+    outside = "arn:aws:organizations::999999999999:ou/o-abc123/ou-ab12-cd34ef56"
+    ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=broken.service_id, AddAllowedPrincipals=[outside]
+    )
+    _, report = provider_json(broken.service_id, "--consumer-account", "333333333333")
+    unknown = only(report, "service-allowed-principals")
+    assert unknown["status"] == "warn"
+    assert "could not be confirmed" in unknown["message"]
+    ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=broken.service_id, RemoveAllowedPrincipals=[outside]
+    )
+    # The provider manages an organization with a team OU and one account in it.
+    org = world.admin_client(PROVIDER_ACCOUNT, "organizations")
+    org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    root = org.list_roots()["Roots"][0]["Id"]
+    ou = org.create_organizational_unit(ParentId=root, Name="teams")["OrganizationalUnit"]
+    member = org.create_account(AccountName="team", Email="team@example.com")
+    member_id = member["CreateAccountStatus"]["AccountId"]
+    org.move_account(AccountId=member_id, SourceParentId=root, DestinationParentId=ou["Id"])
+    ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=broken.service_id, AddAllowedPrincipals=[ou["Arn"]]
+    )
+    _, report = provider_json(broken.service_id, "--consumer-account", member_id)
+    assert only(report, "service-allowed-principals")["status"] == "pass"
+    # The management account is named in the OU's ARN but is not under the OU.
+    _, report = provider_json(broken.service_id, "--consumer-account", PROVIDER_ACCOUNT)
+    outside_ou = only(report, "service-allowed-principals")
+    assert outside_ou["status"] == "fail"
+    assert f"{org_id}" in outside_ou["message"]
+    # An account outside the organization, as its management account sees: a fail.
+    _, report = provider_json(broken.service_id, "--consumer-account", "333333333333")
+    assert only(report, "service-allowed-principals")["status"] == "fail"
+
+
 def test_unsupported_consumer_region_fails_until_added(
     broken: ProviderScenario, world: SimulatedWorld, provider_json: Invoke
 ) -> None:
@@ -445,6 +532,11 @@ def test_txt_lookup_without_an_answering_resolver_is_an_error(
         (["svc-123"], "malformed endpoint service"),
         (["vpce-svc-0123456789abcdef0", "--consumer-account", "12345"], "malformed account"),
         (["vpce-svc-0123456789abcdef0", "--resolver", "dns.example.com"], "bad resolver"),
+        (
+            ["vpce-svc-0123456789abcdef0", "--consumer-principal", "333333333333"],
+            "bad --consumer-principal",
+        ),
+        (["vpce-svc-0123456789abcdef0", "--client-cidr", "10.0.0/8"], "bad --client-cidr"),
         (["vpce-svc-0123456789abcdef0", "--consumer-region", "Europe"], "malformed region"),
         (
             ["com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0", "--region", "us-east-1"],

@@ -294,8 +294,10 @@ def test_every_check_has_ranking_rules() -> None:
 
 def test_rule_level_fits_what_the_check_can_report(tmp_path: Path) -> None:
     log = sarif(command_report("az-map"), tmp_path)
-    [rule] = log["runs"][0]["tool"]["driver"]["rules"]
-    assert rule["defaultConfiguration"]["level"] == "warning"  # az-id-mapping only warns
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    # az-id-mapping only warns; az-map-service-visible fails on a service nobody sees.
+    assert rules["az-id-mapping"]["defaultConfiguration"]["level"] == "warning"
+    assert rules["az-map-service-visible"]["defaultConfiguration"]["level"] == "error"
     log = sarif(command_report("consumer"), tmp_path)
     levels = {
         r["id"]: r["defaultConfiguration"]["level"]
