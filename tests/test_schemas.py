@@ -31,7 +31,6 @@ CONTEXT_DETAILS = {
     "consumer_vpc",
     "ignored",
     "original_status",
-    "original_message",
     # plcheck plan: the planned resources and what is not known before apply.
     "address",
     "addresses",
@@ -39,6 +38,7 @@ CONTEXT_DETAILS = {
     "unknown",
     "subnets_from",
     "attributes_from",
+    "groups_from_plan",
 }
 
 
@@ -111,6 +111,14 @@ def test_every_details_key_is_documented_in_its_check(demo_reports: list[dict[st
                 known |= set(ERROR_DETAILS)
             unknown = set(finding["details"]) - known
             assert not unknown, f"{spec.id}: undocumented details keys {sorted(unknown)}"
+
+
+def test_the_report_schema_documents_the_context_keys() -> None:
+    details = json.loads(schema_text(SchemaName.REPORT))["$defs"]["finding"]["properties"][
+        "details"
+    ]
+    for key in CONTEXT_DETAILS | set(ERROR_DETAILS):
+        assert re.search(rf"\b{key}\b", details["description"]), key
 
 
 def test_explain_shows_the_details_keys(capsys: pytest.CaptureFixture[str]) -> None:
