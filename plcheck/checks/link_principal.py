@@ -56,6 +56,7 @@ SPEC = CheckSpec(
         "endpoint": "the consumer's endpoint",
         "connection_state": "its connection's state, as the provider lists it",
     },
+    severity="high",
 )
 
 _ROOT = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}):root")

@@ -65,6 +65,7 @@ SPEC = CheckSpec(
         "cross_zone_source": "where that setting comes from",
         "zones": "per consumer AZ ID: zone names, subnets, offered, targets, healthy",
     },
+    severity="low",
 )
 
 

@@ -43,6 +43,7 @@ SPEC = CheckSpec(
         "target_group_arn": "its ARN",
         "target_groups": "the target groups judged (the pass)",
     },
+    can_fail=False,
 )
 
 

@@ -30,6 +30,8 @@ SPEC = CheckSpec(
         "read": "resource types read, with counts",
         "not_read": "resource types not read, with counts",
     },
+    severity="low",
+    can_fail=False,
 )
 
 

@@ -42,6 +42,7 @@ SPEC = CheckSpec(
         "owning_account": "the account that owns the zone",
         "owning_service": "the AWS service that owns it, if any",
     },
+    severity="high",
 )
 
 

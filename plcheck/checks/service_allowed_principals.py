@@ -32,6 +32,7 @@ SPEC = CheckSpec(
     details={
         "principals": "the allowed principals: principal, type",
     },
+    severity="high",
 )
 
 
