@@ -10,7 +10,7 @@ import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from plcheck.errors import AwsCallError
@@ -57,6 +57,10 @@ class ExitCode(enum.IntEnum):
     """The reader of stdout went away (``plcheck … | head -1``): 128 + SIGPIPE, quietly."""
 
 
+#: How bad a failure of a check is (:attr:`CheckSpec.severity`).
+Severity = Literal["low", "medium", "high", "critical"]
+
+
 class FailOn(str, enum.Enum):
     """Lowest status that makes a run exit 1."""
 
@@ -98,6 +102,14 @@ class CheckSpec:
     """The keys of its findings' ``details`` (JSON), each with what it holds.
 
     Error findings (:meth:`error`) carry :data:`ERROR_DETAILS` instead."""
+    severity: Severity = "medium"
+    """How bad a failure is: ``low`` when it works today but a zone loss or a later change
+    breaks it (or a gate's own upkeep); ``medium`` when connections fail; ``high`` when
+    traffic can reach the wrong place or the wrong principals reach the service;
+    ``critical`` when a failure exposes the service or its data to others now."""
+    can_fail: bool = True
+    """False for a check whose worst outcome is a warning: its facts can show a risk but
+    never prove a failure."""
 
     def finding(
         self,

@@ -17,7 +17,8 @@ from plcheck.checks import catalog
 from plcheck.cli import run
 from plcheck.commands.schema import SchemaName, schema_text
 from plcheck.demo.steps import demo_steps
-from plcheck.gate.config import tomllib
+from plcheck.errors import UsageError
+from plcheck.gate.config import parse, tomllib
 from plcheck.model import ERROR_DETAILS
 from plcheck.sim import SimulatedWorld
 
@@ -31,7 +32,6 @@ CONTEXT_DETAILS = {
     "consumer_vpc",
     "ignored",
     "original_status",
-    "original_message",
     # plcheck plan: the planned resources and what is not known before apply.
     "address",
     "addresses",
@@ -39,6 +39,7 @@ CONTEXT_DETAILS = {
     "unknown",
     "subnets_from",
     "attributes_from",
+    "groups_from_plan",
 }
 
 
@@ -113,6 +114,14 @@ def test_every_details_key_is_documented_in_its_check(demo_reports: list[dict[st
             assert not unknown, f"{spec.id}: undocumented details keys {sorted(unknown)}"
 
 
+def test_the_report_schema_documents_the_context_keys() -> None:
+    details = json.loads(schema_text(SchemaName.REPORT))["$defs"]["finding"]["properties"][
+        "details"
+    ]
+    for key in CONTEXT_DETAILS | set(ERROR_DETAILS):
+        assert re.search(rf"\b{key}\b", details["description"]), key
+
+
 def test_explain_shows_the_details_keys(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["explain", "service-visible"]) == 0
     text = capsys.readouterr().out
@@ -139,7 +148,7 @@ def _documented_configs() -> list[tuple[str, str]]:
     for name in ("README.md", "docs/ci.md"):
         text = (ROOT / name).read_text()
         for n, block in enumerate(re.findall(r"```toml\n(.*?)```", text, re.S)):
-            if "[[link]]" in block or "[[tool.plcheck.link]]" in block:
+            if re.search(r"^\[\[?(tool\.plcheck\.)?(link|plan)\b", block, re.M):
                 found.append((f"{name}#{n}", block))
     return found
 
@@ -165,6 +174,72 @@ def test_every_example_config_validates() -> None:
         assert not errors, f"{where}: {errors}"
 
 
+#: Every key plcheck.toml may hold, each in a form plcheck accepts.
+EVERY_KEY = """
+[plan.providers]
+consumer = "prod-network"
+"aws.shared" = { role_arn = "arn:aws:iam::333333333333:role/ro", external_id = "x" }
+[plan.providers.other]
+profile = "p"
+region = "eu-west-1"
+
+[[link]]
+name = "api"
+service = "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"
+port = 8443
+[link.provider]
+profile = "p"
+region = "eu-west-1"
+role_arn = "arn:aws:iam::111111111111:role/r"
+external_id = "e"
+resolver = "10.0.0.2:53"
+dns_timeout = 2.5
+
+[[link.consumer]]
+profile = "c"
+region = "eu-west-1"
+vpc = "vpc-0123456789abcdef0"
+subnets = ["subnet-0123abcd"]
+security_groups = ["sg-0123abcd"]
+ports = [8443, 443]
+client_cidrs = ["10.1.0.0/16", "192.168.7.5", "fd00::/8", " 172.16.0.0/255.240.0.0 "]
+principal = "arn:aws:iam::222222222222:role/deployer"
+[link.consumer.probe]
+host = "api.example.com"
+port = 8443
+resolver = "10.0.0.2"
+endpoint = "vpce-0123abcd"
+sni = "api.example.com"
+insecure = true
+ca_bundle = "ca.pem"
+timeout = 3
+
+[[ignore]]
+check = "link-zones"
+reason = "one zone on purpose"
+resource = "vpce-svc-0123456789abcdef0"
+link = "api"
+until = 2030-01-31
+"""
+
+
+def test_the_config_schema_accepts_every_key_plcheck_accepts() -> None:
+    parse(EVERY_KEY, Path("plcheck.toml"))
+    errors = [
+        e.message
+        for e in validator(SchemaName.CONFIG).iter_errors(_as_json(tomllib.loads(EVERY_KEY)))
+    ]
+    assert not errors
+    # plcheck plan reads a config with no [[link]].
+    plan_only = '[plan.providers]\nconsumer = "prod"\n'
+    parse(plan_only, Path("plcheck.toml"), links_required=False)
+    assert validator(SchemaName.CONFIG).is_valid(tomllib.loads(plan_only))
+
+
+LINK = '[[link]]\nname = "a"\nservice = "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"\n'
+CONSUMER = f'{LINK}[[link.consumer]]\nvpc = "vpc-0123abcd"\n'
+
+
 @pytest.mark.parametrize(
     ("snippet", "problem"),
     [
@@ -175,7 +250,46 @@ def test_every_example_config_validates() -> None:
             '[[link.consumer]]\nvpc = "vpc-1"\n',
             "malformed VPC",
         ),
+        (f"{CONSUMER}port = 443\n", "port on the consumer, not the link"),
+        (f'{LINK}port = 0\n[[link.consumer]]\nvpc = "vpc-0123abcd"\n', "port 0"),
+        (f'{LINK}port = "443"\n[[link.consumer]]\nvpc = "vpc-0123abcd"\n', "port as a string"),
+        (f'{CONSUMER}client_cidrs = ["on-prem"]\n', "malformed CIDR"),
+        (f'{CONSUMER}client_cidrs = "10.0.0.0/8"\n', "client_cidrs not a list"),
+        (f'{CONSUMER}principal = "arn:aws:iam::222222222222:root"\n', "principal not a role"),
+        ('[plan]\nprovider = { x = "p" }\n', "plan.provider"),
+        ('[plan.providers]\nconsumer = " "\n', "empty profile"),
+        ("[plan.providers]\nconsumer = 3\n", "profile not a string"),
+        ("[plan.providers.consumer]\n", "empty provider table"),
+        ('[plan.providers.consumer]\nprofile = "p"\nrole = "r"\n', "unknown provider key"),
+        ('[plan.providers.consumer]\nprofile = "p"\nexternal_id = "x"\n', "external_id alone"),
     ],
 )
 def test_the_config_schema_refuses_what_plcheck_refuses(snippet: str, problem: str) -> None:
+    with pytest.raises(UsageError):
+        parse(snippet, Path("plcheck.toml"), links_required=False)
     assert not validator(SchemaName.CONFIG).is_valid(tomllib.loads(snippet)), problem
+
+
+def test_the_config_schema_has_the_keys_plcheck_reads() -> None:
+    """Each table's keys in the schema are those the parser knows, so neither drifts."""
+    from plcheck.gate import config
+
+    schema = json.loads(schema_text(SchemaName.CONFIG))
+    defs = schema["$defs"]
+    tables = {
+        "top level": (schema, ("link", "ignore", "plan")),
+        "[[link]]": (defs["link"], config._LINK_KEYS),
+        "provider": (defs["link"]["properties"]["provider"], config._PROVIDER_KEYS),
+        "[[link.consumer]]": (defs["consumer"], config._CONSUMER_KEYS),
+        "probe": (defs["probe"], config._PROBE_KEYS),
+        "[[ignore]]": (defs["ignore"], config._IGNORE_KEYS),
+        "[plan]": (schema["properties"]["plan"], ("providers",)),
+        "[plan.providers.ALIAS]": (defs["plan_provider"], config._ACCOUNT_KEYS),
+    }
+    for name, (table, keys) in tables.items():
+        assert set(table["properties"]) == set(keys), name
+        assert table["additionalProperties"] is False, name
+
+
+def test_the_documented_plan_providers_validate() -> None:
+    assert any("[plan.providers]" in text for _, text in _documented_configs())

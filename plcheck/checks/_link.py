@@ -11,6 +11,15 @@ from plcheck.model import CheckSpec, Finding, Status
 #: Listener protocols a TCP client reaches (UDP listeners take only UDP).
 TCP_PROTOCOLS = ("TCP", "TLS", "TCP_UDP")
 
+#: The ``details`` keys :func:`finding` gives every link finding, for the checks' specs.
+DETAILS = {
+    "service_id": "the link's endpoint service",
+    "provider_account": "the provider's account",
+    "consumer_account": "the consumer's account",
+    "consumer_vpc": "the consumer's VPC",
+    "port": "the port the consumer connects to",
+}
+
 
 def finding(
     spec: CheckSpec,

@@ -37,6 +37,8 @@ SPEC = CheckSpec(
         "zone_ids": "account ID → the AZ ID that name maps to there",
         "mapping": "account ID → {AZ name: AZ ID} (the summary finding)",
     },
+    severity="low",
+    can_fail=False,
 )
 
 

@@ -32,6 +32,8 @@ SPEC = CheckSpec(
         "until": "its expiry date",
         "today": "the date it was checked on",
     },
+    severity="low",
+    can_fail=False,
 )
 
 

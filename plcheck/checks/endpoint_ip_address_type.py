@@ -42,6 +42,11 @@ SPEC = CheckSpec(
         "ec2:DescribeVpcEndpointServices",
         "ec2:DescribeSubnets",
     ),
+    details={
+        "supported_ip_address_types": "the service's SupportedIpAddressTypes",
+        "ip_address_type": "the endpoint's IpAddressType",
+        "dns_record_ip_type": "its DnsRecordIpType",
+    },
 )
 
 #: Address families each endpoint IP address type needs from the service.

@@ -44,6 +44,11 @@ SPEC = CheckSpec(
     # cross-Region PrivateLink (DescribeVpcEndpointServices with ServiceRegions among it)
     # on it; see plcheck.iam.PERMISSION_ONLY_ACTIONS.
     aws_actions=("ec2:DescribeRegions", MULTI_REGION_ACTION),
+    details={
+        "service_region": "the service's Region",
+        "opt_in_status": "the consumer account's OptInStatus per Region",
+        "permission": "the IAM action cross-Region endpoints need",
+    },
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from plcheck.checks._link import (
+    DETAILS,
     TCP_PROTOCOLS,
     finding,
     listeners,
@@ -38,6 +39,12 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html",
     aws_actions=("elasticloadbalancing:DescribeListeners",),
+    details={
+        **DETAILS,
+        "load_balancer": "the load balancer's name",
+        "load_balancer_arn": "its ARN",
+        "listeners": "its listeners, as PROTOCOL:PORT",
+    },
 )
 
 

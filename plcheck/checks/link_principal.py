@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from plcheck.checks._link import finding, not_owned
+from plcheck.checks._link import DETAILS, finding, not_owned
 from plcheck.facts.link import LinkFacts
 from plcheck.facts.provider import Principal
 from plcheck.model import CheckSpec, Finding, Status
@@ -49,6 +49,14 @@ SPEC = CheckSpec(
         "ec2:DescribeVpcEndpointConnections",
         "ec2:DescribeVpcEndpoints",
     ),
+    details={
+        **DETAILS,
+        "principals": "the service's allowed principals",
+        "declared_principal": 'the `principal` role declared on the consumer ("" if none)',
+        "endpoint": "the consumer's endpoint",
+        "connection_state": "its connection's state, as the provider lists it",
+    },
+    severity="high",
 )
 
 _ROOT = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}):root")

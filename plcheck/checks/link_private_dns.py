@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plcheck.checks._link import finding, not_owned
+from plcheck.checks._link import DETAILS, finding, not_owned
 from plcheck.facts.link import LinkFacts
 from plcheck.model import CheckSpec, Finding, Status
 
@@ -33,6 +33,11 @@ SPEC = CheckSpec(
         "ec2:DescribeVpcEndpointServiceConfigurations",
         "ec2:DescribeVpcEndpoints",
     ),
+    details={
+        **DETAILS,
+        "private_dns_name": "the service's private DNS name",
+        "verification_state": "its verification state",
+    },
 )
 
 

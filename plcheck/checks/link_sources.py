@@ -6,7 +6,14 @@ import ipaddress
 from collections.abc import Sequence
 from typing import Any
 
-from plcheck.checks._link import finding, load_balancers, no_load_balancer, not_owned, on_port
+from plcheck.checks._link import (
+    DETAILS,
+    finding,
+    load_balancers,
+    no_load_balancer,
+    not_owned,
+    on_port,
+)
 from plcheck.facts.link import LinkFacts
 from plcheck.facts.provider import LoadBalancer
 from plcheck.model import CheckSpec, Finding, Status
@@ -43,6 +50,15 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html",
     aws_actions=("ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"),
+    details={
+        **DETAILS,
+        "load_balancer": "the load balancer's name",
+        "security_groups": "its security groups",
+        "sources": "the consumer's client CIDRs: VPC blocks and client_cidrs",
+        "admitted_cidrs": "CIDRs its rules admit on the port",
+        "prefix_lists": "prefix lists its rules admit on the port",
+        "missing": "per client CIDR, the parts no rule admits",
+    },
 )
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from plcheck.checks._link import finding, load_balancers, no_load_balancer, not_owned, on_port
+from plcheck.checks._link import (
+    DETAILS,
+    finding,
+    load_balancers,
+    no_load_balancer,
+    not_owned,
+    on_port,
+)
 from plcheck.facts.link import LinkFacts
 from plcheck.facts.provider import LoadBalancer, TargetGroup
 from plcheck.facts.zones import zone_id_order
@@ -49,6 +56,16 @@ SPEC = CheckSpec(
         "ec2:DescribeSubnets",
         "ec2:DescribeAvailabilityZones",
     ),
+    details={
+        **DETAILS,
+        "load_balancer": "the load balancer's name",
+        "target_group": "the target group behind the port",
+        "target_group_arn": "its ARN",
+        "cross_zone": "whether cross-zone load balancing is on",
+        "cross_zone_source": "where that setting comes from",
+        "zones": "per consumer AZ ID: zone names, subnets, offered, targets, healthy",
+    },
+    severity="low",
 )
 
 

@@ -46,6 +46,8 @@ SPEC = CheckSpec(
         "zone_names": "AZ ID → the provider's AZ name",
         "subnets_by_zone_id": "AZ ID → the load balancers' subnets there",
     },
+    severity="low",
+    can_fail=False,
 )
 
 

@@ -38,6 +38,12 @@ SPEC = CheckSpec(
         "elasticloadbalancing:DescribeListeners",
         "elasticloadbalancing:DescribeTargetGroupAttributes",
     ),
+    details={
+        "target_group": "the target group with proxy protocol v2 on",
+        "target_group_arn": "its ARN",
+        "target_groups": "the target groups judged (the pass)",
+    },
+    can_fail=False,
 )
 
 

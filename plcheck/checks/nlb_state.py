@@ -40,6 +40,11 @@ SPEC = CheckSpec(
         "elasticloadbalancing:DescribeLoadBalancers",
         "elasticloadbalancing:DescribeListeners",
     ),
+    details={
+        "load_balancer": "the load balancer's name",
+        "state": "its State.Code",
+        "listeners": "how many listeners it has (null when unread)",
+    },
 )
 
 #: What each state other than ``active`` means, and how bad it is

@@ -26,6 +26,12 @@ SPEC = CheckSpec(
     ),
     # The plan's format: https://developer.hashicorp.com/terraform/internals/json-format
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    details={
+        "read": "resource types read, with counts",
+        "not_read": "resource types not read, with counts",
+    },
+    severity="low",
+    can_fail=False,
 )
 
 

@@ -70,6 +70,7 @@ SPEC = CheckSpec(
         "owning_account": "the account that owns the zone",
         "owning_service": "the AWS service that owns it, if any",
     },
+    severity="high",
 )
 
 #: Records listed by name in a finding, at most.

@@ -52,6 +52,7 @@ SPEC = CheckSpec(
         "error": "why the handshake failed",
         "error_detail": "the library's words",
     },
+    severity="high",
 )
 
 #: A certificate closer than this to expiry is a warning.

@@ -41,6 +41,11 @@ SPEC = CheckSpec(
         "route53resolver:ListResolverRuleAssociations",
         "route53resolver:ListResolverRules",
     ),
+    details={
+        "private_dns_name": "the service's private DNS name",
+        "rules": "associated rules that cover it: id, domain, type, target IPs",
+    },
+    severity="high",
 )
 
 #: Rule types that send queries away from the VPC resolver's private zones.

@@ -39,6 +39,7 @@ SPEC = CheckSpec(
         "age": "how long it has waited",
         "created": "when it was created",
     },
+    can_fail=False,
 )
 
 _STUCK = ("pendingacceptance", "rejected", "expired", "failed")

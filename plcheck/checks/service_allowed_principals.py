@@ -52,6 +52,7 @@ SPEC = CheckSpec(
     details={
         "principals": "the allowed principals: principal, type",
     },
+    severity="high",
 )
 
 _IAM = re.compile(r"arn:[\w-]+:iam::(?P<account>\d{12}):(?P<what>root|(?:role|user)/.+)")

@@ -36,6 +36,10 @@ SPEC = CheckSpec(
         "privatelink-share-your-services.html#endpoint-service-cross-region"
     ),
     aws_actions=("ec2:DescribeRegions",),
+    details={
+        "opt_in_status": "the provider account's OptInStatus per Region",
+        "consumer_region": "the consumer Region judged",
+    },
 )
 
 

@@ -52,6 +52,16 @@ SPEC = CheckSpec(
         "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:DescribeTargetHealth",
     ),
+    details={
+        "load_balancer": "the load balancer's name",
+        "source": "what targets see it as: its security group or subnet CIDRs",
+        "target": "the refused target",
+        "group_ids": "its security groups",
+        "refused_ports": "ports they refuse the load balancer on",
+        "traffic_port": "the port traffic reaches it on",
+        "health_check_port": "the port health checks use",
+        "unknown_targets": "targets whose security groups are unknown",
+    },
 )
 
 #: Target types whose security groups the load balancer's traffic must pass.

@@ -32,6 +32,7 @@ SPEC = CheckSpec(
         "custom_name_servers": "those that are not the Amazon resolver",
         "vpc_resolver": "the Amazon resolver's addresses",
     },
+    can_fail=False,
 )
 
 #: The VPC resolver's link-local addresses, reachable from every VPC.

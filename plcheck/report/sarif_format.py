@@ -13,7 +13,8 @@ https://docs.github.com/en/code-security/reference/code-scanning/sarif-files/sar
   computed from what identifies the problem, not from the anchor's line, so it stays the
   same when profiles are added or reordered and many results can share one anchor line;
 * rules carry ``security-severity`` (a string, 0.1-10.0), ``precision``, ``tags`` and a
-  ``defaultConfiguration.level`` of ``error`` or ``warning`` (see :data:`RULES`);
+  ``defaultConfiguration.level`` of ``error`` or ``warning``, all derived from the
+  check's spec (see :func:`rule_meta`);
 * at most :data:`MAX_RESULTS` results per run, worst first when there are more.
 
 GitHub does not act on ``suppressions`` (github/codeql-action#1230): a suppressed result
@@ -63,66 +64,44 @@ _KIND_LEVEL = {
 
 @dataclass(frozen=True)
 class RuleMeta:
-    """How code scanning should rank a check's results."""
+    """How code scanning should rank a check's results (derived from its :class:`CheckSpec`)."""
 
     security_severity: str
-    """GitHub's score: 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low."""
+    """GitHub's score: over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low."""
     precision: str
     """How often a result is a true problem: ``very-high`` for facts read from AWS,
     ``high`` where the runner's own network vantage point or heuristics play a part."""
-    category: str
-    """A tag saying what is at stake: exposure, dns, connectivity or resilience."""
     level: str
     """``error`` when the check can fail, ``warning`` when its worst outcome is a warning."""
+    tags: tuple[str, ...]
+    """``security`` (so code scanning reads ``security-severity``), and where it comes from."""
 
 
-_EXPOSURE = "exposure"  # who may connect to a service
-_DNS = "dns"  # what a name resolves to, and whether that can be trusted
-_CONNECTIVITY = "connectivity"  # traffic that cannot flow
-_RESILIENCE = "resilience"  # works today, breaks on a zone loss or a later change
+#: The ``security-severity`` of each :data:`~plcheck.model.Severity`: a score inside the
+#: band code scanning shows it as (critical, high, medium, low), which is all it reads.
+SECURITY_SEVERITY = {"critical": "9.5", "high": "7.5", "medium": "5.0", "low": "3.0"}
 
-#: One entry per check in the catalog (a test keeps them in step).
-RULES: dict[str, RuleMeta] = {
-    "az-id-mapping": RuleMeta("3.0", "very-high", _RESILIENCE, "warning"),
-    "az-map-service-visible": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "nlb-az-coverage": RuleMeta("3.5", "very-high", _RESILIENCE, "warning"),
-    "nlb-listeners": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "nlb-security-groups": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "nlb-target-health": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "private-dns-txt-record": RuleMeta("5.0", "very-high", _DNS, "error"),
-    "private-dns-verification": RuleMeta("5.0", "very-high", _DNS, "error"),
-    "service-acceptance": RuleMeta("6.5", "very-high", _EXPOSURE, "warning"),
-    "service-allowed-principals": RuleMeta("7.5", "very-high", _EXPOSURE, "error"),
-    "service-state": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "service-supported-regions": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "nlb-state": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "nlb-proxy-protocol": RuleMeta("4.0", "high", _CONNECTIVITY, "warning"),
-    "target-security-groups": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "service-region-opt-in": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "endpoint-az-coverage": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "endpoint-network-acls": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "endpoint-private-dns": RuleMeta("5.0", "very-high", _DNS, "error"),
-    "endpoint-security-groups": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "endpoint-state": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "private-dns-conflict": RuleMeta("7.0", "high", _DNS, "error"),
-    "service-visible": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "resolver-rules": RuleMeta("7.0", "very-high", _DNS, "error"),
-    "endpoint-ip-address-type": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "endpoint-region-opt-in": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "vpc-dhcp-resolver": RuleMeta("4.0", "high", _DNS, "warning"),
-    "vpc-dns-attributes": RuleMeta("5.0", "very-high", _DNS, "error"),
-    "probe-dns": RuleMeta("5.0", "high", _DNS, "error"),
-    "probe-tcp": RuleMeta("5.0", "high", _CONNECTIVITY, "error"),
-    "probe-tls": RuleMeta("7.0", "high", _DNS, "error"),
-    "config-ignore-expired": RuleMeta("2.0", "very-high", _RESILIENCE, "warning"),
-    "plan-nothing-checked": RuleMeta("2.0", "very-high", _RESILIENCE, "warning"),
-    "link-port": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "link-principal": RuleMeta("7.5", "very-high", _EXPOSURE, "error"),
-    "link-private-dns": RuleMeta("5.0", "very-high", _DNS, "error"),
-    "link-sources": RuleMeta("5.0", "very-high", _CONNECTIVITY, "error"),
-    "link-zones": RuleMeta("3.5", "very-high", _RESILIENCE, "error"),
-}
-_UNKNOWN_RULE = RuleMeta("4.0", "medium", _CONNECTIVITY, "warning")
+_TAGS = ("security", "aws", "privatelink")
+_UNKNOWN_RULE = RuleMeta("4.0", "medium", "warning", (*_TAGS, "unknown"))
+
+
+def rule_meta(spec: CheckSpec | None) -> RuleMeta:
+    """How a check ranks in code scanning (a cautious default for a check not in the catalog).
+
+    A failure is certain (facts read from AWS): ``very-high`` precision. A probe judges
+    from the runner's network, not the consumer's, and a check that can only warn reports
+    a risk: ``high``.
+    """
+    if spec is None:
+        return _UNKNOWN_RULE
+    certain = spec.can_fail and spec.command != "probe"
+    return RuleMeta(
+        security_severity=SECURITY_SEVERITY[spec.severity],
+        precision="very-high" if certain else "high",
+        level="error" if spec.can_fail else "warning",
+        tags=(*_TAGS, spec.command),
+    )
+
 
 #: Checks that compare accounts: their findings name every account compared, so the
 #: account list is not part of what identifies the problem.
@@ -270,17 +249,11 @@ def _uri_line(finding: Finding, anchor: str, root: Path) -> tuple[str, int]:
 # -- rules and results -------------------------------------------------------------------
 
 
-def rule_meta(check_id: str) -> RuleMeta:
-    """How a check ranks in code scanning (a cautious default for an unknown id)."""
-    return RULES.get(check_id, _UNKNOWN_RULE)
-
-
 def _rule(check_id: str, spec: CheckSpec | None) -> dict[str, Any]:
-    meta = rule_meta(check_id)
-    command = spec.command if spec else "unknown"
+    meta = rule_meta(spec)
     properties = {
-        "command": command,
-        "tags": ["security", "aws", "privatelink", command, meta.category],
+        "command": spec.command if spec else "unknown",
+        "tags": list(meta.tags),
         "precision": meta.precision,
         "security-severity": meta.security_severity,
         "problem.severity": "error" if meta.level == "error" else "warning",

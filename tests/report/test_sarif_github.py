@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import inspect
 import json
 import random
 import re
@@ -20,10 +21,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from plcheck.checks import catalog
+from plcheck.checks import catalog, module
 from plcheck.model import Finding, Location, Report, Status
 from plcheck.report import sarif_format
-from plcheck.report.sarif_format import MAX_RESULTS, RULES, as_dict, relative_uri
+from plcheck.report.sarif_format import MAX_RESULTS, as_dict, relative_uri, rule_meta
 
 from .reports import CONSUMER, PROVIDER, REGION, THIRD, command_report, every_command
 
@@ -288,8 +289,38 @@ def test_same_resource_twice_gets_two_fingerprints(tmp_path: Path) -> None:
     assert by_message(Report("provider", twice[::-1])) == one
 
 
-def test_every_check_has_ranking_rules() -> None:
-    assert set(RULES) == set(catalog())
+#: How code scanning translates security-severity: "over 9.0 is critical, 7.0 to 8.9 is
+#: high, 4.0 to 6.9 is medium and 3.9 or less is low" (reportingDescriptor object).
+SEVERITY_BANDS = {
+    "critical": (9.1, 10.0),
+    "high": (7.0, 8.9),
+    "medium": (4.0, 6.9),
+    "low": (0.1, 3.9),
+}
+
+
+def test_every_check_ranks_within_github_documented_values() -> None:
+    for spec in catalog().values():
+        meta = rule_meta(spec)
+        low, high = SEVERITY_BANDS[spec.severity]
+        # "A string representing a score ... greater than 0.0 up to 10.0".
+        assert isinstance(meta.security_severity, str), spec.id
+        assert re.fullmatch(r"\d{1,2}\.\d", meta.security_severity), spec.id
+        score = float(meta.security_severity)
+        assert 0.0 < score <= 10.0, spec.id
+        assert low <= score <= high, (spec.id, spec.severity, score)
+        assert meta.precision in PRECISIONS, spec.id
+        assert meta.level in RULE_LEVELS, spec.id
+        assert meta.level == ("error" if spec.can_fail else "warning"), spec.id
+        assert "security" in meta.tags, spec.id  # else security-severity is not read
+        assert 0 < len(meta.tags) <= MAX_TAGS, spec.id
+
+
+def test_a_check_that_cannot_fail_builds_no_fail() -> None:
+    """``can_fail`` (the rule's level) says what the check's judge can give."""
+    for spec in catalog().values():
+        source = inspect.getsource(module(spec.id))
+        assert ("Status.FAIL" in source) == spec.can_fail, spec.id
 
 
 def test_rule_level_fits_what_the_check_can_report(tmp_path: Path) -> None:
