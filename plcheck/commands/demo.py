@@ -17,7 +17,6 @@ from plcheck.errors import UsageError
 from plcheck.model import ExitCode
 from plcheck.validate import did_you_mean
 
-
 #: What the demo ends with: the first command to run on real accounts.
 NEXT_STEP = (
     "Everything above ran against a simulated AWS world. Next, map the zones of your own "
