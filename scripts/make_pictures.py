@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -99,8 +100,21 @@ def zones_picture(step: DemoStep, report: Report) -> Path:
 
 
 def _shown(args: tuple[str, ...]) -> list[str]:
-    # Temporary paths mean nothing to a reader: show the file name only.
-    return [Path(a).name if a.startswith(tempfile.gettempdir()) else a for a in args]
+    """The step's command as a reader would write it for their own set-up.
+
+    Temporary paths mean nothing to a reader: the file name only. The probe step's loopback
+    DNS and TLS servers listen on ports chosen at random: PORT, not a number to copy.
+    """
+    loopback = any(a.startswith("127.0.0.1:") for a in args)
+    shown = []
+    for previous, arg in zip(("", *args), args, strict=False):
+        if arg.startswith(tempfile.gettempdir()):
+            shown.append(Path(arg).name)
+        elif loopback and previous in ("--port", "--resolver"):
+            shown.append(re.sub(r"(^|:)\d+$", r"\1PORT", arg))
+        else:
+            shown.append(arg)
+    return shown
 
 
 def main() -> int:
