@@ -25,7 +25,8 @@ typecheck: $(VENV)/.installed-dev
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest -n auto -q
 
-# Serves the simulated world with 50 ms per AWS call and writes bench/RESULTS.md (~5 min).
+# Serves the simulated world with a delay on every AWS call and writes bench/RESULTS.md,
+# whose first line says how long the run took (docs/speed.md).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 
@@ -41,7 +42,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed-demo
 
-# Each command's table as an SVG for the README (docs/images/<command>.svg).
+# Each demo step's table as an SVG for the docs (docs/images/<command>.svg), and the zone
+# grid of the check step for the README (docs/images/zones.svg).
 pictures: $(VENV)/.installed-demo
 	$(BIN)/python scripts/make_pictures.py
 

@@ -134,3 +134,16 @@ def test_the_demo_checks_a_terraform_plan(capsys: pytest.CaptureFixture[str]) ->
     assert "CreateVpcEndpoint would fail" in out
     assert "known only after apply" in out
     assert "(exit code 1)" in out
+
+
+def test_the_demo_ends_with_the_first_command_to_run_on_real_accounts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["demo", "--only", "az-map"]) == 0
+    out = capsys.readouterr().out
+    # The next step comes after the last step, and the command is on one line, whole.
+    assert out.index("(exit code 0)") < out.index("Next: your own accounts")
+    tail = out.split("Next: your own accounts", 1)[1]
+    assert "ran against a simulated AWS world" in flat(tail)
+    (line,) = [line.strip() for line in tail.splitlines() if line.strip().startswith("plcheck ")]
+    assert line == "plcheck az-map --profile PROVIDER_PROFILE --profile CONSUMER_PROFILE"

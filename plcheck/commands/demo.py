@@ -17,6 +17,14 @@ from plcheck.errors import UsageError
 from plcheck.model import ExitCode
 from plcheck.validate import did_you_mean
 
+#: What the demo ends with: the first command to run on real accounts.
+NEXT_STEP = (
+    "Everything above ran against a simulated AWS world. Next, map the zones of your own "
+    "accounts with two profiles from your ~/.aws/config (plcheck only reads; "
+    "plcheck iam-policy prints the permissions it needs):"
+)
+NEXT_COMMAND = "plcheck az-map --profile PROVIDER_PROFILE --profile CONSUMER_PROFILE"
+
 
 def register(app: typer.Typer) -> None:
     @app.command("demo")
@@ -53,10 +61,11 @@ def register(app: typer.Typer) -> None:
                 "pip install 'plcheck[demo]'"
             ) from None
         from rich.rule import Rule
+        from rich.text import Text
 
         from plcheck.commands.invoke import invoke
         from plcheck.demo.steps import demo_steps
-        from plcheck.report.table_format import stdout_console
+        from plcheck.report.table_format import print_trimmed, stdout_console
 
         root = context.find_root().command
         console = stdout_console()
@@ -74,3 +83,7 @@ def register(app: typer.Typer) -> None:
                     raise typer.Exit(code)
                 console.print(f"(exit code {code})", style="dim")
                 console.print()
+        console.print(Rule("Next: your own accounts", style="cyan"))
+        print_trimmed(console, Text(NEXT_STEP))
+        # soft_wrap: the command stays on one line, to copy whole.
+        console.print(f"  {NEXT_COMMAND}", style="bold", soft_wrap=True, markup=False)

@@ -1,9 +1,9 @@
 """The workflows, the documented examples and the release, checked by their consumers.
 
-actionlint (from the ``dev`` extra) checks the workflows and the examples in docs/ci.md the
-way GitHub would read them; pointed at the local action, it also checks each ``with:``
-against the action's declared inputs. plcheck's own config parser reads the documented
-``plcheck.toml``.
+actionlint (from the ``dev`` extra) checks the workflows and the examples in docs/ci.md and
+the README the way GitHub would read them; pointed at the local action, it also checks each
+``with:`` against the action's declared inputs. plcheck's own config parser reads the
+documented ``plcheck.toml``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTION = ROOT / ".github" / "actions" / "plcheck" / "action.yml"
 DOCS = ROOT / "docs" / "ci.md"
+README = ROOT / "README.md"
 REMOTE_ACTION = re.compile(r"plcheck/plcheck/\.github/actions/plcheck@[\w.-]+")
 
 # The current major version of every action used anywhere (workflows, the composite action,
@@ -98,8 +99,9 @@ def all_uses() -> list[tuple[str, str]]:
     found = []
     for path in [*WORKFLOWS, ACTION]:
         found += [(path.name, u) for u in _step_uses(yaml.safe_load(path.read_text()))]
-    for block in yaml_blocks(DOCS):
-        found += [("docs/ci.md", u) for u in _step_uses(yaml.safe_load(block))]
+    for document in EXAMPLES:
+        for block in yaml_blocks(document):
+            found += [(document.name, u) for u in _step_uses(yaml.safe_load(block))]
     return found
 
 
@@ -110,7 +112,7 @@ def test_workflows_pass_actionlint() -> None:
 
 
 # Documents whose ```yaml blocks are workflows that use the action.
-EXAMPLES = [DOCS]
+EXAMPLES = [DOCS, README]
 
 
 @pytest.mark.parametrize("document", EXAMPLES, ids=lambda p: p.name)
