@@ -86,7 +86,7 @@ def read(source: str | Path) -> TerraformPlan:
     if not text.strip():
         raise UsageError(f"{label}: empty: {_NOT_JSON_HINT}")
     try:
-        data = json.loads(text, object_pairs_hook=_lean)
+        data = json.loads(text, object_pairs_hook=_Lean())
     except json.JSONDecodeError as exc:
         raise UsageError(f"{label}:{exc.lineno}: not JSON ({exc.msg}); {_NOT_JSON_HINT}") from None
     del text  # the parsed plan is all that is needed from here on
@@ -104,25 +104,67 @@ def _stdin() -> str:
 
 #: Parts of a plan nothing here reads, dropped while parsing to bound memory.
 _UNREAD_CHANGE_PARTS = ("before_sensitive", "replace_paths")
+#: Attributes no reader looks at that every tagged resource carries, dropped from
+#: ``before``/``after``.
+_UNREAD_ATTRIBUTES = frozenset(("tags", "tags_all"))
+#: Strings up to this long are shared between the objects that repeat them (types, modes,
+#: actions, VPC IDs); longer ones are mostly unique (addresses, service names).
+_SHARED_STRING_LENGTH = 48
 
 
-def _lean(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object, less what plcheck never reads (a large plan's memory is mostly these).
+class _Lean:
+    """``object_pairs_hook`` for a plan: each JSON object, less what plcheck never reads.
 
-    The values representation of ``planned_values``/``prior_state`` repeats
-    ``resource_changes``; the change of a type plcheck does not read is only counted.
+    A large plan's memory is mostly these: the values representation of
+    ``planned_values``/``prior_state`` (resources and their modules become ``None``: it
+    repeats ``resource_changes``), the change of a type plcheck does not read (only
+    counted), and the same short strings and flag maps (``after_unknown``) repeated in
+    every instance, which are shared here; tags, which no check reads. Nothing downstream
+    mutates parsed objects.
     """
-    obj = dict(pairs)
-    if "address" in obj and "mode" in obj:
-        if "values" in obj:  # a resource in a values representation
-            obj.pop("values")
-            obj.pop("sensitive_values", None)
-        elif "change" in obj and (obj["mode"] != "managed" or obj.get("type") not in READERS):
-            obj["change"] = {}
-    elif "actions" in obj and "after_unknown" in obj:
-        for part in _UNREAD_CHANGE_PARTS:
-            obj.pop(part, None)
-    return obj
+
+    def __init__(self) -> None:
+        self._strings: dict[str, str] = {}
+        self._flags: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+        self._shared: set[int] = set()
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any] | None:
+        strings = self._strings
+        for position, (key, value) in enumerate(pairs):
+            if isinstance(value, str) and len(value) <= _SHARED_STRING_LENGTH:
+                pairs[position] = (key, strings.setdefault(value, value))
+        obj = dict(pairs)
+        if "address" in obj and "mode" in obj:
+            if "values" in obj or "sensitive_values" in obj:
+                return None  # a resource in a values representation
+            if "change" in obj and (obj["mode"] != "managed" or obj.get("type") not in READERS):
+                obj["change"] = {}
+        elif "child_modules" in obj or ("resources" in obj and "address" in obj):
+            return None  # a module of a values representation
+        elif "actions" in obj and "after_unknown" in obj:
+            for part in _UNREAD_CHANGE_PARTS:
+                obj.pop(part, None)
+            actions = obj["actions"]
+            if isinstance(actions, list):
+                obj["actions"] = [
+                    strings.setdefault(a, a) if isinstance(a, str) else a for a in actions
+                ]
+            for side in ("before", "after"):
+                values = obj.get(side)
+                if isinstance(values, dict) and not _UNREAD_ATTRIBUTES.isdisjoint(values):
+                    obj[side] = {k: v for k, v in values.items() if k not in _UNREAD_ATTRIBUTES}
+        return self._share(obj, pairs)
+
+    def _share(self, obj: dict[str, Any], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        """One object for every equal map of flags (``after_unknown``, ``after_sensitive``)."""
+        if len(obj) != len(pairs) or not all(
+            v is None or isinstance(v, bool) or id(v) in self._shared for _, v in pairs
+        ):
+            return obj
+        key = tuple((k, v if v is None or isinstance(v, bool) else id(v)) for k, v in pairs)
+        shared = self._flags.setdefault(key, obj)
+        self._shared.add(id(shared))
+        return shared
 
 
 def load(path: Path) -> TerraformPlan:

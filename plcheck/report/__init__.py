@@ -1,8 +1,9 @@
 """Reporters: one report, five formats, chosen by :class:`Format`.
 
 Each format is a module with ``render(report) -> str``; the table format can
-also print straight to a terminal in color. Modules are imported only when
-their format is asked for.
+also print straight to a terminal in color, and the JSON format writes a file or
+stdout as it encodes (a large report is never one string). Modules are imported
+only when their format is asked for.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ def emit(report: Report, fmt: Format, output: Path | None, console: Console | No
     """Write the report to ``output``, or to stdout (tables in color on a terminal)."""
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
+        if fmt is Format.JSON:
+            from plcheck.report import json_format
+
+            with output.open("w", encoding="utf-8") as stream:
+                json_format.write(report, stream)
+            return
         output.write_text(render(report, fmt), encoding="utf-8")
         return
     if fmt is Format.TABLE:
@@ -47,5 +54,10 @@ def emit(report: Report, fmt: Format, output: Path | None, console: Console | No
 
         print_report(report, console or stdout_console())
         return
-    sys.stdout.write(render(report, fmt))
+    if fmt is Format.JSON:
+        from plcheck.report import json_format
+
+        json_format.write(report, sys.stdout)
+    else:
+        sys.stdout.write(render(report, fmt))
     sys.stdout.flush()

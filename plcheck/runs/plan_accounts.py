@@ -10,6 +10,7 @@ with the default account's map: its checks are ``skip`` naming the alias to map.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -67,16 +68,36 @@ def unmapped(spec: CheckSpec, resource: PlannedResource, provider: str) -> Findi
         f"has no profile (map alias {provider!r}); the default account's zone map would be "
         "the wrong one",
         region=resource.region,
-        remediation=(
-            f"Pass --provider-profile {provider}=PROFILE, or map it in plcheck.toml: "
-            f'[plan.providers.{_toml_key(provider)}] profile = "PROFILE"'
-        ),
+        remediation=_remediation(provider),
         details={
             "address": resource.address,
             "provider": provider,
             "provider_key": resource.provider_key,
             "needs_profile": True,
         },
+    )
+
+
+def unmapped_all(
+    specs: Sequence[CheckSpec], resource: PlannedResource, provider: str
+) -> list[Finding]:
+    """:func:`unmapped` for each of ``specs``, sharing one message and one details map.
+
+    A plan with thousands of resources behind an unmapped alias has a skip per check per
+    resource; what they say differs only by check, so the text is not repeated in memory.
+    """
+    if not specs:
+        return []
+    first = unmapped(specs[0], resource, provider)
+    return [first, *(replace(first, check=spec.id) for spec in specs[1:])]
+
+
+@functools.lru_cache(maxsize=64)
+def _remediation(provider: str) -> str:
+    """The one text for every unmapped resource of ``provider`` (shared, not repeated)."""
+    return (
+        f"Pass --provider-profile {provider}=PROFILE, or map it in plcheck.toml: "
+        f'[plan.providers.{_toml_key(provider)}] profile = "PROFILE"'
     )
 
 

@@ -159,7 +159,7 @@ def run(
     for endpoint in plan.endpoints:
         reach = plan_accounts.reach(endpoint, scope, profiles or {})
         if reach.scope is None:
-            findings += [plan_accounts.unmapped(spec, endpoint, reach.provider) for spec in specs]
+            findings += plan_accounts.unmapped_all(specs, endpoint, reach.provider)
         else:
             by_scope.setdefault(reach.scope, []).append(endpoint)
     groups = list(by_scope.items())

@@ -94,7 +94,7 @@ def run(
     for service in plan.services:
         reach = plan_accounts.reach(service, default, profiles)
         if reach.scope is None:
-            findings += [plan_accounts.unmapped(s, service, reach.provider) for s in specs]
+            findings += plan_accounts.unmapped_all(specs, service, reach.provider)
         else:
             by_scope.setdefault(reach.scope, []).append(service)
     consumers = _consumers(ctx, plan, default, profiles)
