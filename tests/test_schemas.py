@@ -145,7 +145,8 @@ def _as_json(value: Any) -> Any:
 
 def _documented_configs() -> list[tuple[str, str]]:
     found = []
-    for name in ("README.md", "docs/ci.md"):
+    pages = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md"))]
+    for name in pages:
         text = (ROOT / name).read_text()
         for n, block in enumerate(re.findall(r"```toml\n(.*?)```", text, re.S)):
             if re.search(r"^\[\[?(tool\.plcheck\.)?(link|plan)\b", block, re.M):

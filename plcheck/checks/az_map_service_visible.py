@@ -38,6 +38,11 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html",
     aws_actions=("ec2:DescribeVpcEndpointServices",),
+    details={
+        "service_name": "the --service name",
+        "visible_to": "accounts (and regions) that see it",
+        "not_visible_to": "accounts (and regions) that do not",
+    },
 )
 
 

@@ -45,6 +45,8 @@ SPEC = CheckSpec(
         "region_zone_ids": "every AZ ID of the region",
         "zone_names": "AZ ID → the provider's AZ name",
         "subnets_by_zone_id": "AZ ID → the load balancers' subnets there",
+        "service_zone_ids": "AZ IDs the service offers (AvailabilityZoneIds)",
+        "candidate_subnets": "per missing zone ID, subnets of the load balancer's VPC there",
     },
     severity="low",
     can_fail=False,

@@ -56,6 +56,12 @@ SPEC = CheckSpec(
         "cidrs": "CIDRs the groups admit on the port",
         "prefix_lists": "prefix lists they admit",
         "referenced_groups": "groups they admit",
+        "client_cidrs": "client CIDRs judged (--client-cidr)",
+        "left_out": "client CIDRs (or their parts) the inbound rules leave out",
+        "target_group": "the target group whose health checks are judged",
+        "health_check_port": "its health-check port",
+        "health_check_destinations": "where the health checks go",
+        "outbound_cidrs": "CIDRs the outbound rules admit on that port",
     },
 )
 

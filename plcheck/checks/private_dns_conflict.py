@@ -69,6 +69,7 @@ SPEC = CheckSpec(
         "relation": "how it relates to the name (equals, contains)",
         "owning_account": "the account that owns the zone",
         "owning_service": "the AWS service that owns it, if any",
+        "shadowed_records": "a parent zone's records at the name, shadowed by the endpoint's zone",
     },
     severity="high",
 )

@@ -51,6 +51,8 @@ SPEC = CheckSpec(
     ),
     details={
         "principals": "the allowed principals: principal, type",
+        "consumer_account": "the consumer account judged",
+        "consumer_principal": "the consumer principal judged (--consumer-principal)",
     },
     severity="high",
 )
