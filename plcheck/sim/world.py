@@ -158,10 +158,12 @@ class SimulatedWorld:
 
         _load_moto_on_shared_loader()
         from plcheck.sim import corrections
+        from plcheck.sim.speedups import moto_speedups
 
         self._stack = ExitStack()
         self._state = corrections.SimState()
         self._stack.enter_context(corrections.apply_corrections(self._state))
+        self._stack.enter_context(moto_speedups())
         if self.serve:
             self._start_server()
         else:
