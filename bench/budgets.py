@@ -66,6 +66,19 @@ class Row:
         return self.wall_nodelay + CHAIN_FACTOR * self.chain * delay
 
 
+@dataclass(frozen=True)
+class DemoRow:
+    """``plcheck demo`` as a user meets it: medians of fresh processes."""
+
+    wall: float
+    cpu: float
+    """User + system CPU seconds."""
+    max_rss_kb: int
+    runs: int
+    load: float
+    """The machine's 1-minute load average when the runs ended."""
+
+
 @dataclass
 class Budget:
     """One budget, checked."""
@@ -88,6 +101,7 @@ class Bench:
     cold: list[tuple[str, float, bool]] = field(default_factory=list)
     cpu_rows: list[tuple[str, float, float]] = field(default_factory=list)
     """(scenario, plcheck CPU, baseline CPU) with no delay."""
+    demo: list[DemoRow] = field(default_factory=list)
 
     def plcheck(self, args: Sequence[str], delay: float) -> Run:
         """Run ``plcheck ARGS --format json`` in a subprocess with the world's environment."""

@@ -19,6 +19,8 @@ Budgets (issue 14), all measured in the same run:
   ``bench/baseline_consumer.py``, a plain boto3 script making the same calls;
 * organisation scale: ``az-map`` over 100 accounts <= 2.0 s and 200 MiB; over
   1,000 (``--org``) <= 15 s and 400 MiB; CPU per added account <= 10 ms;
+* the demo (issue 15): the installed ``plcheck demo`` in a fresh process, median
+  wall <= 8 s (its CPU beside it, steadier on a shared machine);
 * cold start: the installed console script in a fresh process, median <= 0.15 s
   for ``--version``, ``--help``, ``checks`` and ``explain ID``; none loads boto3,
   and ``--version`` loads neither Typer nor rich.
@@ -38,6 +40,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,7 +52,9 @@ from budgets import (  # the bench directory is the script's, so first on sys.pa
     PLCHECK,
     RESULTS,
     ROOT,
+    TIME,
     Bench,
+    DemoRow,
     Row,
 )
 from plan_bench import bench_plan
@@ -62,6 +67,8 @@ COLD_START_BUDGET = 0.15
 ORG_BUDGETS = {100: (2.0, 200), 1000: (15.0, 400)}
 #: CPU seconds per added account.
 CPU_PER_ACCOUNT_BUDGET = 0.010
+#: ``plcheck demo``, seconds (median wall of fresh processes).
+DEMO_BUDGET = 8.0
 BASELINE = ROOT / "bench" / "baseline_consumer.py"
 
 
@@ -237,6 +244,45 @@ def bench_cold_start(bench: Bench, runs: int) -> None:
         )
 
 
+def bench_demo(bench: Bench, runs: int) -> None:
+    """``plcheck demo`` as a user runs it: the console script in a fresh process.
+
+    It builds its own in-process world, so it runs without the served world's
+    environment; the served world is idle meanwhile.
+    """
+    print("demo", flush=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PLCHECK_"))}
+    walls, cpus, rss = [], [], []
+    for _ in range(runs):
+        with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
+            command = [str(PLCHECK), "demo"]
+            if TIME.exists():
+                command = [str(TIME), "-f", "%M %U %S", "-o", timing.name, *command]
+            started = time.perf_counter()
+            proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+            walls.append(time.perf_counter() - started)
+            fields = (timing.read().strip().splitlines() or [""])[-1].split()
+        if proc.returncode != 0:
+            raise SystemExit(f"plcheck demo exited {proc.returncode}:\n{proc.stderr}")
+        if len(fields) == 3 and fields[0].isdigit():
+            rss.append(int(fields[0]))
+            cpus.append(float(fields[1]) + float(fields[2]))
+    row = DemoRow(
+        wall=statistics.median(walls),
+        cpu=statistics.median(cpus) if cpus else 0.0,
+        max_rss_kb=max(rss, default=0),
+        runs=runs,
+        load=os.getloadavg()[0],
+    )
+    bench.demo.append(row)
+    bench.check(
+        f"plcheck demo: median wall <= {DEMO_BUDGET:.0f} s",
+        row.wall <= DEMO_BUDGET,
+        f"{row.wall:.2f} s median of {runs} (CPU {row.cpu:.2f} s, "
+        f"{row.max_rss_kb / 1024:.0f} MiB, load average {row.load:.1f})",
+    )
+
+
 # -------------------------------------------------------------------- output
 
 
@@ -279,6 +325,18 @@ def write_results(bench: Bench, path: Path, command: str, seconds: float) -> Non
         for scenario, ours, theirs in bench.cpu_rows:
             ratio = f"{ours / theirs:.2f}x" if theirs else "n/a"
             lines.append(f"| {scenario} | {ours:.2f} s | {theirs:.2f} s | {ratio} |")
+    if bench.demo:
+        lines += [
+            "",
+            "| plcheck demo (fresh process) | Wall, median | CPU, median | Peak RSS | "
+            "Load average |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for demo in bench.demo:
+            lines.append(
+                f"| demo wall, CPU ({demo.runs} runs) | {demo.wall:.2f} s | {demo.cpu:.2f} s | "
+                f"{demo.max_rss_kb / 1024:.0f} MiB | {demo.load:.1f} |"
+            )
     if bench.cold:
         lines += ["", "| Cold start | Median | boto3 imported |", "|---|---:|---|"]
         for name, median, boto in bench.cold:
@@ -308,9 +366,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--cold-runs", type=int, default=7, help="runs per cold-start command")
+    parser.add_argument("--demo-runs", type=int, default=3, help="runs of plcheck demo (median)")
     parser.add_argument("--quick", action="store_true", help="small sizes, one run each")
     parser.add_argument(
-        "--only", default="", help="comma-separated: consumer,provider,az-map,org,cold"
+        "--only", default="", help="comma-separated: consumer,provider,az-map,org,cold,demo"
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -328,6 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Cold starts first, on a quiet machine: the big runs leave load behind them.
     steps: list[tuple[str, Callable[[Bench], None]]] = [
         ("cold", lambda b: bench_cold_start(b, args.cold_runs)),
+        ("demo", lambda b: bench_demo(b, args.demo_runs)),
         ("consumer", lambda b: bench_consumer(b, endpoints)),
         ("provider", bench_provider),
         ("az-map", lambda b: bench_az_map(b, accounts)),

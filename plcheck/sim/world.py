@@ -156,11 +156,14 @@ class SimulatedWorld:
         for name in [*_REMOVED_ENV, *(k for k in os.environ if k.startswith("AWS_ENDPOINT_URL"))]:
             self._set_env(name, None)
 
+        _load_moto_on_shared_loader()
         from plcheck.sim import corrections
+        from plcheck.sim.speedups import moto_speedups
 
         self._stack = ExitStack()
         self._state = corrections.SimState()
         self._stack.enter_context(corrections.apply_corrections(self._state))
+        self._stack.enter_context(moto_speedups())
         if self.serve:
             self._start_server()
         else:
@@ -419,18 +422,64 @@ def shared_botocore_session() -> Any:
     new sessions (one per world, one per profile in tests) cheap. The models
     are read-only data, so sharing them changes nothing else.
     """
-    global _LOADER  # noqa: PLW0603
-    import botocore.loaders
     import botocore.session
 
-    if _LOADER is None:
-        _LOADER = botocore.loaders.create_loader()
     session = botocore.session.Session()
-    session.register_component("data_loader", _LOADER)
+    session.register_component("data_loader", _shared_loader())
     return session
 
 
 _LOADER: Any = None
+
+
+class _SearchPaths(list[str]):
+    """A loader's search path that keeps each directory once.
+
+    ``boto3.Session`` appends its own data directory to its loader's path: with
+    one loader for every session, the path would grow by one entry per session.
+    """
+
+    def append(self, path: str) -> None:
+        if path not in self:
+            super().append(path)
+
+
+def _shared_loader() -> Any:
+    """The process-wide botocore loader of the world's own sessions and moto's."""
+    global _LOADER  # noqa: PLW0603
+    if _LOADER is None:
+        import botocore.loaders
+
+        loader: Any = botocore.loaders.create_loader()
+        loader._search_paths = _SearchPaths(loader.search_paths)
+        _LOADER = loader
+    return _LOADER
+
+
+def _load_moto_on_shared_loader() -> None:
+    """Import moto's EC2 models, and make its session, with the world's shared loader.
+
+    moto's EC2 module lists the Regions through three new boto3 sessions as it is
+    imported, and its backends find their Regions through one more: each would parse
+    botocore's EC2 model and endpoints.json again (~0.1 s of CPU and ~100,000
+    objects each). They read the same files as the world's own sessions, so they
+    share one loader. plcheck's sessions are not touched: they make their own.
+    """
+    from unittest import mock
+
+    import botocore.loaders
+    import botocore.session
+
+    def create_loader(search_path_string: str | None = None) -> Any:
+        if search_path_string:  # AWS_DATA_PATH: not the files the shared loader reads
+            return botocore.loaders.create_loader(search_path_string)
+        return _shared_loader()
+
+    with mock.patch.object(botocore.session, "create_loader", create_loader):
+        import moto.ec2.models  # noqa: F401  (its class bodies make the sessions)
+        from moto.core.base_backend import AccountSpecificBackend
+
+        AccountSpecificBackend.get_session()  # cached by moto for the process
 
 
 def _check_profile(name: str, account_id: str) -> None:

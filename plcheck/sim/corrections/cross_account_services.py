@@ -87,6 +87,26 @@ def _service_matches(detail: Mapping[str, Any], filters: Sequence[Mapping[str, A
     return True
 
 
+_CUSTOM_SERVICE_PREFIX = "com.amazonaws.vpce."
+"""How the name of every service an account creates starts (``com.amazonaws.vpce.REGION.ID``)."""
+
+
+def _may_list_aws_services(
+    service_names: Sequence[str], filters: Sequence[Mapping[str, Any]]
+) -> bool:
+    """Whether AWS's own services could be in the answer: not when only custom names are asked.
+
+    moto's list of AWS's services is built on first use by importing a dozen of its
+    service modules (~1 s of CPU); a request restricted to services that accounts
+    created (``ServiceNames`` or the ``service-name`` filter) cannot list one of them.
+    """
+    restrictions = [list(service_names)] if service_names else []
+    restrictions += [filter_values(f) for f in filters if f.get("Name") == "service-name"]
+    return not any(
+        all(name.startswith(_CUSTOM_SERVICE_PREFIX) for name in names) for names in restrictions
+    )
+
+
 def _patches(state: SimState) -> list[Patch]:
     """Endpoint services are visible across accounts.
 
@@ -113,7 +133,7 @@ def _patches(state: SimState) -> list[Patch]:
         principals = caller_principals(self)
 
         details: list[dict[str, Any]] = []
-        if self.region in regions:
+        if self.region in regions and _may_list_aws_services(service_names, filters):
             mapping = state.zone_mapping(caller, self.region)
             defaults = self.ec2_backend._collect_default_endpoint_services(caller, self.region)
             details.extend(_aws_service_detail(s, mapping, self.region) for s in defaults)
