@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from plcheck.facts.az_map import AzMapFacts
-from plcheck.facts.zones import AccountZones
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from plcheck.facts.az_map import AzMapFacts
+    from plcheck.facts.zones import AccountZones
 
 SPEC = CheckSpec(
     id="az-id-mapping",
