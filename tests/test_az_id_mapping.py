@@ -132,3 +132,12 @@ def test_without_service_or_readable_accounts_nothing_is_judged() -> None:
         ),
     )
     assert visibility(unreadable) == []
+
+
+def test_the_explanation_says_which_regions_and_accounts_map_names_per_account() -> None:
+    from plcheck.checks import catalog
+
+    why = catalog()["az-id-mapping"].why
+    assert "before November 2012" in why
+    assert "before November 2025" in why
+    assert "Newer Regions, and accounts created since, map names the same way" in why

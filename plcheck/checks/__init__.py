@@ -14,9 +14,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import cache
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 from plcheck.model import CheckSpec
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 #: Commands in the order the catalog lists their checks.
 COMMAND_ORDER = ("az-map", "provider", "consumer", "probe", "check", "plan")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from plcheck.facts.link import LinkFacts
-from plcheck.facts.provider import Listener, LoadBalancer
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from plcheck.facts.link import LinkFacts
+    from plcheck.facts.provider import Listener, LoadBalancer
 
 #: Listener protocols a TCP client reaches (UDP listeners take only UDP).
 TCP_PROTOCOLS = ("TCP", "TLS", "TCP_UDP")

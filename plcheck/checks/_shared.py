@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from plcheck.errors import AwsCallError
-from plcheck.facts.consumer import EndpointFacts
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from plcheck.errors import AwsCallError
+    from plcheck.facts.consumer import EndpointFacts
 
 
 def not_visible(spec: CheckSpec, facts: EndpointFacts) -> Finding:

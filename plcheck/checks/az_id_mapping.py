@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from plcheck.facts.az_map import AzMapFacts
-from plcheck.facts.zones import AccountZones
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from plcheck.facts.az_map import AzMapFacts
+    from plcheck.facts.zones import AccountZones
 
 SPEC = CheckSpec(
     id="az-id-mapping",
@@ -15,10 +19,14 @@ SPEC = CheckSpec(
     subject="accounts",
     inspects="The availability zone name → zone ID mapping of every given account and region.",
     why=(
-        "AWS maps zone names to physical zones independently for each account: us-east-1a "
-        "in the provider account can be a different zone than us-east-1a in the consumer "
-        "account. PrivateLink attaches by physical zone, so plans written in zone names "
-        "put consumer subnets where the provider's load balancer is not."
+        "In the Regions launched before November 2012 (us-east-1, us-west-1, us-west-2, "
+        "eu-west-1, ap-northeast-1, ap-southeast-1, ap-southeast-2, sa-east-1), AWS maps zone "
+        "names to physical zones independently for each account created before November "
+        "2025: us-east-1a in the provider account can be a different zone than us-east-1a in "
+        "the consumer account. Newer Regions, and accounts created since, map names the same "
+        "way everywhere. PrivateLink attaches by physical zone, so plans written in zone "
+        "names can put consumer subnets where the provider's load balancer is not; only AZ "
+        "IDs name the same zone in every account."
     ),
     remediation=(
         "Plan and compare zones by AZ ID (use1-az1), never by name: in Terraform use "

@@ -13,8 +13,12 @@ maps every account), so it warns and names them.
 
 from __future__ import annotations
 
-from plcheck.facts.az_map import AzMapFacts, ScopeResult
+from typing import TYPE_CHECKING
+
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from plcheck.facts.az_map import AzMapFacts, ScopeResult
 
 SPEC = CheckSpec(
     id="az-map-service-visible",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import TYPE_CHECKING
 
-from plcheck.facts.ignores import IgnoreFacts
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from plcheck.facts.ignores import IgnoreFacts
 
 SPEC = CheckSpec(
     id="config-ignore-expired",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from plcheck.checks._shared import not_visible
-from plcheck.facts.consumer import EndpointFacts, ServiceDetail
-from plcheck.facts.network import Subnet
 from plcheck.facts.zones import AccountZones, zone_id_order
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from plcheck.facts.consumer import EndpointFacts, ServiceDetail
+    from plcheck.facts.network import Subnet
 
 SPEC = CheckSpec(
     id="endpoint-az-coverage",

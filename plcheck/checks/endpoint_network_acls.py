@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from plcheck.checks.endpoint_az_coverage import recommended
 from plcheck.checks.endpoint_ip_address_type import client_families
-from plcheck.facts.consumer import EndpointFacts, Vpc
-from plcheck.facts.network import NaclEntry, NetworkAcl
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.netrules import EPHEMERAL_PORTS, acls_for_subnets, nacl_decision
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from plcheck.facts.consumer import EndpointFacts, Vpc
+    from plcheck.facts.network import NaclEntry, NetworkAcl
 
 SPEC = CheckSpec(
     id="endpoint-network-acls",

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from plcheck.checks._shared import not_visible
 from plcheck.checks.private_dns_conflict import is_conflicting, private_dns_in_use
-from plcheck.facts.consumer import EndpointFacts, HostedZone, ServiceDetail
-from plcheck.facts.endpoints import Endpoint
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from plcheck.facts.consumer import EndpointFacts, HostedZone, ServiceDetail
+    from plcheck.facts.endpoints import Endpoint
 
 SPEC = CheckSpec(
     id="endpoint-private-dns",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from plcheck.checks._shared import not_visible
-from plcheck.facts.consumer import EndpointFacts
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.service_names import region_in_service_name
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from plcheck.facts.consumer import EndpointFacts
 
 #: ``OptInStatus`` values of an enabled Region (DescribeRegions).
 ENABLED = ("opt-in-not-required", "opted-in")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from plcheck.checks.endpoint_ip_address_type import client_families
-from plcheck.facts.consumer import EndpointFacts, Vpc
-from plcheck.facts.network import SecurityGroup, SgRule
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.netrules import sg_rules_admitting, sg_rules_for_port
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from plcheck.facts.consumer import EndpointFacts, Vpc
+    from plcheck.facts.network import SecurityGroup, SgRule
 
 SPEC = CheckSpec(
     id="endpoint-security-groups",

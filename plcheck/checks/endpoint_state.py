@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from plcheck.facts.consumer import EndpointFacts, ServiceDetail
-from plcheck.facts.endpoints import Endpoint
+from typing import TYPE_CHECKING
+
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from plcheck.facts.consumer import EndpointFacts, ServiceDetail
+    from plcheck.facts.endpoints import Endpoint
 
 SPEC = CheckSpec(
     id="endpoint-state",

@@ -16,12 +16,14 @@ it; no command or run lists its checks or guards them one by one.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from plcheck.checks import checks_for, module
 from plcheck.errors import AwsCallError
 from plcheck.facts.outcome import Outcome
-from plcheck.model import CheckSpec, Finding
+
+if TYPE_CHECKING:
+    from plcheck.model import CheckSpec, Finding
 
 
 class Subject(Protocol):

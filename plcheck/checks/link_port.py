@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plcheck.checks._link import (
     DETAILS,
@@ -13,8 +13,10 @@ from plcheck.checks._link import (
     no_load_balancer,
     not_owned,
 )
-from plcheck.facts.link import LinkFacts
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from plcheck.facts.link import LinkFacts
 
 SPEC = CheckSpec(
     id="link-port",

@@ -6,13 +6,16 @@ The consumer is its account, or the role declared as ``principal`` on the consum
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plcheck.checks._link import DETAILS, finding, not_owned
-from plcheck.facts.link import LinkFacts
-from plcheck.facts.provider import Principal
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from plcheck.facts.link import LinkFacts
+    from plcheck.facts.provider import Principal
 
 SPEC = CheckSpec(
     id="link-principal",

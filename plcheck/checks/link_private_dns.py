@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from plcheck.checks._link import DETAILS, finding, not_owned
-from plcheck.facts.link import LinkFacts
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from plcheck.facts.link import LinkFacts
 
 SPEC = CheckSpec(
     id="link-private-dns",

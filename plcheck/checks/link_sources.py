@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plcheck.checks._link import (
     DETAILS,
@@ -14,10 +13,14 @@ from plcheck.checks._link import (
     not_owned,
     on_port,
 )
-from plcheck.facts.link import LinkFacts
-from plcheck.facts.provider import LoadBalancer
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.netrules import sg_rules_for_port
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from plcheck.facts.link import LinkFacts
+    from plcheck.facts.provider import LoadBalancer
 
 SPEC = CheckSpec(
     id="link-sources",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plcheck.checks._link import (
     DETAILS,
@@ -12,10 +12,12 @@ from plcheck.checks._link import (
     not_owned,
     on_port,
 )
-from plcheck.facts.link import LinkFacts
-from plcheck.facts.provider import LoadBalancer, TargetGroup
 from plcheck.facts.zones import zone_id_order
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from plcheck.facts.link import LinkFacts
+    from plcheck.facts.provider import LoadBalancer, TargetGroup
 
 SPEC = CheckSpec(
     id="link-zones",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from plcheck.facts.network import Subnet
-from plcheck.facts.provider import LoadBalancer, ServiceConfig, ServiceFacts
 from plcheck.facts.zones import AccountZones, zone_id_order, zone_label
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from plcheck.facts.network import Subnet
+    from plcheck.facts.provider import LoadBalancer, ServiceConfig, ServiceFacts
 
 SPEC = CheckSpec(
     id="nlb-az-coverage",

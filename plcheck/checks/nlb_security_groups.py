@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plcheck.checks._shared import failed
-from plcheck.facts.network import SecurityGroup
-from plcheck.facts.outcome import Outcome
-from plcheck.facts.provider import Listener, LoadBalancer, ServiceFacts, TargetGroup
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.netrules import sg_rules_for_port
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from plcheck.facts.network import SecurityGroup
+    from plcheck.facts.outcome import Outcome
+    from plcheck.facts.provider import Listener, LoadBalancer, ServiceFacts, TargetGroup
 
 SPEC = CheckSpec(
     id="nlb-security-groups",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from plcheck.facts.provider import Listener, LoadBalancer, ServiceFacts
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from plcheck.facts.provider import Listener, LoadBalancer, ServiceFacts
 
 #: Most listeners a Network Load Balancer behind PrivateLink may have.
 MAX_PRIVATELINK_LISTENERS = 50

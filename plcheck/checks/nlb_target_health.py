@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from plcheck.facts.provider import LoadBalancer, ServiceFacts, TargetGroup, TargetState
 from plcheck.facts.zones import zone_label
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from plcheck.facts.provider import LoadBalancer, ServiceFacts, TargetGroup, TargetState
 
 SPEC = CheckSpec(
     id="nlb-target-health",

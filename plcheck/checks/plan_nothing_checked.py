@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from plcheck.facts.plan import PlanCoverage
+from typing import TYPE_CHECKING
+
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from plcheck.facts.plan import PlanCoverage
 
 SPEC = CheckSpec(
     id="plan-nothing-checked",

@@ -20,12 +20,16 @@ https://docs.aws.amazon.com/Route53/latest/APIReference/API_AssociateVPCWithHost
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from plcheck.checks._shared import not_visible
-from plcheck.facts.consumer import EndpointFacts, HostedZone, ServiceDetail, ZoneRecord
-from plcheck.facts.outcome import Outcome
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from plcheck.facts.consumer import EndpointFacts, HostedZone, ServiceDetail, ZoneRecord
+    from plcheck.facts.outcome import Outcome
 
 SPEC = CheckSpec(
     id="private-dns-conflict",

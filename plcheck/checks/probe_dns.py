@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from plcheck.facts.endpoints import EndpointInfo
 from plcheck.facts.probe import DnsErrorKind, DnsResult, ProbeFacts
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from plcheck.facts.endpoints import EndpointInfo
 
 SPEC = CheckSpec(
     id="probe-dns",

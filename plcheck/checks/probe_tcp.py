@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from plcheck.facts.probe import ProbeFacts, TcpErrorKind, TcpResult
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 SPEC = CheckSpec(
     id="probe-tcp",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from plcheck.facts.probe import CertInfo, ProbeFacts, TlsResult
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from plcheck.facts.probe import CertInfo, ProbeFacts, TlsResult
 
 SPEC = CheckSpec(
     id="probe-tls",

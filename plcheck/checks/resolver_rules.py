@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from plcheck.checks._shared import not_visible
-from plcheck.facts.consumer import EndpointFacts, ResolverRule
 from plcheck.facts.provider import verification_domain
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from plcheck.facts.consumer import EndpointFacts, ResolverRule
 
 SPEC = CheckSpec(
     id="resolver-rules",

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from plcheck.facts.provider import Connection, ServiceConfig, ServiceFacts
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from plcheck.facts.provider import Connection, ServiceConfig, ServiceFacts
 
 SPEC = CheckSpec(
     id="service-acceptance",

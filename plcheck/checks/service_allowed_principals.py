@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from plcheck.facts.org import OrgMembership
-from plcheck.facts.outcome import Outcome
-from plcheck.facts.provider import Principal, ServiceConfig, ServiceFacts
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from plcheck.facts.org import OrgMembership
+    from plcheck.facts.outcome import Outcome
+    from plcheck.facts.provider import Principal, ServiceConfig, ServiceFacts
 
 SPEC = CheckSpec(
     id="service-allowed-principals",

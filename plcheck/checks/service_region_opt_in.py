@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from plcheck.facts.provider import ServiceFacts
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from plcheck.facts.provider import ServiceFacts
 
 #: ``OptInStatus`` values of an enabled Region (DescribeRegions).
 ENABLED = ("opt-in-not-required", "opted-in")

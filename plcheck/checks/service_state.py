@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from plcheck.facts.provider import ServiceConfig, ServiceFacts
+from typing import TYPE_CHECKING
+
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from plcheck.facts.provider import ServiceConfig, ServiceFacts
 
 SPEC = CheckSpec(
     id="service-state",

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from plcheck.facts.consumer import ConsumerFacts, ServiceDetail
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.service_names import region_in_service_name
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from plcheck.facts.consumer import ConsumerFacts, ServiceDetail
 
 SPEC = CheckSpec(
     id="service-visible",

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from plcheck.facts.network import SecurityGroup, Subnet
-from plcheck.facts.provider import LoadBalancer, ServiceFacts, TargetGroup, TargetState
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.netrules import sg_rules_admitting_from
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from plcheck.facts.network import SecurityGroup, Subnet
+    from plcheck.facts.provider import LoadBalancer, ServiceFacts, TargetGroup, TargetState
 
 SPEC = CheckSpec(
     id="target-security-groups",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from plcheck.facts.consumer import ConsumerFacts, VpcDnsAttributes
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from plcheck.facts.consumer import ConsumerFacts, VpcDnsAttributes
 
 SPEC = CheckSpec(
     id="vpc-dns-attributes",

@@ -62,12 +62,13 @@ def run(options: PlanOptions, ctx: AwsContext | None = None) -> Report:
 
     plan = options.plan
     findings: list[Finding] = []
+    grids: list[View] = []
     if plan.endpoints or plan.services:  # a plan without either needs no AWS call
         if ctx is None:
             with AwsContext() as own:
-                findings = _judged(own, options)
+                findings, grids = _judged(own, options)
         else:
-            findings = _judged(ctx, options)
+            findings, grids = _judged(ctx, options)
     read = tuple(sorted(_count(r.type for r in plan.resources).items()))
     coverage = PlanCoverage(str(plan.path), read, plan.unread, options.strict)
     findings += framework.judge("plan", "plan", coverage)
@@ -79,18 +80,21 @@ def run(options: PlanOptions, ctx: AwsContext | None = None) -> Report:
             source=options.config_source,
             today=options.today or dt.date.today(),
         )
-    return Report("plan", tuple(findings), views=tuple(views(plan)), source=str(plan.path))
+    return Report("plan", tuple(findings), views=(*grids, *views(plan)), source=str(plan.path))
 
 
-def _judged(ctx: AwsContext, options: PlanOptions) -> list[Finding]:
-    """The consumer side (endpoints) and the provider side (services), each in its account."""
+def _judged(ctx: AwsContext, options: PlanOptions) -> tuple[list[Finding], list[View]]:
+    """The consumer side (endpoints) and the provider side (services), each in its account.
+
+    Also the zone grid of every planned endpoint whose zones are known before apply.
+    """
     from plcheck.runs import planned, planned_provider
 
     plan, scope, profiles = options.plan, options.scope, options.profiles
-    findings = planned.run(ctx, scope, plan, profiles) if plan.endpoints else []
+    findings, grids = planned.run(ctx, scope, plan, profiles) if plan.endpoints else ([], [])
     if plan.services:
         findings += planned_provider.run(ctx, scope, plan, profiles)
-    return findings
+    return findings, grids
 
 
 def _count(kinds: object) -> dict[str, int]:

@@ -35,8 +35,8 @@ from plcheck.gate.terraform import (
     TerraformPlan,
     Unknown,
 )
-from plcheck.model import CheckSpec, Finding, Status
-from plcheck.runs import planned_network
+from plcheck.model import CheckSpec, Finding, Status, View
+from plcheck.runs import planned_grid, planned_network
 from plcheck.runs import planned_subnets as subnets_of
 from plcheck.runs.planned_network import NetworkFacts
 from plcheck.service_names import region_in_service_name
@@ -144,8 +144,10 @@ def run(
     scope: Scope,
     plan: TerraformPlan,
     profiles: Mapping[str, Scope] | None = None,
-) -> list[Finding]:
+) -> tuple[list[Finding], list[View]]:
     """Gather and judge each account's endpoints with that account's facts, concurrently.
+
+    Returns the findings, and the zone grid of every endpoint whose zones are known.
 
     ``scope`` reaches the default ``aws`` provider; ``profiles`` the aliased ones
     (see :mod:`plcheck.runs.plan_accounts`). A plan without endpoints needs no call.
@@ -166,6 +168,7 @@ def run(
     outcomes = ctx.gather(
         [partial(_one_account, ctx, s, plan, endpoints) for s, endpoints in groups]
     )
+    grids: list[View] = []
     for (_, endpoints), outcome in zip(groups, outcomes, strict=True):
         if outcome.error is not None:  # the account could not be read at all
             findings += [
@@ -173,15 +176,27 @@ def run(
                 for e in endpoints
                 for spec in specs
             ]
-        else:
-            findings += outcome.value or []
-    return findings
+        elif outcome.value is not None:
+            findings += outcome.value[0]
+            grids += outcome.value[1]
+    return findings, grids
 
 
 def _one_account(
     ctx: AwsContext, scope: Scope, plan: TerraformPlan, endpoints: Sequence[PlannedEndpoint]
-) -> list[Finding]:
-    return judge(plan, gather(ctx, scope, plan, endpoints), endpoints)
+) -> tuple[list[Finding], list[View]]:
+    facts = gather(ctx, scope, plan, endpoints)
+    views = [
+        grid
+        for endpoint in endpoints
+        if (
+            grid := planned_grid.grid(
+                endpoint, plan, _service(endpoint, facts), facts.zones.value, facts.subnets
+            )
+        )
+        is not None
+    ]
+    return judge(plan, facts, endpoints), views
 
 
 # -- the checks ------------------------------------------------------------------------------

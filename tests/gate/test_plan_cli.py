@@ -43,8 +43,14 @@ def test_known_subnets_are_judged_by_az_id(
     assert dns["details"]["attributes_from"] == "live"  # type: ignore[index]
     # private DNS is asked for, but the provider has not verified the name yet
     assert found[("endpoint-private-dns", "aws_vpc_endpoint.burrito")]["status"] == "fail"
-    view, *_ = data["views"]
+    grid, view, *_ = data["views"]
     assert view["note"] == "Not checked: aws_vpc_endpoint.s3: a Gateway endpoint, not Interface"
+    # The planned endpoint's zone grid marks the planned subnet in a zone the NLB lacks.
+    assert grid["title"] == "Zones by AZ ID: aws_vpc_endpoint.burrito"
+    assert grid["columns"][-2] == "Planned subnets"
+    flagged = [grid["rows"][i] for i in grid["highlight"]]
+    assert [row[-2] for row in flagged] == [unsupported]
+    assert flagged[0][-1] == "✗ no load balancer here: cannot attach"
 
 
 def test_supported_subnets_pass(
