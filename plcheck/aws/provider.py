@@ -25,7 +25,6 @@ report an ``error`` finding and the others carry on.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
@@ -34,8 +33,8 @@ from typing import Any, TypeVar
 from plcheck.aws.consumer import region_opt_in
 from plcheck.aws.context import AwsContext, Scope
 from plcheck.aws.network import security_groups, subnets_in_vpcs
+from plcheck.aws.targets import attributes, chunks, target_groups
 from plcheck.aws.zones import account_zones
-from plcheck.errors import AwsCallError
 from plcheck.facts.network import Subnet
 from plcheck.facts.outcome import Outcome, outcome_of
 from plcheck.facts.provider import (
@@ -47,16 +46,11 @@ from plcheck.facts.provider import (
     ProviderFacts,
     RegionSupport,
     ServiceConfig,
-    TargetGroup,
-    TargetState,
     TxtLookups,
 )
 from plcheck.facts.zones import AccountZones
 
 T = TypeVar("T")
-
-#: Most ARNs DescribeLoadBalancers / DescribeTargetGroups take in one call.
-ARNS_PER_CALL = 20
 
 
 def gather(
@@ -112,10 +106,6 @@ def gather(
         txt=txt.get(),
         permissions=dict(zip(ids, permissions, strict=True)),
     )
-
-
-def _chunks(items: Sequence[str], size: int = ARNS_PER_CALL) -> list[list[str]]:
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
 # -- services -----------------------------------------------------------------------
@@ -195,7 +185,7 @@ def _load_balancers(ctx: AwsContext, scope: Scope, arns: Sequence[str]) -> dict[
             lambda chunk=chunk: ctx.paginate(  # type: ignore[misc]
                 scope, "elbv2", "describe_load_balancers", LoadBalancerArns=chunk
             )
-            for chunk in _chunks(arns)
+            for chunk in chunks(arns)
         ]
     )
     found: dict[str, LoadBalancer] = {}
@@ -246,7 +236,7 @@ def _balancers_and_behind(ctx: AwsContext, scope: Scope, lb_arns: Sequence[str])
         "listeners": listeners,
         "subnets": subnets,
         "security_groups": groups,
-        **_target_groups(ctx, scope, every_listener, cross_zone, subnets.value or {}),
+        **target_groups(ctx, scope, every_listener, cross_zone, subnets.value or {}),
     }
 
 
@@ -273,266 +263,15 @@ def _forwarded_groups(listener: Mapping[str, Any]) -> Iterable[str]:
                 yield group["TargetGroupArn"]
 
 
-def _attributes(response: Mapping[str, Any]) -> dict[str, str]:
-    return {a["Key"]: str(a.get("Value", "")) for a in response.get("Attributes", [])}
-
-
 def _cross_zone_of_lb(ctx: AwsContext, scope: Scope, lb_arn: str) -> bool:
     response = ctx.call(scope, "elbv2", "describe_load_balancer_attributes", LoadBalancerArn=lb_arn)
     # NLBs default to off; the attribute is always present in practice.
-    return _attributes(response).get("load_balancing.cross_zone.enabled", "false") == "true"
+    return attributes(response).get("load_balancing.cross_zone.enabled", "false") == "true"
 
 
 def _subnets(ctx: AwsContext, scope: Scope, vpc_ids: Sequence[str]) -> dict[str, Subnet]:
     """Every subnet of the balancers' VPCs in one call: their own and their IP targets'."""
     return {s.subnet_id: s for s in subnets_in_vpcs(ctx, scope, vpc_ids)}
-
-
-# -- target groups ------------------------------------------------------------------
-
-
-def _target_groups(
-    ctx: AwsContext,
-    scope: Scope,
-    listeners: Sequence[Listener],
-    lb_cross_zone: Mapping[str, Outcome[bool]],
-    subnets: Mapping[str, Subnet],
-) -> dict[str, Any]:
-    """:class:`ProviderFacts` fields: the target groups, and their targets' security groups."""
-    arns = sorted({arn for listener in listeners for arn in listener.target_group_arns})
-    if not arns:
-        return {"target_groups": {}}
-    pages = ctx.gather(
-        [
-            lambda chunk=chunk: ctx.paginate(  # type: ignore[misc]
-                scope, "elbv2", "describe_target_groups", TargetGroupArns=chunk
-            )
-            for chunk in _chunks(arns)
-        ]
-    )
-    described: dict[str, Mapping[str, Any]] = {}
-    failures: dict[str, AwsCallError] = {}
-    for chunk, page in zip(_chunks(arns), pages, strict=True):
-        if page.error is not None:
-            failures.update(dict.fromkeys(chunk, page.error))
-            continue
-        for group in (page.value or {}).get("TargetGroups", []):
-            described[group["TargetGroupArn"]] = group
-    groups = list(described.values())
-    per_group = ctx.gather(
-        [
-            *[
-                lambda g=g: ctx.call(
-                    scope, "elbv2", "describe_target_health", TargetGroupArn=g["TargetGroupArn"]
-                )
-                for g in groups
-            ],
-            *[
-                lambda g=g: ctx.call(
-                    scope,
-                    "elbv2",
-                    "describe_target_group_attributes",
-                    TargetGroupArn=g["TargetGroupArn"],
-                )
-                for g in groups
-            ],
-        ]
-    )
-    health, attributes = per_group[: len(groups)], per_group[len(groups) :]
-    instance_ids = sorted(
-        {
-            d["Target"]["Id"]
-            for g, h in zip(groups, health, strict=True)
-            if g.get("TargetType") == "instance" and h.value is not None
-            for d in h.value.get("TargetHealthDescriptions", [])
-        }
-    )
-    ip_targets = sorted(
-        {
-            d["Target"]["Id"]
-            for g, h in zip(groups, health, strict=True)
-            if g.get("TargetType") == "ip" and h.value is not None
-            for d in h.value.get("TargetHealthDescriptions", [])
-        }
-    )
-    vpcs = sorted({str(g.get("VpcId")) for g in groups if g.get("VpcId")})
-    instances: Outcome[dict[str, tuple[str, tuple[str, ...]]]]
-    interfaces: Outcome[dict[str, tuple[str, ...]]]
-    instances, interfaces = ctx.gather(  # type: ignore[assignment]
-        [
-            lambda: _instances(ctx, scope, instance_ids),
-            lambda: _ip_target_groups(ctx, scope, ip_targets, vpcs),
-        ]
-    )
-    instance_zones: Outcome[dict[str, str]] = (
-        Outcome(value={i: zone for i, (zone, _) in instances.value.items()})
-        if instances.value is not None
-        else Outcome(error=instances.error)
-    )
-    target_sgs = _target_security_groups(instances, interfaces)
-    found_groups = sorted({g for ids in (target_sgs.value or {}).values() for g in ids})
-    rules = outcome_of(lambda: {g.group_id: g for g in security_groups(ctx, scope, found_groups)})
-    result: dict[str, Outcome[TargetGroup]] = {
-        arn: Outcome(error=error) for arn, error in failures.items()
-    }
-    owners = {
-        arn: listener.load_balancer_arn
-        for listener in listeners
-        for arn in listener.target_group_arns
-    }
-    for group, health_out, attrs_out in zip(groups, health, attributes, strict=True):
-        arn = group["TargetGroupArn"]
-        lb_cross = lb_cross_zone.get(owners.get(arn, ""), Outcome(value=False))
-        error = health_out.error or attrs_out.error or lb_cross.error
-        if error is None and group.get("TargetType") == "instance":
-            error = instance_zones.error
-        if error is not None:
-            result[arn] = Outcome(error=error)
-            continue
-        attrs = _attributes(attrs_out.value or {})
-        setting = attrs.get("load_balancing.cross_zone.enabled", "use_load_balancer_configuration")
-        if setting in ("true", "false"):
-            cross_zone, source = setting == "true", "target group"
-        else:
-            cross_zone, source = bool(lb_cross.value), "load balancer"
-        result[arn] = Outcome(
-            value=TargetGroup(
-                arn=arn,
-                name=group.get("TargetGroupName", ""),
-                protocol=group.get("Protocol", ""),
-                port=group.get("Port"),
-                target_type=group.get("TargetType", ""),
-                cross_zone=cross_zone,
-                cross_zone_source=source,
-                targets=tuple(
-                    _target_state(d, group, subnets, instance_zones.value or {})
-                    for d in (health_out.value or {}).get("TargetHealthDescriptions", [])
-                ),
-                health_check_port=str(group.get("HealthCheckPort") or "traffic-port"),
-                vpc_id=str(group.get("VpcId", "")),
-                proxy_protocol_v2=attrs.get("proxy_protocol_v2.enabled", "false") == "true",
-            )
-        )
-    return {
-        "target_groups": result,
-        "target_security_groups": target_sgs,
-        "target_group_rules": rules,
-    }
-
-
-def _instances(
-    ctx: AwsContext, scope: Scope, instance_ids: Sequence[str]
-) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Instance ID → (zone name, security groups), in one call (a filter: a gone ID is no error).
-
-    An instance's groups are those of all its network interfaces (the primary one's
-    are what ``SecurityGroups`` lists; NLB traffic reaches the primary interface).
-    """
-    if not instance_ids:
-        return {}
-    response = ctx.paginate(
-        scope,
-        "ec2",
-        "describe_instances",
-        Filters=[{"Name": "instance-id", "Values": list(instance_ids)}],
-    )
-    return {
-        i["InstanceId"]: (
-            (i.get("Placement") or {}).get("AvailabilityZone", ""),
-            tuple(g["GroupId"] for g in i.get("SecurityGroups", []) if g.get("GroupId")),
-        )
-        for r in response.get("Reservations", [])
-        for i in r.get("Instances", [])
-    }
-
-
-def _ip_target_groups(
-    ctx: AwsContext, scope: Scope, addresses: Sequence[str], vpc_ids: Sequence[str]
-) -> dict[str, tuple[str, ...]]:
-    """IP address → security groups of the interface holding it in the target groups' VPCs.
-
-    One call for every IP target. An address no interface holds (a peered VPC, on premises)
-    is absent: its groups are unknown.
-    """
-    if not addresses:
-        return {}
-    response = ctx.paginate(
-        scope,
-        "ec2",
-        "describe_network_interfaces",
-        Filters=[
-            {"Name": "addresses.private-ip-address", "Values": list(addresses)},
-            {"Name": "vpc-id", "Values": list(vpc_ids)},
-        ],
-    )
-    wanted = set(addresses)
-    found: dict[str, tuple[str, ...]] = {}
-    for eni in response.get("NetworkInterfaces", []):
-        groups = tuple(g["GroupId"] for g in eni.get("Groups", []) if g.get("GroupId"))
-        held = [p.get("PrivateIpAddress") for p in eni.get("PrivateIpAddresses", [])]
-        for address in [eni.get("PrivateIpAddress"), *held]:
-            if address in wanted:
-                found[str(address)] = groups
-    return found
-
-
-def _target_security_groups(
-    instances: Outcome[dict[str, tuple[str, tuple[str, ...]]]],
-    interfaces: Outcome[dict[str, tuple[str, ...]]],
-) -> Outcome[Mapping[str, tuple[str, ...]]]:
-    """Target ID → its groups, from both calls; the first failure when either failed."""
-    error = instances.error or interfaces.error
-    if error is not None:
-        return Outcome(error=error)
-    found: dict[str, tuple[str, ...]] = dict(interfaces.value or {})
-    found.update({i: groups for i, (_, groups) in (instances.value or {}).items()})
-    return Outcome(value=found)
-
-
-def _target_state(
-    description: Mapping[str, Any],
-    group: Mapping[str, Any],
-    subnets: Mapping[str, Subnet],
-    instance_zones: Mapping[str, str],
-) -> TargetState:
-    target = description.get("Target") or {}
-    health = description.get("TargetHealth") or {}
-    target_id = str(target.get("Id", ""))
-    return TargetState(
-        target_id=target_id,
-        port=target.get("Port"),
-        zone_name=_target_zone(target, group, subnets, instance_zones),
-        state=health.get("State", ""),
-        reason=health.get("Reason", ""),
-        description=health.get("Description", ""),
-    )
-
-
-def _target_zone(
-    target: Mapping[str, Any],
-    group: Mapping[str, Any],
-    subnets: Mapping[str, Subnet],
-    instance_zones: Mapping[str, str],
-) -> str:
-    """The zone a target serves: registered zone, instance placement, or its IP's subnet."""
-    if target.get("AvailabilityZone"):
-        return str(target["AvailabilityZone"])
-    target_type = group.get("TargetType")
-    target_id = str(target.get("Id", ""))
-    if target_type == "instance":
-        return instance_zones.get(target_id, "")
-    if target_type == "alb":
-        return "all"  # an ALB target spans its own zones
-    if target_type == "ip":
-        try:
-            address = ipaddress.ip_address(target_id)
-        except ValueError:
-            return ""
-        for subnet in subnets.values():
-            in_vpc = subnet.vpc_id == group.get("VpcId") and subnet.cidr
-            if in_vpc and address in ipaddress.ip_network(subnet.cidr, strict=False):
-                return subnet.zone_name
-    return ""
 
 
 # -- for planned services (plcheck plan) ----------------------------------------------

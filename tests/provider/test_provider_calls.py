@@ -10,7 +10,7 @@ import pytest
 
 from plcheck.aws import AwsContext, Scope
 from plcheck.aws.context import IAM_PREFIX
-from plcheck.aws.provider import ARNS_PER_CALL, _chunks
+from plcheck.aws.targets import ARNS_PER_CALL, chunks
 from plcheck.checks import checks_for
 from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.model import Finding, Status
@@ -78,9 +78,9 @@ def test_list_calls_do_not_grow_with_the_number_of_resources() -> None:
 
 def test_arns_are_chunked_to_what_one_call_takes() -> None:
     arns = [f"arn:{i}" for i in range(45)]
-    chunks = _chunks(arns)
-    assert [len(c) for c in chunks] == [ARNS_PER_CALL, ARNS_PER_CALL, 5]
-    assert [a for c in chunks for a in c] == arns
+    split = chunks(arns)
+    assert [len(c) for c in split] == [ARNS_PER_CALL, ARNS_PER_CALL, 5]
+    assert [a for c in split for a in c] == arns
 
 
 def _deny(monkeypatch: pytest.MonkeyPatch, *actions: str) -> None:
