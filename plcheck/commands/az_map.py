@@ -131,7 +131,10 @@ def register(app: typer.Typer) -> None:
         )
         progress = org and out.format is Format.TABLE and out.output is None and sys.stderr.isatty()
         with (
-            AwsContext(aws_settings(aws_timeout, max_workers=max_workers)) as ctx,
+            # rich runs one live display at a time: the progress bar, or the slow-call status.
+            AwsContext(
+                aws_settings(aws_timeout, status=not progress, max_workers=max_workers)
+            ) as ctx,
             _progress_bar(progress) as (count, advance),
         ):
             result = run(options, ctx, on_done=advance, on_count=count)

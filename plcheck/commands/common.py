@@ -325,12 +325,20 @@ def reporting(command: str) -> Callable[[F], F]:
     return decorate
 
 
-def aws_settings(aws_timeout: float | None, **overrides: Any) -> Any:
-    """The run's :class:`~plcheck.aws.AwsSettings`: the environment's, then the options'."""
+def aws_settings(aws_timeout: float | None, *, status: bool = True, **overrides: Any) -> Any:
+    """The run's :class:`~plcheck.aws.AwsSettings`: the environment's, then the options'.
+
+    ``status``: on a terminal, a one-line status on stderr while an AWS call has been
+    waiting for more than 2 s (off where another live display, a progress bar, runs).
+    """
     from plcheck.aws import AwsSettings
 
     if aws_timeout is not None:
         overrides["aws_timeout"] = aws_timeout
+    if status and "on_slow_call" not in overrides:
+        from plcheck.aws.status import terminal_status
+
+        overrides["on_slow_call"] = terminal_status()  # None when stderr is no terminal
     return AwsSettings.from_env(**overrides)
 
 
