@@ -138,6 +138,32 @@ def bench_provider(bench: Bench) -> None:
     )
 
 
+def bench_check(bench: Bench) -> None:
+    """``plcheck check`` over one link: its provider and consumer read concurrently, joined."""
+    from plcheck.sim.scenarios import az_mismatch
+
+    print("check", flush=True)
+    scenario = az_mismatch(bench.world)
+    config = Path(tempfile.mkdtemp(prefix="plcheck-bench-")) / "plcheck.toml"
+    subnets = ", ".join(f'"{s}"' for s in scenario.supported_consumer_subnet_ids)
+    config.write_text(
+        "[[link]]\n"
+        'name = "burrito"\n'
+        f'service = "{scenario.service_name}"\n'
+        f'provider = {{ profile = "{scenario.provider_profile}", region = "{scenario.region}", '
+        "dns_timeout = 0.5 }\n\n"
+        "[[link.consumer]]\n"
+        f'profile = "{scenario.consumer_profile}"\n'
+        f'region = "{scenario.region}"\n'
+        f'vpc = "{scenario.consumer_vpc_id}"\n'
+        f"subnets = [{subnets}]\n",
+        encoding="utf-8",
+    )
+    # The provider's chain (AssumeRole -> services -> load balancers -> listeners / target
+    # groups -> health) beside the consumer's three rounds; the join needs no call.
+    bench.measure("check, 1 link", ["check", "--config", str(config)], chain=5)
+
+
 def _first_service(bench: Bench) -> str | None:
     ec2 = bench.world.admin_client("111111111111", "ec2")
     configs = ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]
@@ -369,7 +395,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--demo-runs", type=int, default=3, help="runs of plcheck demo (median)")
     parser.add_argument("--quick", action="store_true", help="small sizes, one run each")
     parser.add_argument(
-        "--only", default="", help="comma-separated: consumer,provider,az-map,org,cold,demo"
+        "--only",
+        default="",
+        help="comma-separated: consumer,provider,check,az-map,org,cold,demo,plan",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -390,6 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("demo", lambda b: bench_demo(b, args.demo_runs)),
         ("consumer", lambda b: bench_consumer(b, endpoints)),
         ("provider", bench_provider),
+        ("check", bench_check),
         ("az-map", lambda b: bench_az_map(b, accounts)),
         ("org", lambda b: bench_az_map_org(b, org_accounts)),
         ("plan", bench_plan),
