@@ -29,6 +29,7 @@ def gather(session: Any, vpc_id: str) -> dict[str, Any]:
     ec2 = session.client("ec2")
     sts = session.client("sts")
     route53 = session.client("route53")
+    resolver = session.client("route53resolver")
     by_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
 
     def pages(operation: str, **params: Any) -> dict[str, Any]:
@@ -47,6 +48,12 @@ def gather(session: Any, vpc_id: str) -> dict[str, Any]:
         "hosted_zones": route53.list_hosted_zones_by_vpc(VPCId=vpc_id, VPCRegion=region)[
             "HostedZoneSummaries"
         ],
+        "rule_associations": resolver.get_paginator("list_resolver_rule_associations")
+        .paginate(Filters=[{"Name": "VPCId", "Values": [vpc_id]}])
+        .build_full_result()["ResolverRuleAssociations"],
+        "rules": resolver.get_paginator("list_resolver_rules")
+        .paginate()
+        .build_full_result()["ResolverRules"],
     }
     names = sorted({e["ServiceName"] for e in out["endpoints"]})
     out["services"] = pages(

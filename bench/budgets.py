@@ -102,6 +102,8 @@ class Bench:
     cpu_rows: list[tuple[str, float, float]] = field(default_factory=list)
     """(scenario, plcheck CPU, baseline CPU) with no delay."""
     demo: list[DemoRow] = field(default_factory=list)
+    scenario: Any = None
+    """The AZ-mismatch scenario the consumer and check benchmarks share (built once)."""
 
     def plcheck(self, args: Sequence[str], delay: float) -> Run:
         """Run ``plcheck ARGS --format json`` in a subprocess with the world's environment."""

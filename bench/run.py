@@ -80,7 +80,7 @@ def bench_consumer(bench: Bench, sizes: Sequence[int]) -> None:
     from plcheck.sim.scenarios import az_mismatch
 
     print("consumer", flush=True)
-    scenario = az_mismatch(bench.world)
+    scenario = bench.scenario = bench.scenario or az_mismatch(bench.world)
     ec2 = bench.world.admin_client(scenario.consumer_account, "ec2", scenario.region)
     created = 0
     rows = []
@@ -143,7 +143,7 @@ def bench_check(bench: Bench) -> None:
     from plcheck.sim.scenarios import az_mismatch
 
     print("check", flush=True)
-    scenario = az_mismatch(bench.world)
+    scenario = bench.scenario = bench.scenario or az_mismatch(bench.world)
     config = Path(tempfile.mkdtemp(prefix="plcheck-bench-")) / "plcheck.toml"
     subnets = ", ".join(f'"{s}"' for s in scenario.supported_consumer_subnet_ids)
     config.write_text(
