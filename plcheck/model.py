@@ -134,6 +134,17 @@ class CheckSpec:
             details=dict(details or {}),
         )
 
+    def on(
+        self,
+        resource: str,
+        *,
+        account: str = "",
+        region: str = "",
+        details: Mapping[str, Any] | None = None,
+    ) -> FindingMaker:
+        """Findings of this check about one resource, sharing ``details`` (read when made)."""
+        return FindingMaker(self, resource, account, region, {} if details is None else details)
+
     def error(
         self, resource: str, error: AwsCallError, *, account: str = "", region: str = ""
     ) -> Finding:
@@ -169,6 +180,34 @@ class Location:
 
     def as_dict(self) -> dict[str, Any]:
         return {"uri": self.uri, "line": self.line}
+
+
+@dataclass(frozen=True)
+class FindingMaker:
+    """Makes one check's findings about one resource: ``make(status, message, fix)``.
+
+    ``details`` is read each time a finding is made, so a judge may add to it as it goes;
+    keyword arguments add details to that one finding.
+    """
+
+    spec: CheckSpec
+    resource: str
+    account: str
+    region: str
+    details: Mapping[str, Any]
+
+    def __call__(
+        self, status: Status, message: str, remediation: str = "", **extra: Any
+    ) -> Finding:
+        return self.spec.finding(
+            status,
+            self.resource,
+            message,
+            account=self.account,
+            region=self.region,
+            remediation=remediation,
+            details={**self.details, **extra},
+        )
 
 
 @dataclass(frozen=True)

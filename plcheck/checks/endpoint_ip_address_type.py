@@ -87,16 +87,12 @@ def evaluate(
         "dns_record_ip_type": dns_record_ip_type,
     }
 
-    def finding(status: Status, message: str, remediation: str = "") -> Finding:
-        return SPEC.finding(
-            status,
-            resource,
-            message,
-            account=account,
-            region=region,
-            remediation=remediation,
-            details=details,
-        )
+    finding = SPEC.on(
+        resource,
+        account=account,
+        region=region,
+        details=details,
+    )
 
     if not supported:
         return [finding(Status.SKIP, "the service reports no SupportedIpAddressTypes")]

@@ -66,21 +66,16 @@ def evaluate(
     planned: bool = False,
 ) -> list[Finding]:
     """One finding: pass in-Region; for a cross-Region endpoint the consumer Region's status."""
-
-    def finding(status: Status, message: str, remediation: str = "") -> Finding:
-        return SPEC.finding(
-            status,
-            resource,
-            message,
-            account=account,
-            region=region,
-            remediation=remediation,
-            details={
-                "service_region": service_region,
-                "opt_in_status": dict(statuses),
-                "permission": MULTI_REGION_ACTION,
-            },
-        )
+    finding = SPEC.on(
+        resource,
+        account=account,
+        region=region,
+        details={
+            "service_region": service_region,
+            "opt_in_status": dict(statuses),
+            "permission": MULTI_REGION_ACTION,
+        },
+    )
 
     if not service_region or service_region == region:
         return [finding(Status.PASS, f"the service is in {region}, as the VPC: not cross-Region")]

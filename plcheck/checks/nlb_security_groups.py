@@ -98,22 +98,16 @@ def evaluate(
     the listeners' groups (health-check ports and targets); ``vpc_cidrs`` the address
     ranges of the load balancer's VPC, where targets of unknown address sit.
     """
-
-    def finding(status: Status, message: str, remediation: str = "", **details: Any) -> Finding:
-        return SPEC.finding(
-            status,
-            resource or lb.arn,
-            message,
-            account=account,
-            region=region,
-            remediation=remediation,
-            details={
-                "load_balancer": lb.name,
-                "load_balancer_arn": lb.arn,
-                "security_groups": list(lb.security_groups),
-                **details,
-            },
-        )
+    finding = SPEC.on(
+        resource or lb.arn,
+        account=account,
+        region=region,
+        details={
+            "load_balancer": lb.name,
+            "load_balancer_arn": lb.arn,
+            "security_groups": list(lb.security_groups),
+        },
+    )
 
     if not lb.security_groups:
         return [

@@ -75,16 +75,12 @@ def evaluate(
     count = None if listeners is None else len(listeners)
     details = {"load_balancer": lb.name, "state": lb.state, "listeners": count}
 
-    def finding(status: Status, message: str, remediation: str = "") -> Finding:
-        return SPEC.finding(
-            status,
-            resource,
-            message,
-            account=account,
-            region=region,
-            remediation=remediation,
-            details=details,
-        )
+    finding = SPEC.on(
+        resource,
+        account=account,
+        region=region,
+        details=details,
+    )
 
     findings = []
     if lb.state != "active":

@@ -135,17 +135,12 @@ def _judge_group(
     }
     where = f"{group.name} on {lb.name}"
 
-    def finding(status: Status, message: str, remediation: str = "") -> Finding:
-        return Finding(
-            check=SPEC.id,
-            status=status,
-            resource=resource or group.arn,
-            account=account,
-            region=region,
-            message=message,
-            remediation=remediation,
-            details=details,
-        )
+    finding = SPEC.on(
+        resource or group.arn,
+        account=account,
+        region=region,
+        details=details,
+    )
 
     if not group.targets:
         return finding(

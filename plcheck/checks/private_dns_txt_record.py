@@ -78,31 +78,26 @@ def evaluate(
     """Pass when the expected value is found; fail when missing or different; error on DNS."""
     expected = normalise_txt(service.dns_txt_value)
 
-    def finding(status: Status, message: str, remediation: str = "") -> Finding:
-        return Finding(
-            check=SPEC.id,
-            status=status,
-            resource=service.service_id,
-            account=account,
-            region=service.region,
-            message=message,
-            remediation=remediation,
-            details={
-                "private_dns_name": service.private_dns_name,
-                "expected_name": service.txt_record_name,
-                "expected_value": expected,
-                "resolver": lookups.resolver if lookups else "",
-                "lookups": [
-                    {
-                        "name": x.name,
-                        "values": list(x.values),
-                        "error": x.error,
-                        "detail": x.detail,
-                    }
-                    for x in (lookups.lookups if lookups else ())
-                ],
-            },
-        )
+    finding = SPEC.on(
+        service.service_id,
+        account=account,
+        region=service.region,
+        details={
+            "private_dns_name": service.private_dns_name,
+            "expected_name": service.txt_record_name,
+            "expected_value": expected,
+            "resolver": lookups.resolver if lookups else "",
+            "lookups": [
+                {
+                    "name": x.name,
+                    "values": list(x.values),
+                    "error": x.error,
+                    "detail": x.detail,
+                }
+                for x in (lookups.lookups if lookups else ())
+            ],
+        },
+    )
 
     if not service.private_dns_name:
         return [finding(Status.SKIP, f"{service.service_id} has no private DNS name")]

@@ -34,23 +34,17 @@ SPEC = CheckSpec(
 
 def evaluate(service: ServiceConfig, account: str = "") -> list[Finding]:
     """Skip without a private DNS name; pass when verified; fail otherwise with the record."""
-
-    def finding(status: Status, message: str, remediation: str = "") -> Finding:
-        return Finding(
-            check=SPEC.id,
-            status=status,
-            resource=service.service_id,
-            account=account,
-            region=service.region,
-            message=message,
-            remediation=remediation,
-            details={
-                "private_dns_name": service.private_dns_name,
-                "state": service.dns_state,
-                "txt_record_name": service.txt_record_name,
-                "txt_record_value": service.dns_txt_value,
-            },
-        )
+    finding = SPEC.on(
+        service.service_id,
+        account=account,
+        region=service.region,
+        details={
+            "private_dns_name": service.private_dns_name,
+            "state": service.dns_state,
+            "txt_record_name": service.txt_record_name,
+            "txt_record_value": service.dns_txt_value,
+        },
+    )
 
     if not service.private_dns_name:
         return [finding(Status.SKIP, f"{service.service_id} has no private DNS name")]

@@ -112,16 +112,12 @@ def evaluate(
         ],
     }
 
-    def finding(status: Status, message: str, remediation: str = "") -> Finding:
-        return SPEC.finding(
-            status,
-            resource,
-            message,
-            account=account,
-            region=region,
-            remediation=remediation,
-            details=details,
-        )
+    finding = SPEC.on(
+        resource,
+        account=account,
+        region=region,
+        details=details,
+    )
 
     fix = (
         f"aws route53resolver create-resolver-rule --rule-type SYSTEM --domain-name {name} "

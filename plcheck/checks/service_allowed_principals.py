@@ -164,16 +164,7 @@ def evaluate(
     }
     known = memberships or {}
 
-    def finding(status: Status, message: str, remediation: str = "", **extra: object) -> Finding:
-        return SPEC.finding(
-            status,
-            service.service_id,
-            message,
-            account=account,
-            region=service.region,
-            remediation=remediation,
-            details={**details, **extra},
-        )
+    finding = SPEC.on(service.service_id, account=account, region=service.region, details=details)
 
     def allow(arn: str) -> str:
         return (

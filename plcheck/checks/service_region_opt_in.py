@@ -58,16 +58,12 @@ def evaluate(
     """A fail per consumer Region not enabled for the provider; else one pass (or skip)."""
     remote = sorted({r for r in consumer_regions if r and r != service_region})
 
-    def finding(status: Status, message: str, remediation: str = "", **details: object) -> Finding:
-        return SPEC.finding(
-            status,
-            resource,
-            message,
-            account=account,
-            region=service_region,
-            remediation=remediation,
-            details={"opt_in_status": dict(statuses), **details},
-        )
+    finding = SPEC.on(
+        resource,
+        account=account,
+        region=service_region,
+        details={"opt_in_status": dict(statuses)},
+    )
 
     if not remote:
         return [

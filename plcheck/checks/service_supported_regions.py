@@ -45,17 +45,12 @@ def evaluate(
     supported = {r.region: r.state for r in service.supported_regions}
     listed = ", ".join(f"{r} ({s})" for r, s in supported.items()) or service.region
 
-    def finding(status: Status, message: str, remediation: str = "", **extra: object) -> Finding:
-        return Finding(
-            check=SPEC.id,
-            status=status,
-            resource=service.service_id,
-            account=account,
-            region=service.region,
-            message=message,
-            remediation=remediation,
-            details={"supported_regions": supported, **extra},
-        )
+    finding = SPEC.on(
+        service.service_id,
+        account=account,
+        region=service.region,
+        details={"supported_regions": supported},
+    )
 
     findings: list[Finding] = []
     for consumer_region in consumer_regions:

@@ -158,16 +158,12 @@ def evaluate(
     source = source_of(lb, subnets)
     judged = [g for g in target_groups if g.target_type in JUDGED_TYPES]
 
-    def finding(status: Status, message: str, remediation: str = "", **details: object) -> Finding:
-        return SPEC.finding(
-            status,
-            resource,
-            message,
-            account=account,
-            region=region,
-            remediation=remediation,
-            details={"load_balancer": lb.name, "source": str(source), **details},
-        )
+    finding = SPEC.on(
+        resource,
+        account=account,
+        region=region,
+        details={"load_balancer": lb.name, "source": str(source)},
+    )
 
     if not judged or not any(g.targets for g in judged):
         return [
