@@ -104,6 +104,8 @@ class Bench:
     demo: list[DemoRow] = field(default_factory=list)
     scenario: Any = None
     """The AZ-mismatch scenario the consumer and check benchmarks share (built once)."""
+    resolver: str = ""
+    """``IP:PORT`` of the loopback DNS server the provider's TXT lookups go to."""
 
     def plcheck(self, args: Sequence[str], delay: float) -> Run:
         """Run ``plcheck ARGS --format json`` in a subprocess with the world's environment."""

@@ -161,9 +161,10 @@ def as_dict(report: Report, root: Path | None = None, cwd: Path | None = None) -
                         "rules": rules,
                     }
                 },
-                # One category per command, so uploads of two commands for one commit
-                # do not replace each other's alerts.
-                "automationDetails": {"id": f"plcheck/{report.command}/"},
+                # No automationDetails: github/codeql-action's upload-sarif applies its
+                # `category` input only to runs without one (upload-lib.ts,
+                # populateRunAutomationDetails), and the category is what keeps two plcheck
+                # uploads of one commit from replacing each other's alerts.
                 "originalUriBaseIds": {
                     "%SRCROOT%": {"description": {"text": "The root of the repository."}}
                 },

@@ -126,6 +126,42 @@ def as_string(value: Any) -> str:
 class Expression:
     """A recursive-descent evaluator for the expressions the action uses."""
 
+    def _format(self) -> str:
+        """``format('{0}-{1}', a, b)``: each ``{N}`` replaced, ``{{`` and ``}}`` literal braces.
+
+        https://docs.github.com/actions/learn-github-actions/expressions#format
+        """
+        self._take()  # (
+        args = [self._or()]
+        while self._peek() == ",":
+            self._take()
+            args.append(self._or())
+        if self._take()[1] != ")":
+            raise ExpressionError(f"missing ) in {self.text!r}")
+        template, *values = args
+        if not isinstance(template, str):
+            raise ExpressionError(f"format() takes a string first: {self.text!r}")
+
+        def text(value: Any) -> str:
+            if value is None:
+                return ""
+            if isinstance(value, bool):
+                return "true" if value else "false"
+            if isinstance(value, float) and value.is_integer():
+                return str(int(value))
+            return str(value)
+
+        def replace(match: re.Match[str]) -> str:
+            token = match.group(0)
+            if token in ("{{", "}}"):
+                return token[0]
+            index = int(token[1:-1])
+            if index >= len(values):
+                raise ExpressionError(f"format() has no argument {index}: {self.text!r}")
+            return text(values[index])
+
+        return re.sub(r"\{\{|\}\}|\{\d+\}", replace, template)
+
     def __init__(
         self, text: str, contexts: dict[str, Any], functions: dict[str, Callable[[], Any]]
     ) -> None:
@@ -198,6 +234,8 @@ class Expression:
             return value == "true"
         if value == "null":
             return None
+        if value == "format" and self._peek() == "(":
+            return self._format()
         if self._peek() == "(":
             self._take()
             if self._take()[1] != ")":
@@ -599,6 +637,8 @@ def test_expressions_follow_githubs_rules() -> None:
     assert ev("!(inputs.empty)") is True
     assert ev("inputs.empty || 'fallback'") == "fallback"
     assert ev("'it''s'") == "it's"
+    assert ev("format('plcheck-{0}', inputs.a)") == "plcheck-True"
+    assert ev("inputs.empty || format('{{x}}-{0}-{1}', 'a', steps.s.outputs.x)") == "{x}-a-1"
     for unknown in ("matrix.x", "inputs.nope", "hashFiles()", "inputs.a ~ 1", "env.HOME"):
         with pytest.raises(ExpressionError):
             ev(unknown)
@@ -637,7 +677,9 @@ def test_reports_are_published_whatever_plcheck_found(world: World, code: int) -
         assert (world.workspace / path).is_file(), path
     upload = run.call("github/codeql-action/upload-sarif@")
     assert upload is not None, "the SARIF must be uploaded exactly when there are findings too"
-    assert upload.inputs == {"sarif_file": SARIF, "category": "plcheck"}
+    # The category defaults to one per command: the SARIF carries no automationDetails, so
+    # upload-sarif applies it (github/codeql-action upload-lib.ts).
+    assert upload.inputs == {"sarif_file": SARIF, "category": "plcheck-check"}
     # upload-sarif resolves sarif_file against the workspace.
     assert (world.workspace / upload.inputs["sarif_file"]).is_file()
     assert run.summary == f"## plcheck check\n\nstand-in report, exit {code}\n"
@@ -685,6 +727,12 @@ def test_plcheck_gets_one_run_with_three_reports_and_the_inputs(world: World) ->
         "--report",
         f"json={JSON}",
     ]
+
+
+def test_args_on_several_lines_all_reach_plcheck(world: World) -> None:
+    # `args: |` in a workflow is a block with one option per line.
+    world.run(exit_code=0, args="--link a\n--link b\n")
+    assert world.read("argv")[3:7] == ["--link", "a", "--link", "b"]
 
 
 def test_plan_runs_on_the_plan_file(world: World) -> None:

@@ -139,10 +139,13 @@ def test_rendering_grows_linearly() -> None:
 
     def seconds(n: int) -> float:
         report = many(n)
-        start = time.perf_counter()
-        table_format.render(report)
-        return time.perf_counter() - start
+        best = float("inf")
+        for _ in range(3):  # the fastest of three: another process's burst is not ours
+            start = time.perf_counter()
+            table_format.render(report)
+            best = min(best, time.perf_counter() - start)
+        return best
 
-    seconds(20)  # warm up imports and caches
-    small, large = seconds(100), seconds(800)
+    # Both sizes above LARGE, so both take the grouped layout large reports get.
+    small, large = seconds(table_format.LARGE + 100), seconds(8 * (table_format.LARGE + 100))
     assert large < small * 8 * 4
