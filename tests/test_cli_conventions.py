@@ -160,6 +160,25 @@ def test_a_broken_pipe_exits_quietly_with_141() -> None:
         assert result.stderr.strip() == "codes 141 0", result.stderr
 
 
+# The reader is gone before plcheck writes (``true`` reads nothing): Typer catches that EPIPE
+# itself for every format but the table, and used to exit 1, which reads as "findings".
+PIPE_TO_TRUE = 'set -o pipefail; "$@" | true; echo "codes ${PIPESTATUS[*]}" >&2'
+
+
+@pytest.mark.parametrize(
+    "args", [("checks", "--format", "json"), ("iam-policy",), ("explain", "az-id-mapping")]
+)
+def test_every_format_exits_141_on_a_broken_pipe(args: tuple[str, ...]) -> None:
+    result = subprocess.run(
+        ["bash", "-c", PIPE_TO_TRUE, "bash", *PLCHECK, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.stderr.strip().splitlines()[-1] == "codes 141 0", result.stderr
+
+
 def test_ctrl_c_prints_interrupted_and_exits_130() -> None:
     with subprocess.Popen(
         [*PLCHECK, "demo"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

@@ -38,8 +38,9 @@ def print_checks(fmt: CatalogFormat = CatalogFormat.TABLE) -> None:
 
         print(json.dumps([dataclasses.asdict(s) for s in specs], indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from plcheck.report.table_format import stdout_console
 
     # "default", not "left": a left-justified title is padded with spaces to the table's width.
     table = Table(title="plcheck checks", title_justify="default")
@@ -47,7 +48,7 @@ def print_checks(fmt: CatalogFormat = CatalogFormat.TABLE) -> None:
         table.add_column(column, no_wrap=column != "Title")
     for spec in specs:
         table.add_row(spec.id, spec.command, spec.title)
-    Console(highlight=False).print(table)
+    stdout_console().print(table)  # a broken pipe is BrokenPipeError, not rich's exit 1
 
 
 def print_explanation(check_id: str) -> None:
@@ -59,11 +60,9 @@ def print_explanation(check_id: str) -> None:
         hint = did_you_mean(check_id.strip().lower(), catalog())
         known = "`plcheck checks` lists them" if hint else "one of " + ", ".join(catalog())
         raise UsageError(f"unknown check {check_id!r}{hint}; {known}")
-    from rich.console import Console
+    from plcheck.report.table_format import print_trimmed, stdout_console
 
-    from plcheck.report.table_format import print_trimmed
-
-    print_trimmed(Console(highlight=False), explanation(spec))
+    print_trimmed(stdout_console(), explanation(spec))
 
 
 def explanation(spec: CheckSpec) -> Text:

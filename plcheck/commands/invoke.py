@@ -49,6 +49,12 @@ def invoke(command: Any, args: list[str], *, announce_interrupt: bool = True) ->
         return _fail("interrupted", ExitCode.INTERRUPTED)
     except BrokenPipeError:
         return ExitCode.BROKEN_PIPE  # the reader went away: nothing to say, nobody to hear
+    except SystemExit:
+        # Typer catches EPIPE itself, wraps stdout in click's PacifyFlushWrapper and exits 1,
+        # which would read as "findings": a broken pipe is 141 whatever the format.
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            return ExitCode.BROKEN_PIPE
+        raise
     except Exception as exc:
         if os.environ.get("PLCHECK_DEBUG"):
             raise
