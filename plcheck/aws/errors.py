@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from plcheck.errors import AwsCallError, AwsErrorKind, UsageError
 
 ACCESS_DENIED_CODES = frozenset(
@@ -142,3 +144,29 @@ def usage_error_for(exc: Exception) -> UsageError | None:
     if isinstance(exc, bx.InvalidConfigError | bx.ConfigParseError):
         return UsageError(f"invalid AWS configuration: {exc}")
     return None
+
+
+def refuse_foreign_bodies(response_dict: dict[str, Any], **_: Any) -> None:
+    """Botocore ``before-parse`` hook: a 2xx answer that no AWS API sends is not parsed.
+
+    botocore reads an HTML page (a captive portal, a proxy's login page) as an empty
+    answer for EC2, Route 53 and Organizations, and fails with a bare KeyError for STS and
+    ELB: "no zones" or "no such service" would be reported as facts. AWS's Describe, List
+    and Get answers are XML or JSON documents, so anything else raises ResponseParserError,
+    which :func:`classify` reports as not from AWS.
+    """
+    from botocore.parsers import ResponseParserError
+
+    status = int(response_dict.get("status_code") or 0)
+    body = response_dict.get("body")
+    if not 200 <= status < 300 or not isinstance(body, bytes) or not body.strip():
+        return
+    # Judged by the body, not the Content-Type header: some servers label JSON text/html.
+    content_type = str((response_dict.get("headers") or {}).get("content-type", "")).lower()
+    start = body.lstrip()[:64].lower()
+    if start.startswith((b"<!doctype html", b"<html")) or start[:1] not in (b"<", b"{"):
+        first = body.strip().splitlines()[0][:200].decode("utf-8", "replace")
+        raise ResponseParserError(
+            f"HTTP {status} {content_type or 'without a content type'}, not an AWS document\n"
+            f"{first}"
+        )

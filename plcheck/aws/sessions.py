@@ -24,7 +24,7 @@ from plcheck.aws.credentials import (
     role_profile,
     sign_with_scope,
 )
-from plcheck.aws.errors import usage_error_for
+from plcheck.aws.errors import refuse_foreign_bodies, usage_error_for
 from plcheck.aws.models import create_loader
 from plcheck.aws.regions import resolve_region
 from plcheck.aws.scope import Scope
@@ -163,6 +163,7 @@ class Sessions:
         core.set_default_client_config(self._client_config(core))
         core.register("before-send", self._guard.before_send)
         core.register("needs-retry", self._guard.on_needs_retry)
+        core.register("before-parse", refuse_foreign_bodies)
         return core
 
     def _client_config(self, core: Any) -> Any:

@@ -141,3 +141,29 @@ def test_rejected_credentials_are_one_line_on_stderr_naming_the_code(
     assert result.code == 3
     [line] = result.stderr.splitlines()
     assert line.startswith("plcheck: AWS rejected the credentials (InvalidClientTokenId)")
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "content_type"),
+    [
+        # botocore reads this as an empty answer: "no zones" would be reported as a fact.
+        ("ec2:DescribeAvailabilityZones", PROXY_PAGE, "text/html"),
+        # botocore fails on an STS answer like this with a bare KeyError (its Result element).
+        ("sts:AssumeRole", DOCTYPE_PAGE, "text/html"),
+        # A captive portal that answers 200 with text and no content type.
+        ("ec2:DescribeAvailabilityZones", NOT_A_DOCUMENT, ""),
+    ],
+)
+def test_a_200_page_from_something_else_is_not_read_as_an_answer(
+    faults: FaultInjector,
+    capsys: pytest.CaptureFixture[str],
+    action: str,
+    body: str,
+    content_type: str,
+) -> None:
+    faults.not_aws(200, body, content_type=content_type, action=action)
+    result = plcheck(capsys, *AZ_MAP_ARGS)
+    assert result.code == 3
+    for finding in not_aws_errors(result):
+        assert "is not from AWS" in finding["message"]
+        assert finding["remediation"].startswith("Something other than AWS answered at ")
