@@ -96,8 +96,9 @@ def test_each_join_fails_where_the_sides_disagree(
     # The waiting endpoint is only in the first zone, which has a healthy target.
     assert waiting["link-zones"]["status"] == "pass"
 
-    # link-private-dns: the late VPC's plan gets private DNS; the name is pending.
-    assert late["link-private-dns"]["status"] == "fail"
+    # link-private-dns: the late VPC's plan may get private DNS (not certain: a warn);
+    # the name is pending.
+    assert late["link-private-dns"]["status"] == "warn"
     assert "pendingVerification" in late["link-private-dns"]["message"]
     assert waiting["link-private-dns"]["status"] == "pass"  # its endpoint has it off
 
