@@ -191,16 +191,40 @@ def _judge_lb(facts: LinkFacts, lb: LoadBalancer) -> list[Finding]:
             )
         ]
     admitted = ", ".join(cidrs) or "no CIDR"
+    # Clients may live only in the admitted part of a range: a fail needs a range no rule
+    # admits any of.
+    shut_out = [source for source, parts in missing.items() if _whole(source, parts)]
+    if not shut_out:
+        return [
+            finding(
+                SPEC,
+                facts,
+                Status.WARN,
+                f"{facts.sides}: {lb.name} ({names}, enforcement on) admits TCP {facts.port} "
+                f"from {admitted}, leaving out {left_out}: PrivateLink traffic from clients in "
+                "those parts is dropped at the load balancer (clients that live only in the "
+                "admitted parts get through)",
+                remediation,
+                missing=missing,
+                **details,
+            )
+        ]
     return [
         finding(
             SPEC,
             facts,
             Status.FAIL,
             f"{facts.sides}: {lb.name} ({names}, enforcement on) admits TCP {facts.port} from "
-            f"{admitted}, leaving out {left_out}: PrivateLink traffic from those consumer "
-            "clients is dropped at the load balancer",
+            f"{admitted}, leaving out {left_out}: PrivateLink traffic from "
+            f"{', '.join(shut_out)} is dropped at the load balancer",
             remediation,
             missing=missing,
             **details,
         )
     ]
+
+
+def _whole(source: str, parts: Sequence[str]) -> bool:
+    """Whether ``parts`` are all of ``source``: no rule admits any of it."""
+    whole = ipaddress.ip_network(source, strict=False)
+    return [ipaddress.ip_network(p) for p in parts] == [whole]

@@ -344,9 +344,10 @@ def test_sources_pass_without_enforcement() -> None:
     assert sources(lb=off).status is Status.PASS
 
 
-def test_a_vpc_cidr_partly_admitted_fails_naming_what_is_left_out() -> None:
+def test_a_vpc_cidr_partly_admitted_warns_naming_what_is_left_out() -> None:
+    # Clients may live only in the admitted half: the fail would not be certain.
     found = sources(rule("10.1.0.0/17"), rule("10.1.1.0/24", port=80))
-    assert found.status is Status.FAIL
+    assert found.status is Status.WARN
     assert "leaving out 10.1.128.0/17 of 10.1.0.0/16" in found.message
     assert "CidrIp=10.1.0.0/16" in found.remediation
     assert found.details["missing"] == {"10.1.0.0/16": ["10.1.128.0/17"]}
@@ -362,7 +363,25 @@ def test_declared_client_cidrs_must_be_admitted_too() -> None:
     found = sources(rule("10.0.0.0/8"), client_cidrs=("192.168.10.0/24",))
     assert found.status is Status.FAIL
     assert "leaving out 192.168.10.0/24" in found.message
+    assert "traffic from 192.168.10.0/24 is dropped" in found.message
     assert "10.1.0.0/16" not in found.details["missing"]
+
+
+def test_a_range_left_out_wholly_fails_beside_one_partly_admitted() -> None:
+    found = sources(rule("10.1.0.0/17"), client_cidrs=("192.168.10.0/24",))
+    assert found.status is Status.FAIL
+    assert "traffic from 192.168.10.0/24 is dropped" in found.message
+    assert found.details["missing"] == {
+        "10.1.0.0/16": ["10.1.128.0/17"],
+        "192.168.10.0/24": ["192.168.10.0/24"],
+    }
+
+
+def test_sources_skip_without_a_listener_on_the_port() -> None:
+    found = sources(rule("10.0.0.0/8"), port=8443)
+    assert found.status is Status.SKIP
+    assert "no listener on port 8443" in found.message
+    assert "link-port" in found.message
 
 
 def test_prefix_lists_warn() -> None:
