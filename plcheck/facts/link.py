@@ -37,6 +37,10 @@ class LinkFacts:
     """Declared CIDRs of clients outside the VPC that use the endpoint."""
     principal: str = ""
     """Declared IAM role ARN that creates the endpoint ("" for the account)."""
+    admission_judged: bool = False
+    """Whether service-allowed-principals judges this consumer's (account, principal) in
+    the same report (``plcheck check`` passes the consumers to the provider's side), so
+    link-principal does not fail it a second time."""
 
     @property
     def service_id(self) -> str:

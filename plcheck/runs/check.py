@@ -19,6 +19,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from plcheck.checks import checks_for, framework
+from plcheck.checks.service_allowed_principals import consumers
 from plcheck.errors import UsageError
 from plcheck.facts.link import LinkFacts
 from plcheck.gate import ignores
@@ -291,8 +292,20 @@ def _join(task: Task, done: dict[Task, Done]) -> Done:
         port=link.port,
         client_cidrs=consumer.client_cidrs,
         principal=consumer.principal or "",
+        admission_judged=_admission_judged(link, consumer, consumer_facts.account),
     )
     return Done(framework.judge("check", "link", facts), facts)
+
+
+def _admission_judged(link: Link, consumer: Consumer, account: str) -> bool:
+    """Whether the provider's side judges this consumer's admission (service-allowed-principals).
+
+    :func:`_provider` passes every consumer account it could read and every declared principal;
+    a principal is judged exactly, an account as a whole only when no principal of it is declared.
+    """
+    declared = [c.principal for c in link.consumers if c.principal]
+    pair = (account, consumer.principal or "")
+    return bool(account) and pair in consumers((account,), declared)
 
 
 def link_grid(facts: LinkFacts) -> View | None:

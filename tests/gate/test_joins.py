@@ -14,6 +14,7 @@ from plcheck.facts.consumer import ConsumerFacts, ConsumerRequest, ServiceDetail
 from plcheck.facts.endpoints import Endpoint
 from plcheck.facts.link import LinkFacts
 from plcheck.facts.network import SecurityGroup, SgRule, Subnet
+from plcheck.facts.org import OrgMembership
 from plcheck.facts.outcome import Outcome
 from plcheck.facts.provider import (
     Connection,
@@ -479,6 +480,75 @@ def test_an_accepted_connection_passes_and_an_unlisted_one_warns() -> None:
     unlisted = one("link-principal", link(consumer_facts=consumer(endpoints=(endpoint(),))))
     assert unlisted.status is Status.WARN
     assert "disagree" in unlisted.message
+
+
+@pytest.mark.parametrize("state", ["expired", "failed", "deleted"])
+def test_an_expired_failed_or_deleted_connection_fails_asking_for_a_new_endpoint(
+    state: str,
+) -> None:
+    gone = Connection(SID, "vpce-0123456789abcdef0", CONSUMER, state)
+    facts = link(provider(connections=(gone,)), consumer(endpoints=(endpoint(state=state),)))
+    found = one("link-principal", facts)
+    assert found.status is Status.FAIL
+    assert f"({state}): it carries no traffic" in found.message
+    assert found.details["connection_state"] == state
+    delete = f"In consumer account {CONSUMER}: delete vpce-0123456789abcdef0"
+    assert delete in found.remediation
+
+
+ORG = "arn:aws:organizations::333333333333:organization/o-abc"
+
+
+def test_an_organization_the_consumer_is_confirmed_in_passes() -> None:
+    # The same rules as service-allowed-principals: the membership read is used.
+    member = OrgMembership(CONSUMER, "333333333333", "o-abc", ("r-1",))
+    facts = replace(provider(principals=(ORG,)), memberships={CONSUMER: Outcome(value=member)})
+    found = one("link-principal", link(facts))
+    assert found.status is Status.PASS
+    assert f"admitted by {ORG}" in found.message
+    outside = OrgMembership(CONSUMER, "333333333333")
+    facts = replace(provider(principals=(ORG,)), memberships={CONSUMER: Outcome(value=outside)})
+    assert one("link-principal", link(facts)).status is Status.FAIL
+
+
+def test_a_principal_removed_from_a_connected_consumer_warns() -> None:
+    # Removing a principal does not cut an existing connection: only a new endpoint fails.
+    available = Connection(SID, "vpce-0123456789abcdef0", CONSUMER, "available")
+    facts = link(
+        provider(principals=("arn:aws:iam::999999999999:root",), connections=(available,)),
+        consumer(endpoints=(endpoint(),)),
+    )
+    found = one("link-principal", facts)
+    assert found.status is Status.WARN
+    assert "stays connected (available)" in found.message
+    assert "--add-allowed-principals" in found.remediation
+
+
+def test_an_unknown_consumer_account_is_skipped() -> None:
+    unknown = replace(consumer(), account="")
+    found = one("link-principal", link(consumer_facts=unknown))
+    assert found.status is Status.SKIP
+    assert "account is not known" in found.message
+
+
+def test_admission_judged_by_service_allowed_principals_is_not_failed_twice() -> None:
+    refused = provider(principals=("arn:aws:iam::999999999999:root",))
+    found = one("link-principal", link(refused, admission_judged=True))
+    assert found.status is Status.SKIP
+    assert "service-allowed-principals" in found.message
+    assert "InvalidServiceName" in found.message
+    # What only the join sees still fails: this consumer's pending connection.
+    pending = Connection(SID, "vpce-0123456789abcdef0", CONSUMER, "pendingAcceptance")
+    facts = link(
+        replace(refused, connections=Outcome(value=(pending,))),
+        consumer(endpoints=(endpoint(state="pendingAcceptance"),)),
+        admission_judged=True,
+    )
+    (only,) = judge("link-principal", facts)
+    assert only.status is Status.FAIL
+    assert "pendingAcceptance" in only.message
+    # Admitted, it still passes naming the principal that admits it.
+    assert one("link-principal", link(admission_judged=True)).status is Status.PASS
 
 
 def test_unreadable_permissions_are_an_error() -> None:
