@@ -275,7 +275,7 @@ def _join(task: Task, done: dict[Task, Done]) -> Done:
                     Status.SKIP,
                     f"{link.service_id or link.service}/{consumer.vpc}",
                     f"link {link.name!r} names no provider account, so its consumer cannot be "
-                    "compared with the provider's side (add provider = {{ profile = … }})",
+                    "compared with the provider's side (add provider = { profile = … })",
                     account=consumer_facts.account,
                     region=consumer_facts.region,
                 )

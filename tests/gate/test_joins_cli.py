@@ -173,3 +173,4 @@ def test_a_link_without_a_provider_skips_its_joins(
     assert len(joined) == 5
     assert {f["status"] for f in joined.values()} == {"skip"}
     assert "names no provider account" in joined["link-port"]["message"]
+    assert "(add provider = { profile = … })" in joined["link-port"]["message"]
