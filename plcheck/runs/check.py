@@ -180,10 +180,9 @@ def _provider(task: Task, ctx: AwsContext) -> Done:
         consumer_regions=tuple(consumer_regions),
         resolver=account.resolver,
         dns_timeout=account.dns_timeout,
-        # What the consumers declare: the roles that create their endpoints, and clients
-        # outside their VPCs (their VPCs' own CIDRs are judged by link-sources).
+        # The roles that create the consumers' endpoints. Their client CIDRs (VPC blocks and
+        # client_cidrs) are judged once, per consumer, by link-sources: not passed here.
         consumer_principals=tuple(c.principal for c in link.consumers if c.principal),
-        client_cidrs=tuple(dict.fromkeys(x for c in link.consumers for x in c.client_cidrs)),
     )
     target = provider.validate(options)
     facts = provider.gather(ctx, options)
@@ -193,7 +192,6 @@ def _provider(task: Task, ctx: AwsContext) -> Done:
         options.consumer_accounts,
         options.consumer_regions,
         consumer_principals=options.consumer_principals,
-        client_cidrs=options.client_cidrs,
     )
     return Done(findings, facts)
 

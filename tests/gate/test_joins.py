@@ -8,7 +8,6 @@ import pytest
 
 from plcheck.checks import checks_for, framework, get
 from plcheck.checks.link_principal import admission
-from plcheck.checks.link_sources import uncovered
 from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.facts.consumer import ConsumerFacts, ConsumerRequest, ServiceDetail, Vpc
 from plcheck.facts.endpoints import Endpoint
@@ -29,6 +28,7 @@ from plcheck.facts.provider import (
 )
 from plcheck.facts.zones import AccountZones, Zone
 from plcheck.model import Finding, Status
+from plcheck.netrules import uncovered
 
 PROVIDER, CONSUMER, REGION = "111111111111", "222222222222", "us-east-1"
 SID = "vpce-svc-0123456789abcdef0"

@@ -85,6 +85,10 @@ def test_each_join_fails_where_the_sides_disagree(
     assert "10.21.0.0/16" in waiting["link-sources"]["message"]
     missing = late["link-sources"]["details"]["missing"]
     assert set(missing) == {story.late.cidr, LATE_CLIENT_CIDR}
+    # The client CIDRs are judged once, by link-sources: the provider's side gets none.
+    nlb_groups = [f for f in data["findings"] if f["check"] == "nlb-security-groups"]
+    assert nlb_groups
+    assert all(not f["details"].get("client_cidrs") for f in nlb_groups)
 
     # link-zones: the late VPC plans a subnet in the zone of the unhealthy target.
     zones = late["link-zones"]
