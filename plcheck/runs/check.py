@@ -291,6 +291,7 @@ def _join(task: Task, done: dict[Task, Done]) -> Done:
         client_cidrs=consumer.client_cidrs,
         principal=consumer.principal or "",
         admission_judged=_admission_judged(link, consumer, consumer_facts.account),
+        ports=consumer.ports,
     )
     return Done(framework.judge("check", "link", facts), facts)
 

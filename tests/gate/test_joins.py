@@ -243,6 +243,18 @@ def test_port_without_a_listener_fails() -> None:
     assert f"provider account {PROVIDER}" in found.remediation
 
 
+def test_every_consumer_port_is_judged() -> None:
+    found = one("link-port", link(ports=(443, 8443, 9443)))
+    assert found.status is Status.FAIL
+    assert found.details["unserved"] == [8443, 9443]
+    assert "port 8443, 9443" in found.message
+    assert "--port 8443" in found.remediation
+    assert "--port 9443" in found.remediation
+    served = one("link-port", link(ports=(443,)))
+    assert served.status is Status.PASS
+    assert served.details["ports"] == [443]
+
+
 def test_port_with_only_a_udp_listener_fails() -> None:
     udp = (Listener("l-1", LB_ARN, "UDP", 443, (TG_ARN,)),)
     found = one("link-port", link(provider(listeners=udp)))
