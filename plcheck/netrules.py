@@ -32,6 +32,33 @@ def _covers(rule_cidr: str, source: str) -> bool:
     return outer.version == inner.version and inner.subnet_of(outer)  # type: ignore[arg-type]
 
 
+def uncovered(source: str, cidrs: Sequence[str]) -> list[str]:
+    """The parts of ``source`` no CIDR of ``cidrs`` contains, as CIDR blocks.
+
+    Security groups admit traffic when any rule does, so several rules together may cover
+    one source: 10.1.0.0/17 and 10.1.128.0/17 cover 10.1.0.0/16.
+    """
+    left = [_network(source)]
+    for cidr in cidrs:
+        rule = _network(cidr)
+        kept: list[Network] = []
+        for part in left:
+            if part.version != rule.version or not part.overlaps(rule):
+                kept.append(part)
+            elif not part.subnet_of(rule):  # type: ignore[arg-type]
+                kept.extend(part.address_exclude(rule))  # type: ignore[arg-type]
+        left = kept
+    v4 = [n for n in left if isinstance(n, ipaddress.IPv4Network)]
+    v6 = [n for n in left if isinstance(n, ipaddress.IPv6Network)]
+    merged = [*ipaddress.collapse_addresses(v4), *ipaddress.collapse_addresses(v6)]
+    return [str(n) for n in merged]
+
+
+def wholly_uncovered(source: str, parts: Sequence[str]) -> bool:
+    """Whether ``parts`` (from :func:`uncovered`) are all of ``source``: nothing admits it."""
+    return [_network(p) for p in parts] == [_network(source)]
+
+
 #: Security group protocol spellings (name or IANA number) of the transports rules filter.
 _SG_PROTOCOLS = {"tcp": ("tcp", "6"), "udp": ("udp", "17")}
 

@@ -1,4 +1,4 @@
-"""link-port: the port the consumer connects to has a listener on the service's load balancers."""
+"""link-port: each port the consumer connects to has a listener on the service's load balancers."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ SPEC = CheckSpec(
     subject="link",
     needs=("provider.services", "provider.load_balancers"),
     inspects=(
-        "The link's port (`port` on the [[link]], default 443) against the TCP, TLS and "
-        "TCP_UDP listeners of every network load balancer behind the link's service."
+        "The link's port (`port` on the [[link]], default 443) and the consumer's `ports` "
+        "against the TCP, TLS and TCP_UDP listeners of every network load balancer behind "
+        "the link's service."
     ),
     why=(
         "An interface endpoint forwards the consumer's connection to the same port on the "
@@ -46,56 +47,72 @@ SPEC = CheckSpec(
         "load_balancer": "the load balancer's name",
         "load_balancer_arn": "its ARN",
         "listeners": "its listeners, as PROTOCOL:PORT",
+        "ports": "every port the consumer connects to: the link's, then the consumer's `ports`",
+        "unserved": "those ports without a TCP listener",
     },
 )
 
 
 def judge(facts: LinkFacts) -> list[Finding]:
-    """One finding per load balancer: a TCP listener on the port, or what it listens on."""
+    """One finding per load balancer: a TCP listener on each port, or which ports lack one."""
     if facts.service is None:
         return not_owned(SPEC, facts)
     balancers = load_balancers(facts)
     if not balancers:
         return no_load_balancer(SPEC, facts)
+    ports = facts.all_ports
     findings = []
     for lb in balancers:
         found = sorted(listeners(facts, lb), key=lambda x: x.port)
         listening = [f"{x.protocol}:{x.port}" for x in found]
+        tcp = {p: [x for x in found if x.port == p and x.protocol in TCP_PROTOCOLS] for p in ports}
+        unserved = [p for p in ports if not tcp[p]]
         details: dict[str, Any] = {
             "load_balancer": lb.name,
             "load_balancer_arn": lb.arn,
             "listeners": listening,
+            "ports": list(ports),
+            "unserved": unserved,
         }
-        tcp = [x for x in found if x.port == facts.port and x.protocol in TCP_PROTOCOLS]
-        if tcp:
+        if not unserved:
+            served = ", ".join(f"{x.protocol}:{x.port}" for p in ports for x in tcp[p])
             findings.append(
                 finding(
                     SPEC,
                     facts,
                     Status.PASS,
-                    f"{facts.sides}: the consumer's port {facts.port} has a listener on "
-                    f"{lb.name} ({', '.join(f'{x.protocol}:{x.port}' for x in tcp)})",
+                    f"{facts.sides}: the consumer's port{'s' if len(ports) > 1 else ''} "
+                    f"{', '.join(map(str, ports))} "
+                    f"{'have listeners' if len(ports) > 1 else 'has a listener'} on {lb.name} "
+                    f"({served})",
                     **details,
                 )
             )
             continue
-        udp = [x for x in found if x.port == facts.port]
-        why = (
-            f"only a UDP listener on {facts.port}, which TCP connections do not reach"
-            if udp
-            else f"no listener on {facts.port} (it listens on {', '.join(listening) or 'nothing'})"
+        whys = []
+        for port in unserved:
+            udp = [x for x in found if x.port == port]
+            whys.append(
+                f"only a UDP listener on {port}, which TCP connections do not reach"
+                if udp
+                else f"no listener on {port}"
+            )
+        add = "; ".join(
+            f"aws elbv2 create-listener --load-balancer-arn {lb.arn} --protocol TCP --port {p} "
+            "--default-actions Type=forward,TargetGroupArn=<target group ARN>"
+            for p in unserved
         )
         findings.append(
             finding(
                 SPEC,
                 facts,
                 Status.FAIL,
-                f"{facts.sides}: the consumer connects to port {facts.port}, but {lb.name} of "
-                f"provider {facts.provider.account} has {why}: its connections are refused",
-                f"In provider account {facts.provider.account}: aws elbv2 create-listener "
-                f"--load-balancer-arn {lb.arn} --protocol TCP --port {facts.port} "
-                "--default-actions Type=forward,TargetGroupArn=<target group ARN>; or set the "
-                f"link's port to one {lb.name} listens on.",
+                f"{facts.sides}: the consumer connects to port "
+                f"{', '.join(map(str, unserved))}, but {lb.name} of provider "
+                f"{facts.provider.account} has {'; '.join(whys)} (it listens on "
+                f"{', '.join(listening) or 'nothing'}): those connections are refused",
+                f"In provider account {facts.provider.account}: {add}; or correct the link's "
+                f"port or the consumer's ports to ones {lb.name} listens on.",
                 **details,
             )
         )

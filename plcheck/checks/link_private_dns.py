@@ -17,9 +17,10 @@ SPEC = CheckSpec(
     subject="link",
     needs=("provider.services", "consumer.targets"),
     inspects=(
-        "Whether the consumer's endpoint has private DNS on (a planned one gets it: "
-        "CreateVpcEndpoint enables private DNS by default for a service with a private DNS "
-        "name), against the verification state of the name in the provider's account."
+        "Whether the consumer's endpoint has private DNS on, against the verification state "
+        "of the name in the provider's account. A planned endpoint's setting is not known "
+        "here (CreateVpcEndpoint turns private DNS on by default, Terraform's "
+        "private_dns_enabled defaults to false), so it can only warn."
     ),
     why=(
         "AWS answers a service's private DNS name with the endpoint's addresses only once the "
@@ -46,7 +47,7 @@ SPEC = CheckSpec(
 
 
 def judge(facts: LinkFacts) -> list[Finding]:
-    """Fail for each endpoint (or plan) that uses private DNS while the name is not verified."""
+    """Fail for endpoints with private DNS on while the name is not verified; warn for a plan."""
     if facts.service is None:
         return not_owned(SPEC, facts)
     service = facts.service
@@ -63,13 +64,15 @@ def judge(facts: LinkFacts) -> list[Finding]:
                 **details,
             )
         ]
-    users = []
-    for target in facts.targets:
-        if target.endpoint is None:
-            users.append(f"the planned endpoint (private DNS is on by default for {name})")
-        elif target.endpoint.private_dns_enabled:
-            users.append(f"endpoint {target.endpoint.endpoint_id} (private DNS on)")
-    if not users:
+    users = [
+        f"endpoint {t.endpoint.endpoint_id} (private DNS on)"
+        for t in facts.targets
+        if t.endpoint is not None and t.endpoint.private_dns_enabled
+    ]
+    # A planned endpoint's setting is not known: the API turns private DNS on by default
+    # for a service with a private DNS name, Terraform's private_dns_enabled defaults to false.
+    planned = any(t.endpoint is None for t in facts.targets)
+    if not users and not planned:
         return [
             finding(
                 SPEC,
@@ -80,14 +83,47 @@ def judge(facts: LinkFacts) -> list[Finding]:
                 **details,
             )
         ]
-    if state == "verified":
+    if service.dns_state == "verified":
+        relies = ", ".join(users) or "the planned endpoint"
         return [
             finding(
                 SPEC,
                 facts,
                 Status.PASS,
-                f"{facts.sides}: {name} is verified by the provider, and {', '.join(users)} "
-                "uses it",
+                f"{facts.sides}: {name} is verified by the provider, and {relies} may use it",
+                **details,
+            )
+        ]
+    verify = (
+        f"In provider account {facts.provider.account}: publish TXT "
+        f"{service.txt_record_name or '_….' + name} = {service.dns_txt_value or 'vpce:…'} "
+        "and run aws ec2 start-vpc-endpoint-service-private-dns-verification --service-id "
+        f"{service.service_id}. Until then the consumer must use the endpoint's vpce-… names."
+    )
+    if not service.dns_state:
+        who = ", ".join(users) or "the planned endpoint"
+        return [
+            finding(
+                SPEC,
+                facts,
+                Status.WARN,
+                f"{facts.sides}: {who} may rely on {name}, whose verification state in "
+                f"provider {facts.provider.account} is not known: if it is not verified, the "
+                "name does not resolve to the endpoint",
+                verify,
+                **details,
+            )
+        ]
+    if users:
+        return [
+            finding(
+                SPEC,
+                facts,
+                Status.FAIL,
+                f"{facts.sides}: {', '.join(users)} relies on {name}, which provider "
+                f"{facts.provider.account} has not verified ({state}): the name does not "
+                "resolve to the endpoint, and clients that use it fail",
+                verify,
                 **details,
             )
         ]
@@ -95,14 +131,13 @@ def judge(facts: LinkFacts) -> list[Finding]:
         finding(
             SPEC,
             facts,
-            Status.FAIL,
-            f"{facts.sides}: {', '.join(users)} relies on {name}, which provider "
-            f"{facts.provider.account} has not verified ({state}): the name does not resolve "
-            "to the endpoint, and clients that use it fail",
-            f"In provider account {facts.provider.account}: publish TXT "
-            f"{service.txt_record_name or '_….' + name} = {service.dns_txt_value or 'vpce:…'} "
-            "and run aws ec2 start-vpc-endpoint-service-private-dns-verification --service-id "
-            f"{service.service_id}. Until then the consumer must use the endpoint's vpce-… names.",
+            Status.WARN,
+            f"{facts.sides}: the planned endpoint would rely on {name}, which provider "
+            f"{facts.provider.account} has not verified ({state}), if it turns private DNS on; "
+            "assumed on, as CreateVpcEndpoint does by default (Terraform's "
+            "private_dns_enabled defaults to false): with it on, the name does not resolve to "
+            "the endpoint and clients that use it fail",
+            verify,
             **details,
         )
     ]

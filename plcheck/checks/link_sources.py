@@ -14,11 +14,9 @@ from plcheck.checks._link import (
     on_port,
 )
 from plcheck.model import CheckSpec, Finding, Status
-from plcheck.netrules import sg_rules_for_port
+from plcheck.netrules import sg_rules_for_port, uncovered, wholly_uncovered
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from plcheck.facts.link import LinkFacts
     from plcheck.facts.provider import LoadBalancer
 
@@ -63,24 +61,6 @@ SPEC = CheckSpec(
         "missing": "per client CIDR, the parts no rule admits",
     },
 )
-
-
-def uncovered(source: str, cidrs: Sequence[str]) -> list[str]:
-    """The parts of ``source`` no CIDR of ``cidrs`` contains, as CIDR blocks."""
-    left = [ipaddress.ip_network(source, strict=False)]
-    for cidr in cidrs:
-        rule = ipaddress.ip_network(cidr, strict=False)
-        kept: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
-        for part in left:
-            if part.version != rule.version or not part.overlaps(rule):
-                kept.append(part)
-            elif not part.subnet_of(rule):  # type: ignore[arg-type]
-                kept.extend(part.address_exclude(rule))  # type: ignore[arg-type]
-        left = kept
-    v4 = [n for n in left if isinstance(n, ipaddress.IPv4Network)]
-    v6 = [n for n in left if isinstance(n, ipaddress.IPv6Network)]
-    merged = [*ipaddress.collapse_addresses(v4), *ipaddress.collapse_addresses(v6)]
-    return [str(n) for n in merged]
 
 
 def sources(facts: LinkFacts) -> list[str]:
@@ -191,14 +171,32 @@ def _judge_lb(facts: LinkFacts, lb: LoadBalancer) -> list[Finding]:
             )
         ]
     admitted = ", ".join(cidrs) or "no CIDR"
+    # Clients may live only in the admitted part of a range: a fail needs a range no rule
+    # admits any of.
+    shut_out = [source for source, parts in missing.items() if wholly_uncovered(source, parts)]
+    if not shut_out:
+        return [
+            finding(
+                SPEC,
+                facts,
+                Status.WARN,
+                f"{facts.sides}: {lb.name} ({names}, enforcement on) admits TCP {facts.port} "
+                f"from {admitted}, leaving out {left_out}: PrivateLink traffic from clients in "
+                "those parts is dropped at the load balancer (clients that live only in the "
+                "admitted parts get through)",
+                remediation,
+                missing=missing,
+                **details,
+            )
+        ]
     return [
         finding(
             SPEC,
             facts,
             Status.FAIL,
             f"{facts.sides}: {lb.name} ({names}, enforcement on) admits TCP {facts.port} from "
-            f"{admitted}, leaving out {left_out}: PrivateLink traffic from those consumer "
-            "clients is dropped at the load balancer",
+            f"{admitted}, leaving out {left_out}: PrivateLink traffic from "
+            f"{', '.join(shut_out)} is dropped at the load balancer",
             remediation,
             missing=missing,
             **details,

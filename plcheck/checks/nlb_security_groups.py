@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from plcheck.checks._shared import failed
 from plcheck.model import CheckSpec, Finding, Status
-from plcheck.netrules import sg_rules_for_port
+from plcheck.netrules import sg_rules_for_port, uncovered, wholly_uncovered
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -160,7 +160,10 @@ def _inbound(
             cidrs = sorted({c for r in rules for c in r.cidrs})
             prefix_lists = sorted({p for r in rules for p in r.prefix_lists})
             referenced = sorted({g for r in rules for g in r.groups})
-            left_out = [c for c in client_cidrs if not any(covers(r, c) for r in cidrs)]
+            # Rules add up: several together may cover one client CIDR.
+            missing = {c: uncovered(c, cidrs) for c in client_cidrs}
+            left_out = [part for parts in missing.values() for part in parts]
+            shut_out = [c for c, parts in missing.items() if parts and wholly_uncovered(c, parts)]
             port_details = {
                 "enforcement": "on",
                 "port": listener.port,
@@ -209,7 +212,8 @@ def _inbound(
                         f"{', '.join(cidrs + prefix_lists)}; whether that covers the consumers' "
                         "clients cannot be judged without their addresses",
                         "Pass the consumers' client CIDRs: plcheck provider --client-cidr CIDR "
-                        "(plcheck check adds the consumer VPCs' CIDRs itself).",
+                        "(in plcheck check, link-sources judges each consumer VPC's CIDRs and "
+                        "client_cidrs against these rules).",
                         **port_details,
                     )
                 )
@@ -227,6 +231,19 @@ def _inbound(
                         "if the prefix lists hold them",
                         "Make sure the prefix lists hold those CIDRs, or add a rule: "
                         + "; ".join(add_rule(c) for c in left_out),
+                        **port_details,
+                    )
+                )
+                continue
+            if not shut_out:
+                findings.append(
+                    finding(
+                        Status.WARN,
+                        f"{lb.name}: security groups {names} admit {port_text} from "
+                        f"{', '.join(cidrs)}, which covers only part of the client CIDRs: "
+                        f"PrivateLink traffic from {', '.join(left_out)} is dropped (clients "
+                        "that live only in the admitted parts get through)",
+                        "Add an inbound rule: " + "; ".join(add_rule(c) for c in left_out),
                         **port_details,
                     )
                 )

@@ -149,6 +149,26 @@ def judge_one(
     )
 
 
+def consumers(
+    consumer_accounts: Sequence[str], consumer_principals: Sequence[str]
+) -> list[tuple[str, str]]:
+    """``(account, principal)`` pairs judged: each principal exactly, each other account whole."""
+    pairs = [(account_of(p), p) for p in consumer_principals]
+    covered = {a for a, _ in pairs}
+    return pairs + [(a, "") for a in consumer_accounts if a not in covered]
+
+
+def admits(
+    listed: Sequence[str],
+    account: str,
+    principal: str,
+    membership: Outcome[OrgMembership] | None,
+) -> tuple[Admits, list[Judged]]:
+    """How far the allowed principals ``listed`` admit one consumer, and each one's answer."""
+    answers = [judge_one(p, account, principal, membership) for p in listed]
+    return max((a.admits for a in answers), default=Admits.NO), answers
+
+
 def evaluate(
     service: ServiceConfig,
     principals: Sequence[Principal],
@@ -190,15 +210,9 @@ def evaluate(
             )
         )
     # Each consumer principal judged exactly; each other consumer account as a whole.
-    consumers = [(account_of(p), p) for p in consumer_principals]
-    covered = {a for a, _ in consumers}
-    consumers += [(a, "") for a in consumer_accounts if a not in covered]
     admitted = []
-    for consumer_account, principal in consumers:
-        answers = [
-            judge_one(p, consumer_account, principal, known.get(consumer_account)) for p in listed
-        ]
-        best = max((a.admits for a in answers), default=Admits.NO)
+    for consumer_account, principal in consumers(consumer_accounts, consumer_principals):
+        best, answers = admits(listed, consumer_account, principal, known.get(consumer_account))
         who = principal or f"consumer account {consumer_account}"
         extra = {"consumer_account": consumer_account, "consumer_principal": principal}
         if best is Admits.YES:

@@ -37,6 +37,17 @@ class LinkFacts:
     """Declared CIDRs of clients outside the VPC that use the endpoint."""
     principal: str = ""
     """Declared IAM role ARN that creates the endpoint ("" for the account)."""
+    admission_judged: bool = False
+    """Whether service-allowed-principals judges this consumer's (account, principal) in
+    the same report (``plcheck check`` passes the consumers to the provider's side), so
+    link-principal does not fail it a second time."""
+    ports: tuple[int, ...] = ()
+    """The consumer's declared ``ports`` (clients' ports); :attr:`port` is always judged too."""
+
+    @property
+    def all_ports(self) -> tuple[int, ...]:
+        """Every port the consumer's clients connect to: the link's, then the consumer's."""
+        return tuple(dict.fromkeys((self.port, *self.ports)))
 
     @property
     def service_id(self) -> str:

@@ -286,8 +286,9 @@ class ServiceFacts:
     consumer_principals: tuple[str, ...] = ()
     """IAM role or user ARNs that will create the endpoints (``--consumer-principal``)."""
     client_cidrs: tuple[str, ...] = ()
-    """CIDRs the consumers' clients connect from (``--client-cidr``; in ``plcheck check``
-    the consumer VPCs' CIDRs too): the sources the NLB's security groups see."""
+    """CIDRs the consumers' clients connect from (``--client-cidr``): the sources the NLB's
+    security groups see. ``plcheck check`` passes none: link-sources judges each consumer
+    VPC's CIDRs and declared client_cidrs against the rules instead."""
 
     @property
     def resource(self) -> str:

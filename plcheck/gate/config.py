@@ -318,7 +318,7 @@ class _Parser(TomlReader):
         probe = None
         if "probe" in raw:
             table = self.table(raw, where, context, "probe")
-            probe = self.probe(table, (*where, "probe"), f"{context} probe")
+            probe = self.probe(table, (*where, "probe"), f"{context} probe", link_port)
         ports = raw.get("ports", [probe.port if probe else link_port])
         if not isinstance(ports, list) or not ports or not all(_is_port(p) for p in ports):
             bad = [p for p in ports if not _is_port(p)] if isinstance(ports, list) else []
@@ -388,7 +388,9 @@ class _Parser(TomlReader):
             )
         return replace(account, resolver=resolver, dns_timeout=float(timeout))
 
-    def probe(self, raw: Mapping[str, Any], where: TablePath, context: str) -> Probe:
+    def probe(
+        self, raw: Mapping[str, Any], where: TablePath, context: str, link_port: int = 443
+    ) -> Probe:
         self.known_keys(raw, where, context, _PROBE_KEYS)
         host = self.string(raw, where, context, "host", required=True)
         assert host is not None
@@ -401,7 +403,8 @@ class _Parser(TomlReader):
             raise self.fail(
                 where, "host", context, f'host is a name only: write host = "{name}"{port_too}'
             )
-        port = raw.get("port", 443)
+        # The probe connects where the link's clients do, unless it says otherwise.
+        port = raw.get("port", link_port)
         if not _is_port(port):
             raise self.fail(where, "port", context, _port_problem("port", port))
         timeout = raw.get("timeout", 5.0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from plcheck.facts.ignores import IgnoreEntry, IgnoreFacts
 from plcheck.gate.topology import Ignore
@@ -69,17 +70,18 @@ def facts(ignores: Sequence[Ignore], *, source: str, today: dt.date) -> IgnoreFa
 
 
 def skip(finding: Finding, ignore: Ignore, source: str) -> Finding:
-    """``finding`` as an ignored ``skip``, keeping what it was in its details."""
+    """``finding`` as an ignored ``skip``, keeping what it was in its details.
+
+    ``original_status`` is kept twice on purpose: at the top of the details, where the report
+    schema documents it and readers of a JSON report look, and inside ``ignored`` beside the
+    rest of the ignore, where the SARIF reporter reads it.
+    """
     until = f" until {ignore.until.isoformat()}" if ignore.until else ""
-    return Finding(
-        check=finding.check,
+    return replace(
+        finding,
         status=Status.SKIP,
-        resource=finding.resource,
-        account=finding.account,
-        region=finding.region,
         message=f"ignored{until} ({ignore.reason}): {finding.message}",
         remediation="",
-        location=finding.location,
         suppressed_reason=ignore.reason,
         details={
             **finding.details,

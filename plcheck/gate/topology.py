@@ -46,7 +46,7 @@ class Probe:
     host: str
     """The name clients use."""
     port: int = 443
-    """TCP port."""
+    """TCP port (in ``plcheck.toml``, the link's port unless given)."""
     resolver: str | None = None
     """``IP[:PORT]`` of the resolver to ask instead of the system's."""
     endpoint: str | None = None
@@ -74,7 +74,7 @@ class Consumer:
     security_groups: tuple[str, ...] = ()
     """Planned endpoint security groups (empty: the VPC's default group)."""
     ports: tuple[int, ...] = (443,)
-    """TCP ports clients use (default: the probe's port, else 443)."""
+    """TCP ports clients use (default: the probe's port, else the link's port)."""
     probe: Probe | None = None
     """DNS/TCP/TLS probe to run, when asked."""
     line: int = 0

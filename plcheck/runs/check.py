@@ -19,6 +19,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from plcheck.checks import checks_for, framework
+from plcheck.checks.service_allowed_principals import consumers
 from plcheck.errors import UsageError
 from plcheck.facts.link import LinkFacts
 from plcheck.gate import ignores
@@ -179,10 +180,9 @@ def _provider(task: Task, ctx: AwsContext) -> Done:
         consumer_regions=tuple(consumer_regions),
         resolver=account.resolver,
         dns_timeout=account.dns_timeout,
-        # What the consumers declare: the roles that create their endpoints, and clients
-        # outside their VPCs (their VPCs' own CIDRs are judged by link-sources).
+        # The roles that create the consumers' endpoints. Their client CIDRs (VPC blocks and
+        # client_cidrs) are judged once, per consumer, by link-sources: not passed here.
         consumer_principals=tuple(c.principal for c in link.consumers if c.principal),
-        client_cidrs=tuple(dict.fromkeys(x for c in link.consumers for x in c.client_cidrs)),
     )
     target = provider.validate(options)
     facts = provider.gather(ctx, options)
@@ -192,7 +192,6 @@ def _provider(task: Task, ctx: AwsContext) -> Done:
         options.consumer_accounts,
         options.consumer_regions,
         consumer_principals=options.consumer_principals,
-        client_cidrs=options.client_cidrs,
     )
     return Done(findings, facts)
 
@@ -274,7 +273,7 @@ def _join(task: Task, done: dict[Task, Done]) -> Done:
                     Status.SKIP,
                     f"{link.service_id or link.service}/{consumer.vpc}",
                     f"link {link.name!r} names no provider account, so its consumer cannot be "
-                    "compared with the provider's side (add provider = {{ profile = … }})",
+                    "compared with the provider's side (add provider = { profile = … })",
                     account=consumer_facts.account,
                     region=consumer_facts.region,
                 )
@@ -291,8 +290,21 @@ def _join(task: Task, done: dict[Task, Done]) -> Done:
         port=link.port,
         client_cidrs=consumer.client_cidrs,
         principal=consumer.principal or "",
+        admission_judged=_admission_judged(link, consumer, consumer_facts.account),
+        ports=consumer.ports,
     )
     return Done(framework.judge("check", "link", facts), facts)
+
+
+def _admission_judged(link: Link, consumer: Consumer, account: str) -> bool:
+    """Whether the provider's side judges this consumer's admission (service-allowed-principals).
+
+    :func:`_provider` passes every consumer account it could read and every declared principal;
+    a principal is judged exactly, an account as a whole only when no principal of it is declared.
+    """
+    declared = [c.principal for c in link.consumers if c.principal]
+    pair = (account, consumer.principal or "")
+    return bool(account) and pair in consumers((account,), declared)
 
 
 def link_grid(facts: LinkFacts) -> View | None:

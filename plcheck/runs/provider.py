@@ -66,7 +66,8 @@ class ProviderOptions:
     """IAM role or user ARNs that will create the endpoints (judged exactly)."""
     client_cidrs: tuple[str, ...] = ()
     """CIDRs clients connect from: the sources the NLB's security groups see when they
-    enforce inbound rules on PrivateLink traffic (``plcheck check`` adds the consumer VPCs)."""
+    enforce inbound rules on PrivateLink traffic (``plcheck check`` passes none: link-sources
+    judges each consumer VPC's CIDRs and client_cidrs)."""
 
 
 @dataclass(frozen=True)

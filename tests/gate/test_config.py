@@ -61,6 +61,22 @@ def test_the_documented_shape_parses() -> None:
     assert ignore.expired(dt.date(2027, 3, 2))
 
 
+def test_probe_and_consumer_ports_default_to_the_link_port() -> None:
+    on_8443 = EXAMPLE.replace("provider = {", "port = 8443\nprovider = {", 1)
+    bare = on_8443.replace(", port = 443 }", " }")
+    (consumer,) = parse(bare, PATH).links[0].consumers
+    assert consumer.probe is not None
+    assert consumer.probe.port == 8443
+    assert consumer.ports == (8443,)
+    # A probe on its own port: the consumer's ports follow the probe.
+    (consumer,) = parse(on_8443, PATH).links[0].consumers
+    assert consumer.probe is not None
+    assert (consumer.probe.port, consumer.ports) == (443, (443,))
+    no_probe = bare.replace('probe = { host = "burrito.tacoform.com" }   # optional\n', "")
+    (consumer,) = parse(no_probe, PATH).links[0].consumers
+    assert (consumer.probe, consumer.ports) == (None, (8443,))
+
+
 def test_toml_dates_and_several_links() -> None:
     text = EXAMPLE.replace('until = "2027-03-01"', "until = 2027-03-01") + (
         '\n[[link]]\nname = "s3"\nservice = "com.amazonaws.us-east-1.s3"\n'

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields, replace
 
 from plcheck.checks import framework
 from plcheck.gate.ignores import apply, facts, matches
 from plcheck.gate.topology import Ignore
-from plcheck.model import Finding, Status
+from plcheck.model import Finding, Location, Status
 
 TODAY = dt.date(2026, 6, 1)
 SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
@@ -97,3 +98,14 @@ def test_no_ignores_is_a_pass_that_says_so() -> None:
     (found,) = framework.judge("check", "ignores", facts([], source="plcheck.toml", today=TODAY))
     assert found.status is Status.PASS
     assert found.message == "plcheck.toml has no ignores"
+
+
+def test_an_ignored_finding_keeps_every_field_it_does_not_change() -> None:
+    where = Location("plcheck.toml", 7)
+    kept = replace(finding("service-state", "x"), account="1", region="r", location=where)
+    (skipped,) = apply([kept], [Ignore("service-state", "r")], source="p", today=TODAY)
+    changed = {"status", "message", "remediation", "details", "suppressed_reason"}
+    for name in {f.name for f in fields(Finding)} - changed:
+        assert getattr(skipped, name) == getattr(kept, name), name
+    assert skipped.suppressed_reason == "r"
+    assert skipped.details["ignored"]["original_status"] == "fail"

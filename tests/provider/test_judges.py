@@ -271,12 +271,30 @@ def test_a_client_cidr_the_rules_leave_out_fails_naming_it() -> None:
     assert "CidrIp=172.16.0.0/12" in finding.remediation
 
 
+def test_client_cidrs_covered_by_several_rules_together_pass() -> None:
+    # As link-sources: security groups admit what any rule admits, so rules add up.
+    lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
+    halves = sg(rule(443, cidrs=("10.20.0.0/17",)), rule(443, cidrs=("10.20.128.0/17",)))
+    [finding] = nlb_security_groups.evaluate(lb, TCP_443, halves, client_cidrs=("10.20.0.0/16",))
+    assert finding.status is Status.PASS
+
+
+def test_a_client_cidr_partly_admitted_warns_naming_the_part_left_out() -> None:
+    lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
+    half = sg(rule(443, cidrs=("10.20.0.0/17",)))
+    [finding] = nlb_security_groups.evaluate(lb, TCP_443, half, client_cidrs=("10.20.0.0/16",))
+    assert finding.status is Status.WARN
+    assert finding.details["left_out"] == ["10.20.128.0/17"]
+    assert "CidrIp=10.20.128.0/17" in finding.remediation
+
+
 def test_without_client_cidrs_a_cidr_rule_cannot_be_judged() -> None:
     lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
     [finding] = nlb_security_groups.evaluate(lb, TCP_443, sg(rule(443, cidrs=("10.0.0.0/8",))))
     assert finding.status is Status.WARN
     assert "cannot be judged" in finding.message
     assert "--client-cidr" in finding.remediation
+    assert "link-sources judges" in finding.remediation
 
 
 def egress(port: int | None, *cidrs: str, protocol: str = "tcp") -> SgRule:
