@@ -32,16 +32,26 @@ def judge_rules(*rules: ResolverRule, name: str = NAME) -> resolver_rules.Findin
 # -- resolver-rules ---------------------------------------------------------------------------
 
 
-def test_forward_rule_for_a_parent_fails_naming_id_domain_and_targets() -> None:
-    finding = judge_rules(forward("example.com"))
+def test_forward_rule_for_the_name_itself_fails_naming_id_domain_and_targets() -> None:
+    finding = judge_rules(forward("api.example.com."))
     assert finding.status is Status.FAIL
-    for text in ("rslvr-rr-1", "example.com", "10.9.0.53:53", "10.9.1.53:53", "bypassed"):
+    for text in ("rslvr-rr-1", "api.example.com", "10.9.0.53:53", "10.9.1.53:53", "bypassed"):
         assert text in finding.message
     assert "--rule-type SYSTEM --domain-name api.example.com" in finding.remediation
 
 
-def test_forward_rule_for_the_name_itself_fails() -> None:
-    assert judge_rules(forward("api.example.com.")).status is Status.FAIL
+def test_forward_rule_below_a_wildcard_name_fails() -> None:
+    finding = judge_rules(forward("example.com"), name="*.example.com")
+    assert finding.status is Status.FAIL
+
+
+def test_forward_rule_for_a_parent_passes_the_private_zone_answers() -> None:
+    # Resolver's autodefined rule for the endpoint's private hosted zone is more specific.
+    for parent in ("example.com", ".", "com"):
+        finding = judge_rules(forward(parent))
+        assert finding.status is Status.PASS, parent
+        assert "autodefined rule for the endpoint's private hosted zone" in finding.message
+        assert "overriding FORWARD rule rslvr-rr-1" in finding.message
 
 
 def test_more_specific_system_rule_overrides_the_forward_rule() -> None:
@@ -66,7 +76,8 @@ def test_unrelated_and_system_rules_pass() -> None:
 
 
 def test_delegate_and_rules_under_a_wildcard_warn() -> None:
-    assert judge_rules(ResolverRule("r", "example.com", "DELEGATE")).status is Status.WARN
+    assert judge_rules(ResolverRule("r", "api.example.com", "DELEGATE")).status is Status.WARN
+    assert judge_rules(ResolverRule("r", "example.com", "DELEGATE")).status is Status.PASS
     below = judge_rules(forward("eu.example.com"), name="*.example.com")
     assert below.status is Status.WARN
     assert "eu.example.com" in below.message
