@@ -100,8 +100,25 @@ def test_supported_types_pass() -> None:
     assert finding.status is Status.PASS
     [finding] = judge_ip(("ipv4", "ipv6"), "dualstack", "dualstack", V6)
     assert finding.status is Status.PASS
-    [finding] = judge_ip(("ipv4", "ipv6"), "ipv6", "service-defined", V6)
+    [finding] = judge_ip(("ipv4", "ipv6"), "dualstack", "service-defined", V6)
     assert finding.status is Status.PASS
+    [finding] = judge_ip(("ipv4", "ipv6"), "ipv6", "ipv6", V6)
+    assert finding.status is Status.PASS
+
+
+def test_dualstack_endpoint_with_ipv4_records_passes() -> None:
+    [finding] = judge_ip(("ipv4", "ipv6"), "dualstack", "ipv4", V6)
+    assert finding.status is Status.PASS
+
+
+def test_ipv4_endpoint_with_dualstack_or_service_defined_records_fails() -> None:
+    for records in ("dualstack", "service-defined"):
+        [finding] = judge_ip(("ipv4", "ipv6"), "ipv4", records, V4)
+        assert finding.status is Status.FAIL, records
+        assert f"DNS records of type {records} on a ipv4 endpoint" in finding.message
+        assert "DnsRecordIpType=ipv4" in finding.remediation
+    [finding] = judge_ip(("ipv4", "ipv6"), "ipv6", "service-defined", V6)
+    assert finding.status is Status.FAIL
 
 
 def test_type_the_service_lacks_fails_and_a_plan_warns() -> None:
