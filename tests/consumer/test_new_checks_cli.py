@@ -100,11 +100,13 @@ def test_cross_region_endpoint_needs_the_region_enabled(story: Story, consumer: 
     assert enabled["status"] == "pass"
     assert "vpce:AllowMultiRegion" in enabled["message"]
 
-    world.set_region_opt_in(base.consumer_account, base.region, "not-opted-in")
+    # The service's Region (us-west-2), not the VPC's own, must be enabled for the consumer.
+    world.set_region_opt_in(base.consumer_account, west, "not-opted-in")
     try:
         refused = consumer(base.consumer_vpc_id, "--service", name).one("endpoint-region-opt-in")
     finally:
-        world.set_region_opt_in(base.consumer_account, base.region, "opt-in-not-required")
+        world.set_region_opt_in(base.consumer_account, west, "opt-in-not-required")
     assert refused["status"] == "fail"
-    assert f"{base.region} is not-opted-in" in refused["message"]
+    assert f"Region {west} is not-opted-in" in refused["message"]
+    assert f"--region-name {west}" in refused["remediation"]
     assert "vpce:AllowMultiRegion" in refused["remediation"]

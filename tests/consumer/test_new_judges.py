@@ -196,14 +196,23 @@ def test_region_opt_in() -> None:
     evaluate = endpoint_region_opt_in.evaluate
     [same] = evaluate("vpce-1", "us-east-1", "us-east-1", {})
     assert same.status is Status.PASS
-    [ok] = evaluate("vpce-1", "us-east-1", "eu-west-1", {"us-east-1": "opt-in-not-required"})
+    both = {"us-east-1": "opt-in-not-required", "eu-west-1": "opt-in-not-required"}
+    [ok] = evaluate("vpce-1", "us-east-1", "eu-west-1", both)
     assert ok.status is Status.PASS
+    assert "eu-west-1 is opt-in-not-required" in ok.message
     assert "vpce:AllowMultiRegion" in ok.message
+    # The service's Region is judged, not the VPC's own (enabled, or nothing could be read).
     [failed] = evaluate(
-        "vpce-1", "ap-east-1", "us-east-1", {"ap-east-1": "not-opted-in"}, account="2"
+        "vpce-1",
+        "us-east-1",
+        "ap-east-1",
+        {"us-east-1": "opt-in-not-required", "ap-east-1": "not-opted-in"},
+        account="2",
     )
     assert failed.status is Status.FAIL
+    assert "Region ap-east-1 is not-opted-in" in failed.message
     assert "aws account enable-region --account-id 2 --region-name ap-east-1" in failed.remediation
     assert "vpce:AllowMultiRegion" in failed.remediation
-    [unknown] = evaluate("vpce-1", "us-east-1", "eu-west-1", {})
+    [unknown] = evaluate("vpce-1", "us-east-1", "eu-west-1", {"us-east-1": "opt-in-not-required"})
     assert unknown.status is Status.WARN
+    assert "eu-west-1 not listed" in unknown.message
