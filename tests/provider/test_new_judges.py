@@ -6,8 +6,20 @@ from dataclasses import replace
 
 from plcheck.checks import nlb_proxy_protocol, nlb_state, service_region_opt_in
 from plcheck.checks import target_security_groups as tsg
+from plcheck.checks.framework import apply
+from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.facts.network import SecurityGroup, SgRule, Subnet
-from plcheck.facts.provider import LbZone, Listener, LoadBalancer, TargetGroup, TargetState
+from plcheck.facts.outcome import Outcome
+from plcheck.facts.provider import (
+    LbZone,
+    Listener,
+    LoadBalancer,
+    ProviderFacts,
+    ServiceConfig,
+    ServiceFacts,
+    TargetGroup,
+    TargetState,
+)
 from plcheck.model import Status
 
 SID = "vpce-svc-0123456789abcdef0"
@@ -205,11 +217,30 @@ def test_states_other_than_active() -> None:
         assert state.split("_")[0] in finding.message
 
 
-def test_more_than_50_listeners_fails() -> None:
+def test_more_than_50_listeners_warns_citing_the_page() -> None:
+    # The limit is one note on an ELB user guide page: not certain enough for a fail.
     [finding] = nlb_state.evaluate(SID, nlb(), listeners(51))
-    assert finding.status is Status.FAIL
+    assert finding.status is Status.WARN
     assert "51 listeners" in finding.message
     assert "more than 50" in finding.message
+    assert nlb_state.LISTENER_LIMIT_SOURCE in finding.message
+
+
+def test_unread_listeners_are_the_checks_error_not_a_pass() -> None:
+    denied = AwsCallError(AwsErrorKind.ACCESS_DENIED, "DescribeListeners", "AccessDenied", "no")
+    config = ServiceConfig(
+        SID, f"com.amazonaws.vpce.us-east-1.{SID}", "us-east-1", "Available", False, (LB_ARN,)
+    )
+    provider = ProviderFacts(
+        account="111111111111",
+        region="us-east-1",
+        services=Outcome(value=(config,)),
+        load_balancers=Outcome(value={LB_ARN: nlb()}),
+        listeners={LB_ARN: Outcome(error=denied)},
+    )
+    [finding] = apply(nlb_state.SPEC, ServiceFacts(provider, config))
+    assert finding.status is Status.ERROR
+    assert "DescribeListeners" in finding.message
 
 
 # -- nlb-proxy-protocol --------------------------------------------------------------------
