@@ -179,7 +179,7 @@ def evaluate(
                 fix,
             )
         ]
-    if not matching:
+    if decider is None or not matching:
         return [finding(Status.PASS, f"no Resolver rule associated with {vpc_id} covers {name}")]
     overridden = [r for r in matching if r.rule_type in BYPASSING and r is not decider]
     over = f", overriding {'; '.join(_describe(r) for r in overridden)}" if overridden else ""
