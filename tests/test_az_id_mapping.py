@@ -141,3 +141,30 @@ def test_the_explanation_says_which_regions_and_accounts_map_names_per_account()
     assert "before November 2012" in why
     assert "before November 2025" in why
     assert "Newer Regions, and accounts created since, map names the same way" in why
+
+
+DENIED = AwsCallError(
+    AwsErrorKind.ACCESS_DENIED, "ec2:DescribeVpcEndpointServices", "AccessDenied", "no"
+)
+
+
+def unread(account: AccountZones) -> ScopeResult:
+    return ScopeResult(account.label, account.region, account, None, None, service_error=DENIED)
+
+
+def test_a_failed_service_lookup_is_this_checks_error_for_that_account() -> None:
+    passed, error = visibility(result(PROVIDER, True), unread(CONSUMER))
+    assert passed.status is Status.PASS
+    assert "lookup failed in 222222222222" in passed.message
+    assert error.status is Status.ERROR
+    assert error.account == "222222222222"
+    assert "DescribeVpcEndpointServices" in error.message
+    [only] = visibility(unread(CONSUMER))
+    assert only.status is Status.ERROR
+
+
+def test_no_account_seeing_it_only_warns_when_another_lookup_failed() -> None:
+    # The unread account may see it: "no endpoint can be made" is no longer certain.
+    blind, error = visibility(result(PROVIDER, False), unread(CONSUMER))
+    assert blind.status is Status.WARN
+    assert error.status is Status.ERROR

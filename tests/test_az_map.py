@@ -79,6 +79,53 @@ def test_views_show_names_side_by_side_and_the_inverse(
     for zone_id, row in served.items():
         consumer_name = {v: k for k, v in scenario.consumer_az_mapping.items()}[zone_id]
         assert row[2] == f"{consumer_name} ✓ service"
+    # Both accounts see the service: az-map-service-visible passes, naming its zones.
+    [visible] = [f for f in report["findings"] if f["check"] == "az-map-service-visible"]
+    assert visible["status"] == "pass"
+    assert "visible to every account read (2)" in visible["message"]
+    for zone_id in scenario.service_zone_ids:
+        assert zone_id in visible["message"]
+    assert visible["details"]["not_visible_to"] == []
+    assert len(visible["details"]["visible_to"]) == 2
+
+
+def test_a_failed_service_lookup_is_the_service_checks_error_not_the_accounts(
+    scenario: AzMismatchScenario, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from plcheck.sim.faults import FaultInjector
+
+    with FaultInjector() as faults:
+        faults.deny("ec2:DescribeVpcEndpointServices", account=scenario.consumer_account)
+        code, report = az_map(
+            capsys,
+            "--profile",
+            "provider",
+            "--profile",
+            "consumer",
+            "--service",
+            scenario.service_name,
+        )
+    by_check: dict[str, list[dict[str, Any]]] = {}
+    for finding in report["findings"]:
+        by_check.setdefault(finding["check"], []).append(finding)
+    # az-id-mapping still maps the consumer's zones: no error of its own.
+    assert all(f["status"] != "error" for f in by_check["az-id-mapping"])
+    assert {f["resource"] for f in by_check["az-id-mapping"]} == set(scenario.provider_az_mapping)
+    # az-map-service-visible: its error for the consumer, and no claim about every account.
+    visible = {f["status"]: f for f in by_check["az-map-service-visible"]}
+    assert set(visible) == {"pass", "error"}
+    error = visible["error"]
+    assert error["account"] == scenario.consumer_account
+    assert "DescribeVpcEndpointServices" in error["message"]
+    assert error["details"]["code"] == "AccessDenied"
+    assert "lookup failed in" in visible["pass"]["message"]
+    assert scenario.consumer_account in visible["pass"]["message"]
+    [seen_by] = visible["pass"]["details"]["visible_to"]
+    assert scenario.provider_account in seen_by
+    # The inverse view says the consumer's lookup failed, not that it cannot see the service.
+    _, by_id = report["views"]
+    assert all(row[2].endswith("(service unread)") for row in by_id["rows"])
+    assert code == 3
 
 
 def test_a_single_account_passes(

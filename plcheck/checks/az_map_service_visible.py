@@ -66,6 +66,21 @@ def judge(facts: AzMapFacts) -> list[Finding]:
     read = [r for r in facts.results if r.error is None and r.zones is not None]
     if not read:
         return []
+    # An account whose service lookup failed is this check's error, and it is not judged.
+    errors = [
+        SPEC.error(
+            name,
+            r.service_error,
+            account=r.zones.account if r.zones else r.account,
+            region=r.region,
+        )
+        for r in read
+        if r.service_error is not None
+    ]
+    unread = [r for r in read if r.service_error is not None]
+    read = [r for r in read if r.service_error is None]
+    if not read:
+        return errors
     blind = [r for r in read if r.service is None]
     seeing = [r for r in read if r.service is not None]
     details = {
@@ -81,10 +96,14 @@ def judge(facts: AzMapFacts) -> list[Finding]:
                 Status.PASS,
                 name,
                 f"{name} is visible to every account read ({len(seeing)}), offered in "
-                f"{', '.join(zones) or 'no zone'}",
+                f"{', '.join(zones) or 'no zone'}"
+                + (
+                    f"; the lookup failed in {', '.join(_who(r) for r in unread)}" if unread else ""
+                ),
                 account=accounts,
                 details=details,
-            )
+            ),
+            *errors,
         ]
     names = ", ".join(_who(r) for r in blind)
     remediation = (
@@ -94,9 +113,10 @@ def judge(facts: AzMapFacts) -> list[Finding]:
         + " ".join(f"arn:aws:iam::{r.zones.account}:root" for r in blind if r.zones)
     )
     if not seeing:
+        # Certain only when every account's lookup answered: an unread one may see it.
         return [
             SPEC.finding(
-                Status.FAIL,
+                Status.WARN if unread else Status.FAIL,
                 name,
                 f"{name} is not visible to any account read ({names}): it is misspelt, in "
                 "another region, or does not allow these principals; its zones are unknown and "
@@ -104,7 +124,8 @@ def judge(facts: AzMapFacts) -> list[Finding]:
                 account=accounts,
                 remediation=remediation,
                 details=details,
-            )
+            ),
+            *errors,
         ]
     return [
         SPEC.finding(
@@ -116,5 +137,6 @@ def judge(facts: AzMapFacts) -> list[Finding]:
             account=accounts,
             remediation=remediation,
             details=details,
-        )
+        ),
+        *errors,
     ]

@@ -56,11 +56,17 @@ SPEC = CheckSpec(
 #: Address families each endpoint IP address type needs from the service.
 NEEDS = {"ipv4": ("ipv4",), "dualstack": ("ipv4", "ipv6"), "ipv6": ("ipv6",)}
 
-#: Endpoint IP address types whose DNS record type each is valid with.
+#: For each DNS record IP type, the endpoint IP address types it is valid with: ipv4 records
+#: need an IPv4 or dualstack endpoint, ipv6 records an IPv6 or dualstack one, dualstack and
+#: service-defined records a dualstack one (DnsRecordIpType,
+#: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DnsOptionsSpecification.html;
+#: the constraints per value: https://docs.aws.amazon.com/cdk/api/v2/docs/
+#: aws-cdk-lib.aws_ec2.VpcEndpointDnsRecordIpType.html).
 DNS_RECORDS_FOR = {
     "ipv4": ("ipv4", "dualstack"),
     "ipv6": ("ipv6", "dualstack"),
     "dualstack": ("dualstack",),
+    "service-defined": ("dualstack",),
 }
 
 
@@ -122,10 +128,7 @@ def evaluate(
                 ),
             )
         )
-    record_ok = (
-        dns_record_ip_type == "service-defined"
-        or dns_record_ip_type in DNS_RECORDS_FOR.get(ip_address_type, ())
-    )
+    record_ok = ip_address_type in DNS_RECORDS_FOR.get(dns_record_ip_type, ())
     if not record_ok:
         findings.append(
             finding(

@@ -1,4 +1,4 @@
-"""endpoint-region-opt-in: a cross-Region endpoint's Region is enabled for the consumer."""
+"""endpoint-region-opt-in: a cross-Region endpoint's service Region is enabled for the consumer."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ SPEC = CheckSpec(
     needs=("vpc.services", "vpc.region_opt_in"),
     inspects=(
         "For an endpoint (or plan) to a service in another Region: the consumer account's "
-        "OptInStatus of its own Region (DescribeRegions with AllRegions)."
+        "OptInStatus of the service's Region (DescribeRegions with AllRegions). The VPC's own "
+        "Region is enabled, or reading it would have failed."
     ),
     why=(
         "Cross-Region PrivateLink works only between Regions enabled for both accounts, and "
@@ -65,7 +66,7 @@ def evaluate(
     account: str = "",
     planned: bool = False,
 ) -> list[Finding]:
-    """One finding: pass in-Region; for a cross-Region endpoint the consumer Region's status."""
+    """One finding: pass in-Region; for a cross-Region endpoint the service Region's status."""
     finding = SPEC.on(
         resource,
         account=account,
@@ -79,18 +80,23 @@ def evaluate(
 
     if not service_region or service_region == region:
         return [finding(Status.PASS, f"the service is in {region}, as the VPC: not cross-Region")]
-    status = statuses.get(region, "")
+    status = statuses.get(service_region, "")
     if status and status not in ENABLED:
         return [
             finding(
                 Status.FAIL,
-                f"cross-Region endpoint to a service in {service_region}: Region {region} is "
-                f"{status} for account {account}",
-                f"aws account enable-region --account-id {account} --region-name {region}; the "
-                f"role creating the endpoint also needs {MULTI_REGION_ACTION}.",
+                f"cross-Region endpoint to a service in {service_region}: Region "
+                f"{service_region} is {status} for account {account}",
+                f"aws account enable-region --account-id {account} --region-name "
+                f"{service_region}; the role creating the endpoint also needs "
+                f"{MULTI_REGION_ACTION}.",
             )
         ]
-    known = f"{region} is {status} for account {account}" if status else f"{region} not listed"
+    known = (
+        f"{service_region} is {status} for account {account}"
+        if status
+        else f"{service_region} not listed"
+    )
     verb = "creating" if planned else "managing"
     return [
         finding(

@@ -131,30 +131,42 @@ def evaluate(
                 details=details,
             )
         ]
+    # One set-subnets per load balancer with every zone added at once: each call replaces
+    # the load balancer's subnet list, so one call per zone would undo the previous one.
     steps = []
     per_zone: dict[str, list[str]] = {}
-    for zone_id in missing:
-        label = zone_label(names.get(zone_id, ""), zone_id)
-        for lb in load_balancers or ():
+    for lb in load_balancers or ():
+        added: list[str] = []
+        lacking: list[str] = []
+        for zone_id in missing:
             candidates = sorted(
                 s.subnet_id
                 for s in subnets.values()
                 if s.vpc_id == lb.vpc_id and s.zone_id == zone_id
             )
             per_zone.setdefault(zone_id, []).extend(candidates)
-            current = [z.subnet_id for z in lb.zones]
             if candidates:
-                steps.append(
-                    f"{label}: aws elbv2 set-subnets --load-balancer-arn {lb.arn} --subnets "
-                    f"{' '.join([*current, candidates[0]])}"
-                )
+                added.append(candidates[0])
             else:
-                steps.append(
-                    f"{label}: {lb.vpc_id} of {lb.name} has no subnet there; create one first "
-                    f"(aws ec2 create-subnet --vpc-id {lb.vpc_id} --availability-zone-id "
-                    f"{zone_id} --cidr-block <a free /28>), then add it with aws elbv2 "
-                    "set-subnets, keeping the existing subnets"
-                )
+                lacking.append(zone_id)
+        current = [z.subnet_id for z in lb.zones]
+        if added:
+            steps.append(
+                f"{lb.name}: aws elbv2 set-subnets --load-balancer-arn {lb.arn} --subnets "
+                f"{' '.join([*current, *added])}"
+            )
+        if lacking:
+            labels = ", ".join(zone_label(names.get(z, ""), z) for z in lacking)
+            creates = "; ".join(
+                f"aws ec2 create-subnet --vpc-id {lb.vpc_id} --availability-zone-id {z} "
+                "--cidr-block <a free /28>"
+                for z in lacking
+            )
+            steps.append(
+                f"{labels}: {lb.vpc_id} of {lb.name} has no subnet there; create one first "
+                f"({creates}), then add it with aws elbv2 set-subnets, keeping the existing "
+                "subnets"
+            )
     details["candidate_subnets"] = per_zone
     missing_text = ", ".join(f"{z} (your {names.get(z, '?')})" for z in missing)
     return [

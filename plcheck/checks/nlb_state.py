@@ -11,8 +11,14 @@ if TYPE_CHECKING:
 
     from plcheck.facts.provider import Listener, LoadBalancer, ServiceFacts
 
-#: Most listeners a Network Load Balancer behind PrivateLink may have.
+#: Most listeners a Network Load Balancer behind PrivateLink may have, per the page below.
 MAX_PRIVATELINK_LISTENERS = 50
+
+#: Where that limit is stated.
+LISTENER_LIMIT_SOURCE = (
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/"
+    "load-balancer-vpc-endpoints.html"
+)
 
 SPEC = CheckSpec(
     id="nlb-state",
@@ -36,10 +42,7 @@ SPEC = CheckSpec(
         "the load balancer if it stays failed; move listeners beyond 50 to another load "
         "balancer and endpoint service (aws elbv2 delete-listener --listener-arn ARN)."
     ),
-    docs_url=(
-        "https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/"
-        "load-balancer-vpc-endpoints.html"
-    ),
+    docs_url=LISTENER_LIMIT_SOURCE,
     aws_actions=(
         "elasticloadbalancing:DescribeLoadBalancers",
         "elasticloadbalancing:DescribeListeners",
@@ -99,11 +102,16 @@ def evaluate(
             )
         )
     if count is not None and count > MAX_PRIVATELINK_LISTENERS:
+        # A warn, not a fail: the limit is one "Limit" note on the ELB user guide's page about
+        # reaching the ELB API through an interface endpoint, not in the PrivateLink or NLB
+        # quotas, so it is unclear whether AWS enforces it on endpoint services.
         findings.append(
             finding(
-                Status.FAIL,
-                f"load balancer {lb.name} has {count} listeners: AWS PrivateLink does not support "
-                f"Network Load Balancers with more than {MAX_PRIVATELINK_LISTENERS}",
+                Status.WARN,
+                f"load balancer {lb.name} has {count} listeners: a note in the Elastic Load "
+                "Balancing user guide says PrivateLink does not support Network Load Balancers "
+                f"with more than {MAX_PRIVATELINK_LISTENERS} ({LISTENER_LIMIT_SOURCE}); endpoint "
+                "connections may fail on some of them",
                 f"Remove {count - MAX_PRIVATELINK_LISTENERS} listener(s) (aws elbv2 "
                 "delete-listener --listener-arn ARN) and serve those ports from another load "
                 "balancer behind another endpoint service.",
@@ -123,7 +131,8 @@ def judge(facts: ServiceFacts) -> list[Finding]:
         findings += evaluate(
             facts.resource,
             lb,
-            None if listeners is None else listeners.value,
+            # .get(): a failed DescribeListeners raises, and the framework reports an error.
+            None if listeners is None else listeners.get(),
             account=facts.account,
             region=facts.region,
         )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from plcheck.checks._shared import not_visible
+from plcheck.facts.consumer import ResolverRule
 from plcheck.facts.provider import verification_domain
 from plcheck.model import CheckSpec, Finding, Status
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from plcheck.facts.consumer import EndpointFacts, ResolverRule
+    from plcheck.facts.consumer import EndpointFacts
 
 SPEC = CheckSpec(
     id="resolver-rules",
@@ -21,7 +22,11 @@ SPEC = CheckSpec(
     needs=("vpc.services", "vpc.resolver_rules"),
     inspects=(
         "The Route 53 Resolver rules associated with the VPC whose domain covers the service's "
-        "private DNS name; the most specific domain wins, as Resolver chooses."
+        "private DNS name; the most specific domain wins, as Resolver chooses. With private "
+        "DNS on, the endpoint's private hosted zone is associated with the VPC and Resolver "
+        "adds an autodefined rule for it, so only a rule for the name itself or below it can "
+        "take the name away (autodefined rules: https://docs.aws.amazon.com/Route53/latest/"
+        "DeveloperGuide/resolver-overview-forward-vpc-to-network-autodefined-rules.html)."
     ),
     why=(
         "A FORWARD rule sends matching queries to other DNS servers (often on premises) before "
@@ -63,16 +68,32 @@ def covers(domain: str, name: str) -> bool:
     return not domain or name == domain or name.endswith(f".{domain}")
 
 
+#: ID of the autodefined rule Resolver adds for a private hosted zone associated with the VPC.
+AUTODEFINED = "autodefined"
+
+
+def _labels(domain: str) -> int:
+    return len([p for p in domain.split(".") if p])
+
+
 def deciding_rule(rules: Sequence[ResolverRule], name: str) -> ResolverRule | None:
-    """The rule Resolver uses for ``name``: of those that match, the most specific domain."""
+    """The rule Resolver uses for ``name``: of those that match, the most specific domain.
+
+    On a tie an associated rule beats the autodefined one: "If you want to override an
+    autodefined rule, you can create a conditional forwarding rule for the same domain name"
+    (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/
+    resolver-overview-forward-vpc-to-network-autodefined-rules.html).
+    """
     matching = [r for r in rules if covers(r.domain, name)]
     if not matching:
         return None
-    return max(matching, key=lambda r: len([p for p in r.domain.split(".") if p]))
+    return max(matching, key=lambda r: (_labels(r.domain), r.rule_id != AUTODEFINED))
 
 
 def _describe(rule: ResolverRule) -> str:
     targets = f" to {', '.join(rule.target_ips)}" if rule.target_ips else ""
+    if rule.rule_id == AUTODEFINED:
+        return f"the autodefined rule for the endpoint's private hosted zone {rule.domain}"
     return f"{rule.rule_type} rule {rule.rule_id} for {rule.domain or '.'}{targets}"
 
 
@@ -85,9 +106,14 @@ def evaluate(
     account: str = "",
     region: str = "",
 ) -> list[Finding]:
-    """One finding: fail when the deciding rule forwards the name, else pass saying why."""
+    """One finding: fail when the deciding rule forwards the name, else pass saying why.
+
+    Called only with private DNS on (or planned), so the endpoint's private hosted zone for
+    the name is associated with the VPC and Resolver's autodefined rule for it takes part.
+    """
     name = verification_domain(private_dns_name)
-    decider = deciding_rule(rules, name)
+    zone_rule = ResolverRule(AUTODEFINED, name, "SYSTEM")
+    decider = deciding_rule([*rules, zone_rule], name)
     matching = [r for r in rules if covers(r.domain, name)]
     # A wildcard name covers subdomains; rules below it take part of them away.
     below = (
@@ -153,7 +179,7 @@ def evaluate(
                 fix,
             )
         ]
-    if decider is None:
+    if decider is None or not matching:
         return [finding(Status.PASS, f"no Resolver rule associated with {vpc_id} covers {name}")]
     overridden = [r for r in matching if r.rule_type in BYPASSING and r is not decider]
     over = f", overriding {'; '.join(_describe(r) for r in overridden)}" if overridden else ""

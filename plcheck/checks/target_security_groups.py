@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from ipaddress import ip_network
 from typing import TYPE_CHECKING
 
 from plcheck.model import CheckSpec, Finding, Status
-from plcheck.netrules import sg_rules_admitting_from
+from plcheck.netrules import sg_rules_admitting_from, sg_rules_for_port
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -118,9 +119,36 @@ def _protocols(group: TargetGroup) -> tuple[str, ...]:
     return ("tcp",)
 
 
+#: What a target's groups are known to do with the load balancer's traffic on one port.
+ADMITS, UNKNOWN, REFUSES = "admits", "unknown", "refuses"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the read groups admit the load balancer on one port, and what is unknown."""
+
+    outcome: str
+    """``admits``, ``unknown`` or ``refuses``."""
+    unknowns: tuple[str, ...] = ()
+    """Why it could not be decided: the rules or groups that were not (or could not be) read."""
+
+
+def _overlaps(rule_cidr: str, cidr: str) -> bool:
+    try:
+        a, b = ip_network(rule_cidr, strict=False), ip_network(cidr, strict=False)
+    except ValueError:
+        return False
+    return a.version == b.version and a.overlaps(b)
+
+
 def _admits(
-    groups: Sequence[SecurityGroup], port: int, source: Source, protocol: str = "tcp"
-) -> bool:
+    groups: Sequence[SecurityGroup],
+    port: int,
+    source: Source,
+    protocol: str = "tcp",
+    unread: Sequence[str] = (),
+) -> Verdict:
+    """Whether ``groups`` admit ``source`` on ``port``; unknown where a fact is missing."""
     by_group = any(
         sg_rules_admitting_from(groups, port, group_id=g, protocol=protocol)
         for g in source.group_ids
@@ -128,19 +156,68 @@ def _admits(
     by_cidr = bool(source.cidrs) and all(
         sg_rules_admitting_from(groups, port, cidr=c, protocol=protocol) for c in source.cidrs
     )
-    return by_group or by_cidr
+    if by_group or by_cidr:
+        return Verdict(ADMITS)
+    unknowns: list[str] = []
+    on_port = sg_rules_for_port(groups, port, protocol)
+    # The load balancer's own addresses are not read: a rule admitting part of a subnet
+    # may admit them, or not.
+    partial = sorted(
+        {
+            f"{c} (part of {subnet})"
+            for rule in on_port
+            for c in rule.cidrs
+            for subnet in source.cidrs
+            if _overlaps(c, subnet)
+        }
+    )
+    if partial:
+        unknowns.append(
+            f"a rule admits only {', '.join(partial)}; the load balancer's own addresses "
+            "were not read"
+        )
+    lists = sorted({pl for rule in on_port for pl in rule.prefix_lists})
+    if lists:
+        unknowns.append(
+            f"a rule admits prefix list(s) {', '.join(lists)}, whose entries were not read"
+        )
+    if unread:
+        unknowns.append(f"security group(s) {', '.join(unread)} could not be read")
+    return Verdict(UNKNOWN, tuple(unknowns)) if unknowns else Verdict(REFUSES)
+
+
+def _worst(verdicts: Sequence[Verdict]) -> Verdict:
+    for outcome in (REFUSES, UNKNOWN):
+        found = [v for v in verdicts if v.outcome == outcome]
+        if found:
+            return Verdict(outcome, tuple(dict.fromkeys(u for v in found for u in v.unknowns)))
+    return Verdict(ADMITS)
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One target whose groups refuse the load balancer on some port."""
+    """One target whose groups refuse the load balancer on some port, or may."""
 
     target: TargetState
     group_ids: tuple[str, ...]
     traffic_port: int
     health_port: int | None
-    traffic_ok: bool
-    health_ok: bool
+    traffic: Verdict
+    health: Verdict
+    protocols: tuple[str, ...] = ("tcp",)
+    """The target group's protocols on the traffic port, as authorize-security-group-ingress
+    names them."""
+
+    @property
+    def status(self) -> Status:
+        """Fail only when the traffic port is certainly refused.
+
+        A refused health-check port is a warn: when every target of a group is unhealthy,
+        the load balancer fails open and routes to all of them (NLB health checks,
+        https://docs.aws.amazon.com/elasticloadbalancing/latest/network/
+        target-group-health-checks.html).
+        """
+        return Status.FAIL if self.traffic.outcome == REFUSES else Status.WARN
 
 
 def evaluate(
@@ -178,33 +255,38 @@ def evaluate(
     for group in judged:
         for target in group.targets:
             group_ids = target_sgs.get(target.target_id)
-            if group_ids is None:
+            traffic_port = target.port if target.port is not None else group.port
+            if group_ids is None or traffic_port is None:
                 unknown.append(target.target_id)
                 continue
             checked += 1
             sgs = [rules[g] for g in group_ids if g in rules]
-            traffic_port = target.port if target.port is not None else group.port
-            if traffic_port is None:
-                unknown.append(target.target_id)
-                continue
+            unread = [g for g in group_ids if g not in rules]
             health_port = group.health_port(target)
-            traffic_ok = all(_admits(sgs, traffic_port, source, p) for p in _protocols(group))
-            health_ok = health_port is None or _admits(sgs, health_port, source)
-            if not (traffic_ok and health_ok):
+            protocols = _protocols(group)
+            traffic = _worst([_admits(sgs, traffic_port, source, p, unread) for p in protocols])
+            health = (
+                Verdict(ADMITS)
+                if health_port is None
+                else _admits(sgs, health_port, source, "tcp", unread)
+            )
+            if traffic.outcome != ADMITS or health.outcome != ADMITS:
                 problems.append(
-                    Problem(target, group_ids, traffic_port, health_port, traffic_ok, health_ok)
+                    Problem(
+                        target, group_ids, traffic_port, health_port, traffic, health, protocols
+                    )
                 )
     findings = []
     for problem in problems:
         message, remediation, details = _failure(problem, lb, source)
-        findings.append(finding(Status.FAIL, message, remediation, **details))
+        findings.append(finding(problem.status, message, remediation, **details))
     if unknown:
         findings.append(
             finding(
                 Status.WARN,
                 f"no instance or network interface in the target groups' VPC holds "
-                f"{', '.join(unknown)}: their security groups are unknown (a peered VPC or "
-                "on-premises address?)",
+                f"{', '.join(unknown)}, or no port is known for it: their security groups "
+                "cannot be judged (a peered VPC or on-premises address?)",
                 f"Check by hand that whatever guards {', '.join(unknown)} admits {source}.",
                 unknown_targets=unknown,
             )
@@ -223,32 +305,43 @@ def evaluate(
 def _failure(
     problem: Problem, lb: LoadBalancer, source: Source
 ) -> tuple[str, str, dict[str, object]]:
-    """The message, remediation and details of one refused target."""
+    """The message, remediation and details of one refused (or possibly refused) target."""
     target = problem.target
     groups = ", ".join(problem.group_ids) or "no security group"
-    ports = {problem.traffic_port} if not problem.traffic_ok else set()
-    if not problem.health_ok and problem.health_port is not None:
+    traffic, health = problem.traffic.outcome, problem.health.outcome
+    ports = {problem.traffic_port} if traffic != ADMITS else set()
+    if health != ADMITS and problem.health_port is not None:
         ports.add(problem.health_port)
     refused = sorted(ports)
-    if not problem.traffic_ok and problem.health_ok:
+    if traffic == REFUSES and health == ADMITS:
         what = (
             f"admit {source} on health-check port {problem.health_port} but not on traffic "
             f"port {problem.traffic_port}: health checks stay green while PrivateLink "
             "traffic is dropped"
         )
-    elif problem.traffic_ok:
+    elif traffic == ADMITS and health == REFUSES:
         what = (
             f"refuse {source} on health-check port {problem.health_port}: the target fails "
-            "its health checks and gets no traffic"
+            "its health checks and gets no traffic, unless every target of its group is "
+            "unhealthy and the load balancer fails open"
         )
-    else:
+    elif traffic == REFUSES and health == REFUSES:
         what = f"refuse {source} on port(s) {', '.join(str(p) for p in refused)}"
+    else:
+        what = f"may refuse {source} on port(s) {', '.join(str(p) for p in refused)}: " + "; ".join(
+            dict.fromkeys([*problem.traffic.unknowns, *problem.health.unknowns])
+        )
     target_group = problem.group_ids[0] if problem.group_ids else "sg-TARGET"
     flag = source.flag
+    # The health check is TCP, HTTP or HTTPS even on a UDP target group.
+    commands = [(p, problem.traffic_port) for p in problem.protocols] if traffic != ADMITS else []
+    if health != ADMITS and problem.health_port is not None:
+        commands.append(("tcp", problem.health_port))
+    commands.sort(key=lambda command: (command[1], command[0]))
     fixes = "; ".join(
-        f"aws ec2 authorize-security-group-ingress --group-id {target_group} --protocol tcp "
-        f"--port {port} {flag}"
-        for port in refused
+        f"aws ec2 authorize-security-group-ingress --group-id {target_group} --protocol "
+        f"{protocol} --port {port} {flag}"
+        for protocol, port in dict.fromkeys(commands)
     )
     return (
         f"security groups {groups} of target {target.target_id} ({lb.name}) {what}",

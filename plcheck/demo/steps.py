@@ -289,7 +289,7 @@ def _consumer_steps(
             "ephemeral ports, DHCP hands out custom name servers, the team's own "
             "tortilla.example.com private zone, associated with the VPC, still holds an old "
             "record for api.tortilla.example.com that the endpoint's zone now shadows, and a "
-            "Resolver rule forwards example.com to on-premises DNS servers."
+            "Resolver rule forwards api.tortilla.example.com itself to on-premises DNS servers."
         ),
         args=("consumer", guac.vpc_id, "--profile", "consumer"),
     )

@@ -25,6 +25,9 @@ class ScopeResult:
     """Why it could not be read."""
     account: str = ""
     """The account ID when known beforehand (``--org``)."""
+    service_error: AwsCallError | None = None
+    """Why the --service lookup (DescribeVpcEndpointServices) failed, the zones being read:
+    az-map-service-visible's error for this account, not az-id-mapping's."""
 
 
 @dataclass(frozen=True)

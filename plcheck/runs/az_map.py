@@ -122,7 +122,8 @@ def _read(ctx: AwsContext, scope: Scope, label: str, service: str | None) -> Sco
     # Served from the call cache.
     zones = dataclasses.replace(account_zones(ctx, scope, str(account.get())), label=label)
     if services and services[0].error:
-        return ScopeResult(label, region, zones, None, services[0].error)
+        # The zones were read: the failed lookup is the service check's error, not the account's.
+        return ScopeResult(label, region, zones, None, None, service_error=services[0].error)
     seen = services[0].get().get(service or "") if services else None
     return ScopeResult(label, region, zones, seen, None)
 
@@ -199,7 +200,9 @@ def views(facts: AzMapFacts) -> list[View]:
             for r, m in zip(in_region, inverse, strict=True):
                 name = m.get(zone_id, "—")
                 if service and r.error is None:
-                    if r.service is None:
+                    if r.service_error is not None:
+                        name += " (service unread)"
+                    elif r.service is None:
                         name += " (service not visible)"
                     elif zone_id in r.service.zone_ids:
                         name += " ✓ service"

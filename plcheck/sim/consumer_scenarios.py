@@ -330,7 +330,11 @@ def consumer_story(world: SimulatedWorld, base: AzMismatchScenario) -> ConsumerS
       with custom DHCP name servers, the team's own ``tortilla.example.com``
       private zone associated, still holding an old record for the service's name
       (shadowed by the endpoint's own, more specific zone), and a Resolver rule
-      forwarding ``example.com`` to on-premises DNS servers.
+      forwarding the service's own name ``api.tortilla.example.com`` to on-premises DNS
+      servers (a rule for a parent domain would not do: Resolver's autodefined rule for the
+      endpoint's private hosted zone is more specific, see
+      https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/
+      resolver-overview-forward-vpc-to-network-autodefined-rules.html).
     """
     tortilla = tortilla_service(world, base)
     planning = consumer_vpc(
@@ -352,7 +356,7 @@ def consumer_story(world: SimulatedWorld, base: AzMismatchScenario) -> ConsumerS
         block_ephemeral=True,
         dhcp_name_servers=("10.3.0.53", "10.3.1.53"),
         conflicting_zone="tortilla.example.com",
-        forward_domain="example.com",
+        forward_domain=tortilla.private_dns_name,
         zone_records=(tortilla.private_dns_name,),
     )
     return ConsumerStory(tortilla=tortilla, planning_without_hostnames=planning, broken=broken)

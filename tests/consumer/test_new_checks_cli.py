@@ -16,22 +16,30 @@ def test_forward_rule_fails_until_a_system_rule_overrides_it(story: Story, consu
     assert found["status"] == "fail"
     assert guac.resolver_rule_id in found["message"]
     assert "FORWARD rule" in found["message"]
-    assert "for example.com" in found["message"]
+    assert f"for {name}" in found["message"]
     for ip in FORWARD_TARGETS:
         assert f"{ip}:53" in found["message"]
     assert f"--domain-name {name}" in found["remediation"]
 
+    # Resolver's autodefined rule for the endpoint's private zone outranks a parent's rule.
     resolver = story.world.admin_client(
         story.base.consumer_account, "route53resolver", story.base.region
     )
-    rule = resolver.create_resolver_rule(
-        CreatorRequestId="guac-system", Name="system", RuleType="SYSTEM", DomainName=name
+    forward = resolver.get_resolver_rule(ResolverRuleId=guac.resolver_rule_id)["ResolverRule"]
+    parent = resolver.create_resolver_rule(
+        CreatorRequestId="guac-parent",
+        Name="parent",
+        RuleType="FORWARD",
+        DomainName="example.com",
+        TargetIps=forward["TargetIps"],
+        ResolverEndpointId=forward["ResolverEndpointId"],
     )["ResolverRule"]
-    resolver.associate_resolver_rule(ResolverRuleId=rule["Id"], VPCId=guac.vpc_id, Name="system")
+    resolver.disassociate_resolver_rule(ResolverRuleId=guac.resolver_rule_id, VPCId=guac.vpc_id)
+    resolver.associate_resolver_rule(ResolverRuleId=parent["Id"], VPCId=guac.vpc_id, Name="p")
     overridden = consumer(guac.vpc_id).one("resolver-rules")
     assert overridden["status"] == "pass"
-    assert f"SYSTEM rule {rule['Id']} for {name}" in overridden["message"]
-    assert f"overriding FORWARD rule {guac.resolver_rule_id}" in overridden["message"]
+    assert "autodefined rule for the endpoint's private hosted zone" in overridden["message"]
+    assert f"overriding FORWARD rule {parent['Id']} for example.com" in overridden["message"]
 
 
 def test_ipv6_only_service_warns_a_plan_and_fails_an_ipv4_endpoint(
@@ -92,11 +100,13 @@ def test_cross_region_endpoint_needs_the_region_enabled(story: Story, consumer: 
     assert enabled["status"] == "pass"
     assert "vpce:AllowMultiRegion" in enabled["message"]
 
-    world.set_region_opt_in(base.consumer_account, base.region, "not-opted-in")
+    # The service's Region (us-west-2), not the VPC's own, must be enabled for the consumer.
+    world.set_region_opt_in(base.consumer_account, west, "not-opted-in")
     try:
         refused = consumer(base.consumer_vpc_id, "--service", name).one("endpoint-region-opt-in")
     finally:
-        world.set_region_opt_in(base.consumer_account, base.region, "opt-in-not-required")
+        world.set_region_opt_in(base.consumer_account, west, "opt-in-not-required")
     assert refused["status"] == "fail"
-    assert f"{base.region} is not-opted-in" in refused["message"]
+    assert f"Region {west} is not-opted-in" in refused["message"]
+    assert f"--region-name {west}" in refused["remediation"]
     assert "vpce:AllowMultiRegion" in refused["remediation"]

@@ -32,16 +32,26 @@ def judge_rules(*rules: ResolverRule, name: str = NAME) -> resolver_rules.Findin
 # -- resolver-rules ---------------------------------------------------------------------------
 
 
-def test_forward_rule_for_a_parent_fails_naming_id_domain_and_targets() -> None:
-    finding = judge_rules(forward("example.com"))
+def test_forward_rule_for_the_name_itself_fails_naming_id_domain_and_targets() -> None:
+    finding = judge_rules(forward("api.example.com."))
     assert finding.status is Status.FAIL
-    for text in ("rslvr-rr-1", "example.com", "10.9.0.53:53", "10.9.1.53:53", "bypassed"):
+    for text in ("rslvr-rr-1", "api.example.com", "10.9.0.53:53", "10.9.1.53:53", "bypassed"):
         assert text in finding.message
     assert "--rule-type SYSTEM --domain-name api.example.com" in finding.remediation
 
 
-def test_forward_rule_for_the_name_itself_fails() -> None:
-    assert judge_rules(forward("api.example.com.")).status is Status.FAIL
+def test_forward_rule_below_a_wildcard_name_fails() -> None:
+    finding = judge_rules(forward("example.com"), name="*.example.com")
+    assert finding.status is Status.FAIL
+
+
+def test_forward_rule_for_a_parent_passes_the_private_zone_answers() -> None:
+    # Resolver's autodefined rule for the endpoint's private hosted zone is more specific.
+    for parent in ("example.com", ".", "com"):
+        finding = judge_rules(forward(parent))
+        assert finding.status is Status.PASS, parent
+        assert "autodefined rule for the endpoint's private hosted zone" in finding.message
+        assert "overriding FORWARD rule rslvr-rr-1" in finding.message
 
 
 def test_more_specific_system_rule_overrides_the_forward_rule() -> None:
@@ -66,7 +76,8 @@ def test_unrelated_and_system_rules_pass() -> None:
 
 
 def test_delegate_and_rules_under_a_wildcard_warn() -> None:
-    assert judge_rules(ResolverRule("r", "example.com", "DELEGATE")).status is Status.WARN
+    assert judge_rules(ResolverRule("r", "api.example.com", "DELEGATE")).status is Status.WARN
+    assert judge_rules(ResolverRule("r", "example.com", "DELEGATE")).status is Status.PASS
     below = judge_rules(forward("eu.example.com"), name="*.example.com")
     assert below.status is Status.WARN
     assert "eu.example.com" in below.message
@@ -89,8 +100,25 @@ def test_supported_types_pass() -> None:
     assert finding.status is Status.PASS
     [finding] = judge_ip(("ipv4", "ipv6"), "dualstack", "dualstack", V6)
     assert finding.status is Status.PASS
-    [finding] = judge_ip(("ipv4", "ipv6"), "ipv6", "service-defined", V6)
+    [finding] = judge_ip(("ipv4", "ipv6"), "dualstack", "service-defined", V6)
     assert finding.status is Status.PASS
+    [finding] = judge_ip(("ipv4", "ipv6"), "ipv6", "ipv6", V6)
+    assert finding.status is Status.PASS
+
+
+def test_dualstack_endpoint_with_ipv4_records_passes() -> None:
+    [finding] = judge_ip(("ipv4", "ipv6"), "dualstack", "ipv4", V6)
+    assert finding.status is Status.PASS
+
+
+def test_ipv4_endpoint_with_dualstack_or_service_defined_records_fails() -> None:
+    for records in ("dualstack", "service-defined"):
+        [finding] = judge_ip(("ipv4", "ipv6"), "ipv4", records, V4)
+        assert finding.status is Status.FAIL, records
+        assert f"DNS records of type {records} on a ipv4 endpoint" in finding.message
+        assert "DnsRecordIpType=ipv4" in finding.remediation
+    [finding] = judge_ip(("ipv4", "ipv6"), "ipv6", "service-defined", V6)
+    assert finding.status is Status.FAIL
 
 
 def test_type_the_service_lacks_fails_and_a_plan_warns() -> None:
@@ -168,14 +196,23 @@ def test_region_opt_in() -> None:
     evaluate = endpoint_region_opt_in.evaluate
     [same] = evaluate("vpce-1", "us-east-1", "us-east-1", {})
     assert same.status is Status.PASS
-    [ok] = evaluate("vpce-1", "us-east-1", "eu-west-1", {"us-east-1": "opt-in-not-required"})
+    both = {"us-east-1": "opt-in-not-required", "eu-west-1": "opt-in-not-required"}
+    [ok] = evaluate("vpce-1", "us-east-1", "eu-west-1", both)
     assert ok.status is Status.PASS
+    assert "eu-west-1 is opt-in-not-required" in ok.message
     assert "vpce:AllowMultiRegion" in ok.message
+    # The service's Region is judged, not the VPC's own (enabled, or nothing could be read).
     [failed] = evaluate(
-        "vpce-1", "ap-east-1", "us-east-1", {"ap-east-1": "not-opted-in"}, account="2"
+        "vpce-1",
+        "us-east-1",
+        "ap-east-1",
+        {"us-east-1": "opt-in-not-required", "ap-east-1": "not-opted-in"},
+        account="2",
     )
     assert failed.status is Status.FAIL
+    assert "Region ap-east-1 is not-opted-in" in failed.message
     assert "aws account enable-region --account-id 2 --region-name ap-east-1" in failed.remediation
     assert "vpce:AllowMultiRegion" in failed.remediation
-    [unknown] = evaluate("vpce-1", "us-east-1", "eu-west-1", {})
+    [unknown] = evaluate("vpce-1", "us-east-1", "eu-west-1", {"us-east-1": "opt-in-not-required"})
     assert unknown.status is Status.WARN
+    assert "eu-west-1 not listed" in unknown.message

@@ -125,6 +125,14 @@ def test_missing_zone_warns_by_id_and_by_name() -> None:
     assert "cannot be removed" in finding.remediation
 
 
+def test_several_missing_zones_make_one_set_subnets_per_load_balancer() -> None:
+    # set-subnets replaces the subnet list: one call per zone would undo the previous one.
+    [finding] = nlb_az_coverage.evaluate(service(), [nlb("subnet-a")], SUBNETS, ZONES)
+    assert finding.details["missing_zone_ids"] == ["use1-az1", "use1-az3"]
+    assert finding.remediation.count("aws elbv2 set-subnets") == 1
+    assert "--subnets subnet-a subnet-b subnet-c" in finding.remediation
+
+
 def test_a_missing_zone_without_a_subnet_of_the_vpc_says_to_create_one_first() -> None:
     subnets = {k: v for k, v in SUBNETS.items() if k != "subnet-c"}
     [finding] = nlb_az_coverage.evaluate(service(), [nlb("subnet-a", "subnet-b")], subnets, ZONES)

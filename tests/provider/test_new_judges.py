@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from plcheck.checks import nlb_proxy_protocol, nlb_state, service_region_opt_in
 from plcheck.checks import target_security_groups as tsg
+from plcheck.checks.framework import apply
+from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.facts.network import SecurityGroup, SgRule, Subnet
-from plcheck.facts.provider import LbZone, Listener, LoadBalancer, TargetGroup, TargetState
+from plcheck.facts.outcome import Outcome
+from plcheck.facts.provider import (
+    LbZone,
+    Listener,
+    LoadBalancer,
+    ProviderFacts,
+    ServiceConfig,
+    ServiceFacts,
+    TargetGroup,
+    TargetState,
+)
 from plcheck.model import Status
 
 SID = "vpce-svc-0123456789abcdef0"
@@ -83,11 +97,54 @@ def test_subnet_cidrs_pass_without_load_balancer_groups() -> None:
     assert finding.status is Status.PASS
 
 
-def test_cidr_covering_only_one_subnet_fails() -> None:
-    rules = app(rule(443, cidrs=("10.0.1.0/24",)))
-    [finding] = judge_targets(nlb(), tg("10.0.1.10"), rules)
+def test_cidr_covering_only_part_of_the_subnets_warns() -> None:
+    # The load balancer's own addresses are not read: they may lie in the admitted part.
+    for cidrs in (("10.0.1.0/24",), ("10.0.1.0/25", "10.0.2.0/24")):
+        [finding] = judge_targets(nlb(), tg("10.0.1.10"), app(rule(443, cidrs=cidrs)))
+        assert finding.status is Status.WARN, cidrs
+        assert "may refuse" in finding.message
+        assert "10.0.1.0/2" in finding.message
+        assert "addresses were not read" in finding.message
+        assert "--cidr 10.0.1.0/24" in finding.remediation
+
+
+def test_cidr_outside_the_subnets_fails() -> None:
+    [finding] = judge_targets(nlb(), tg("10.0.1.10"), app(rule(443, cidrs=("10.9.0.0/16",))))
     assert finding.status is Status.FAIL
-    assert "--cidr 10.0.1.0/24" in finding.remediation
+
+
+def test_prefix_list_rule_is_unknown_and_warns() -> None:
+    rules = app(SgRule("sg-app", "tcp", 443, 443, prefix_lists=("pl-123",)))
+    [finding] = judge_targets(nlb(("sg-nlb",)), tg("10.0.1.10"), rules)
+    assert finding.status is Status.WARN
+    assert "pl-123" in finding.message
+    assert finding.details["refused_ports"] == [443]
+
+
+def test_unread_security_group_is_unknown_and_warns() -> None:
+    sgs = {"10.0.1.10": ("sg-app", "sg-gone")}
+    [finding] = judge_targets(nlb(("sg-nlb",)), tg("10.0.1.10"), app(), sgs=sgs)
+    assert finding.status is Status.WARN
+    assert "sg-gone could not be read" in finding.message
+    # A read group that admits it decides, whatever the unread one says.
+    rules = app(rule(443, groups=("sg-nlb",)))
+    [finding] = judge_targets(nlb(("sg-nlb",)), tg("10.0.1.10"), rules, sgs=sgs)
+    assert finding.status is Status.PASS
+
+
+def test_target_without_a_port_is_unknown_and_not_counted() -> None:
+    group = replace(tg("10.0.1.10", "10.0.1.11"), port=None)
+    rules = app(rule(443, groups=("sg-nlb",)))
+    [finding] = judge_targets(nlb(("sg-nlb",)), group, rules)
+    assert finding.status is Status.WARN
+    assert finding.details["unknown_targets"] == ["10.0.1.10", "10.0.1.11"]
+
+
+def test_pass_counts_only_judged_targets() -> None:
+    rules = app(rule(443, groups=("sg-nlb",)))
+    [finding] = judge_targets(nlb(("sg-nlb",)), tg("10.0.1.10", "10.0.1.11"), rules)
+    assert finding.status is Status.PASS
+    assert "of 2 target(s)" in finding.message
 
 
 def test_health_port_only_says_traffic_is_dropped_while_checks_stay_green() -> None:
@@ -99,12 +156,16 @@ def test_health_port_only_says_traffic_is_dropped_while_checks_stay_green() -> N
     assert "--port 443 --source-group sg-nlb" in finding.remediation
 
 
-def test_traffic_port_only_fails_the_health_checks() -> None:
+def test_traffic_port_only_warns_the_health_checks_fail_open() -> None:
+    # When every target is unhealthy the NLB fails open, so traffic may still flow: a warn.
     rules = app(rule(443, groups=("sg-nlb",)))
     [finding] = judge_targets(nlb(("sg-nlb",)), tg("10.0.1.10", health_port="8080"), rules)
-    assert finding.status is Status.FAIL
+    assert finding.status is Status.WARN
     assert "health-check port 8080" in finding.message
+    assert "fails open" in finding.message
     assert finding.details["refused_ports"] == [8080]
+    assert "--protocol tcp --port 8080 --source-group sg-nlb" in finding.remediation
+    assert "--port 443" not in finding.remediation
 
 
 def test_nothing_admitted_fails_both_ports() -> None:
@@ -117,6 +178,11 @@ def test_udp_target_group_needs_a_udp_rule() -> None:
     rules = app(rule(443, groups=("sg-nlb",)))
     [finding] = judge_targets(nlb(("sg-nlb",)), tg("10.0.1.10", protocol="UDP"), rules)
     assert finding.status is Status.FAIL
+    assert "--protocol udp --port 443 --source-group sg-nlb" in finding.remediation
+    assert "--protocol tcp" not in finding.remediation  # the TCP health check is admitted
+    [both] = judge_targets(nlb(("sg-nlb",)), tg("10.0.1.10", protocol="TCP_UDP"), app())
+    assert "--protocol tcp --port 443" in both.remediation
+    assert "--protocol udp --port 443" in both.remediation
 
 
 def test_unknown_ip_target_warns_and_alb_targets_skip() -> None:
@@ -151,11 +217,30 @@ def test_states_other_than_active() -> None:
         assert state.split("_")[0] in finding.message
 
 
-def test_more_than_50_listeners_fails() -> None:
+def test_more_than_50_listeners_warns_citing_the_page() -> None:
+    # The limit is one note on an ELB user guide page: not certain enough for a fail.
     [finding] = nlb_state.evaluate(SID, nlb(), listeners(51))
-    assert finding.status is Status.FAIL
+    assert finding.status is Status.WARN
     assert "51 listeners" in finding.message
     assert "more than 50" in finding.message
+    assert nlb_state.LISTENER_LIMIT_SOURCE in finding.message
+
+
+def test_unread_listeners_are_the_checks_error_not_a_pass() -> None:
+    denied = AwsCallError(AwsErrorKind.ACCESS_DENIED, "DescribeListeners", "AccessDenied", "no")
+    config = ServiceConfig(
+        SID, f"com.amazonaws.vpce.us-east-1.{SID}", "us-east-1", "Available", False, (LB_ARN,)
+    )
+    provider = ProviderFacts(
+        account="111111111111",
+        region="us-east-1",
+        services=Outcome(value=(config,)),
+        load_balancers=Outcome(value={LB_ARN: nlb()}),
+        listeners={LB_ARN: Outcome(error=denied)},
+    )
+    [finding] = apply(nlb_state.SPEC, ServiceFacts(provider, config))
+    assert finding.status is Status.ERROR
+    assert "DescribeListeners" in finding.message
 
 
 # -- nlb-proxy-protocol --------------------------------------------------------------------
