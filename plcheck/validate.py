@@ -159,3 +159,16 @@ def _octets(label: str) -> int:
     if label.isascii():
         return len(label)
     return len(b"xn--" + label.lower().encode("punycode"))
+
+
+#: An IAM role ARN, as ``--role-arn``, ``role_arn`` and ``principal`` take it.
+ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/.+")
+
+
+def validate_role_arn(value: str | None) -> str | None:
+    """``value`` if it is an IAM role ARN (or None); otherwise a usage error (exit 2)."""
+    if value is not None and not ROLE_ARN.fullmatch(value):
+        raise UsageError(
+            f"malformed role ARN {value!r}: expected arn:aws:iam::ACCOUNT_ID:role/NAME"
+        )
+    return value

@@ -245,3 +245,12 @@ def test_no_credentials_is_one_line_on_stderr_then_the_report(
         assert {f["details"]["error_kind"] for f in report["findings"]} == {"no-credentials"}
     else:
         assert captured.out.count("ERROR") == len(checks_for("consumer"))
+
+
+def test_options_are_named_in_their_own_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    from plcheck.cli import run
+
+    assert run(["probe", "api.example.com", "--timeout", "0"]) == 2
+    assert "--timeout" in capsys.readouterr().err
+    assert run(["consumer", "vpc-0123456789abcdef0", "--role-arn", "notanarn"]) == 2
+    assert "malformed role ARN 'notanarn'" in capsys.readouterr().err

@@ -24,6 +24,7 @@ from plcheck.commands.invoke import credentials_problem
 from plcheck.errors import UsageError
 from plcheck.model import ExitCode, FailOn, Report
 from plcheck.report import Format, emit
+from plcheck.validate import validate_role_arn
 
 FormatOption = Annotated[
     Format, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
@@ -89,6 +90,7 @@ RoleArnOption = Annotated[
         metavar="ARN",
         help="Assume this role on top of the profile's credentials.",
         show_default=False,
+        callback=validate_role_arn,
     ),
 ]
 ExternalIdOption = Annotated[
@@ -103,7 +105,7 @@ AwsTimeoutOption = Annotated[
         "--aws-timeout",
         metavar="SECONDS",
         min=0.1,
-        help="Seconds to connect to AWS and to wait for each response (default 5 and 15).",
+        help="Seconds to wait for each AWS response (default 10; connecting waits at most 5).",
         show_default=False,
     ),
 ]

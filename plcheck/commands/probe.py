@@ -103,7 +103,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Resolve, connect and handshake with every address of HOSTNAME, from here."""
         from plcheck.aws import AwsContext, Scope
-        from plcheck.runs.probe import ProbeOptions, run
+        from plcheck.runs.probe import ProbeOptions, run, validate
 
         options = ProbeOptions(
             hostname=hostname,
@@ -116,6 +116,7 @@ def register(app: typer.Typer) -> None:
             sni=sni,
             timeout=timeout,
         )
+        validate(options)  # a bad --timeout is named as such, before it bounds the AWS calls
         # --timeout bounds the endpoint's AWS calls too, unless --aws-timeout says otherwise.
         settings = aws_settings(aws_timeout if aws_timeout is not None else timeout)
         with AwsContext(settings) as ctx:

@@ -24,7 +24,7 @@ from plcheck.errors import UsageError
 from plcheck.gate.toml_reader import TablePath, TomlLines, TomlReader, toml_literal
 from plcheck.gate.topology import Account, Consumer, GateConfig, Ignore, Link, Probe
 from plcheck.service_names import SERVICE_ID, is_service_name, service_id_in_name
-from plcheck.validate import did_you_mean, parse_target
+from plcheck.validate import ROLE_ARN, did_you_mean, parse_target
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -38,7 +38,6 @@ CONFIG_ENV = "PLCHECK_CONFIG"
 PYPROJECT_TABLE = ("tool", "plcheck")
 
 _LINK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/.+")
 
 
 # -- loading ---------------------------------------------------------------------------------
@@ -281,7 +280,7 @@ class _Parser(TomlReader):
         if region is not None:
             self.checked_id(where, "region", context, "region", region)
         role_arn = raw.get("role_arn")
-        if role_arn is not None and not _ROLE_ARN.fullmatch(role_arn):
+        if role_arn is not None and not ROLE_ARN.fullmatch(role_arn):
             raise self.fail(where, "role_arn", context, f"malformed role ARN {role_arn!r}")
         if raw.get("external_id") is not None and role_arn is None:
             raise self.fail(where, "external_id", context, "external_id needs role_arn")
@@ -358,7 +357,7 @@ class _Parser(TomlReader):
         self, raw: Mapping[str, Any], where: TablePath, context: str, key: str
     ) -> str | None:
         value = self.string(raw, where, context, key)
-        if value is not None and not _ROLE_ARN.fullmatch(value):
+        if value is not None and not ROLE_ARN.fullmatch(value):
             raise self.fail(
                 where,
                 key,
