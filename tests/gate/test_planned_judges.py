@@ -312,6 +312,28 @@ def test_consumer_account_not_allowed_fails() -> None:
     assert statuses(found, "service-allowed-principals") == ["fail"]
 
 
+def test_an_endpoint_in_the_services_own_account_is_admitted() -> None:
+    from plcheck.checks import service_allowed_principals
+    from plcheck.facts.provider import Principal, ServiceConfig
+
+    config = ServiceConfig("vpce-svc-0abc", "svc", "us-east-1", "Available", True, ())
+    other = [Principal("arn:aws:iam::333333333333:root")]
+    [owner] = service_allowed_principals.evaluate(config, other, [ACCOUNT], ACCOUNT)
+    assert owner.status.value == "pass"
+    assert f"{ACCOUNT} (the service's owner account)" in owner.message
+    [none] = service_allowed_principals.evaluate(config, [], [ACCOUNT], ACCOUNT)
+    assert none.status.value == "pass"
+    # Another account is still judged against the principals.
+    [stranger] = service_allowed_principals.evaluate(config, [], [CONSUMER, ACCOUNT], ACCOUNT)
+    assert stranger.status.value == "fail"
+    # Planned: an endpoint of the plan in the provider's own account.
+    plan = _service_plan(principal="arn:aws:iam::333333333333:root", supported=[])
+    live = planned_provider.Live(ACCOUNT, "us-east-1", Outcome(value=ZONES))
+    built = planned_provider.build(plan, plan.services[0], live, ((ACCOUNT,), ("us-east-1",)))
+    found = planned_provider.judge(built)
+    assert statuses(found, "service-allowed-principals") == ["pass"]
+
+
 def test_consumer_region_not_supported_fails() -> None:
     found = _provider(_service_plan(supported=["us-east-1"]), regions=("eu-west-1",))
     assert statuses(found, "service-supported-regions") == ["fail"]
