@@ -22,8 +22,8 @@ from plcheck.facts.outcome import Outcome
 from plcheck.gate.tf_plan import TerraformPlan
 from plcheck.gate.tf_resources import PlannedEndpoint, PlannedVpc
 from plcheck.gate.tf_values import Unknown
-from plcheck.model import CheckSpec, Finding, Status
-from plcheck.runs import planned_groups
+from plcheck.model import CheckSpec, Finding
+from plcheck.runs import after_apply, planned_groups
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
@@ -92,13 +92,14 @@ class Where:
     region: str
 
     def skip(self, spec: CheckSpec, address: str, message: str, unknown: str) -> Finding:
-        return spec.finding(
-            Status.SKIP,
+        return after_apply.skip(
+            spec,
             address,
             f"{address}: {message}",
             account=self.account,
             region=self.region,
-            details={"address": address, "known_after_apply": True, "unknown": [unknown]},
+            address=address,
+            unknown=[unknown],
         )
 
 

@@ -40,8 +40,8 @@ from plcheck.gate.tf_resources import (
     PlannedService,
 )
 from plcheck.gate.tf_values import Planned, Unknown
-from plcheck.model import CheckSpec, Finding, Status
-from plcheck.runs import planned_groups
+from plcheck.model import CheckSpec, Finding
+from plcheck.runs import after_apply, planned_groups
 from plcheck.runs.planned_subnets import subnet_fact
 
 if TYPE_CHECKING:
@@ -479,11 +479,10 @@ def judge(built: Built) -> list[Finding]:
 
 
 def _waiting(spec: CheckSpec, facts: ServiceFacts, why: str) -> Finding:
-    return spec.finding(
-        Status.SKIP,
+    return after_apply.skip(
+        spec,
         facts.resource,
         f"{facts.service.service_name}: not checked before apply: {why}",
         account=facts.account,
         region=facts.region,
-        details={"known_after_apply": True},
     )

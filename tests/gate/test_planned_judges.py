@@ -391,3 +391,22 @@ def test_both_sides_of_a_plan_through_the_cli(
     assert by_check["service-allowed-principals"]["status"] == "pass"
     assert by_check["nlb-az-coverage"]["status"] == "warn"  # the live NLB lacks zones
     assert by_check["nlb-az-coverage"]["account"] == scenario.provider_account
+
+
+def test_plan_context_keeps_every_field_of_a_finding() -> None:
+    from plcheck.model import Location, Status
+    from plcheck.runs import planned
+
+    found = Finding(
+        "endpoint-az-coverage",
+        Status.WARN,
+        "vpce-1",
+        "m",
+        details={"a": 1},
+        location=Location("main.tf", 3),
+        suppressed_reason="accepted",
+    )
+    [noted] = planned._with([found], address="aws_vpc_endpoint.x")
+    assert noted.location == Location("main.tf", 3)
+    assert noted.suppressed_reason == "accepted"
+    assert noted.details == {"a": 1, "address": "aws_vpc_endpoint.x"}
