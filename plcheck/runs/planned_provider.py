@@ -76,7 +76,7 @@ class Live:
     subnets: Outcome[list[Subnet]] = field(default_factory=lambda: Outcome(value=[]))
     """Existing subnets planned load balancers name by ID."""
     groups: Outcome[list[Any]] = field(default_factory=lambda: Outcome(value=[]))
-    """Existing security groups planned load balancers name by ID."""
+    """Existing security groups the planned load balancers name by ID."""
     permissions: dict[str, Outcome[tuple[Principal, ...]]] = field(default_factory=dict)
     """Existing service ID → its allowed principals."""
 
@@ -155,10 +155,9 @@ def gather(
     subnet_ids = sorted(
         {x for lb in planned for x in _subnet_keys(lb, plan) if x.startswith("subnet-")}
     )
-    group_ids = planned_groups.live_ids(
-        [g for lb in planned for g in _known(lb.security_groups)]
-        + [r.group_id for r in plan.sg_rules if isinstance(r.group_id, str)]
-    )
+    # Only the load balancers' own groups: a rule of the plan may name a group of another
+    # account or alias, and one unknown ID fails the whole DescribeSecurityGroups.
+    group_ids = planned_groups.live_ids([g for lb in planned for g in _known(lb.security_groups)])
     existing = sorted({s.existing_id for s in services if s.existing_id})
     thunks: list[Callable[[], Any]] = [
         lambda: ctx.account_id(scope),
