@@ -40,7 +40,7 @@ class NetworkFacts:
     vpcs: dict[str, Outcome[Vpc]] = field(default_factory=dict)
     """Existing VPC ID → the VPC (its CIDRs)."""
     groups: Outcome[list[SecurityGroup]] = field(default_factory=lambda: Outcome(value=[]))
-    """The existing security groups the plan's endpoints and rules name."""
+    """The existing security groups the judged endpoints name."""
     zones: dict[str, Outcome[list[HostedZone]]] = field(default_factory=dict)
     """Existing VPC ID → private hosted zones associated with it (private DNS users only)."""
 
@@ -64,24 +64,24 @@ def gather(
     for endpoint in endpoints:
         found = planned_groups.group_keys(endpoint.security_group_ids, plan)
         keys += [] if isinstance(found, Unknown) else found
-    keys += [r.rule.group_id for r in _rule_resources(plan) if isinstance(r.rule.group_id, str)]
+    # Only the endpoints' own groups: a rule of the plan may name a group of another
+    # account or alias, and one unknown ID fails the whole DescribeSecurityGroups.
     ids = planned_groups.live_ids(keys)
     region = ctx.region(scope)
     thunks: list[Callable[[], Any]] = [lambda: security_groups(ctx, scope, ids) if ids else []]
-    thunks += [partial(live.vpc, ctx, scope, v) for v in vpcs]
+    thunks.append(lambda: live.vpcs(ctx, scope, vpcs))
     thunks += [partial(live.hosted_zones_for_vpc, ctx, scope, v, region) for v in dns_vpcs]
-    groups, *rest = ctx.gather(thunks)
-    return NetworkFacts(
-        vpcs=dict(zip(vpcs, rest[: len(vpcs)], strict=True)),
-        groups=groups,
-        zones=dict(zip(dns_vpcs, rest[len(vpcs) :], strict=True)),
+    groups, read_vpcs, *zones = ctx.gather(thunks)
+    by_id: dict[str, Outcome[Vpc]] = (
+        {v: Outcome(error=read_vpcs.error) for v in vpcs}
+        if read_vpcs.error is not None
+        else dict(read_vpcs.value or {})
     )
-
-
-def _rule_resources(plan: TerraformPlan) -> Sequence[Any]:
-    from plcheck.gate.tf_resources import PlannedRuleResource
-
-    return plan.of(PlannedRuleResource)
+    return NetworkFacts(
+        vpcs=by_id,
+        groups=groups,
+        zones=dict(zip(dns_vpcs, zones, strict=True)),
+    )
 
 
 @dataclass(frozen=True)

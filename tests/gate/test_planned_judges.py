@@ -410,3 +410,89 @@ def test_plan_context_keeps_every_field_of_a_finding() -> None:
     assert noted.location == Location("main.tf", 3)
     assert noted.suppressed_reason == "accepted"
     assert noted.details == {"a": 1, "address": "aws_vpc_endpoint.x"}
+
+
+def _foreign_rule_plan(scenario: Any) -> dict[str, Any]:
+    """The demo plan, a rule on another account's group, and an endpoint in a missing VPC."""
+    from plcheck.sim.plans import demo_plan
+
+    data = demo_plan(scenario)
+    foreign = change(
+        "aws_security_group_rule.peer",
+        {
+            "type": "ingress",
+            "security_group_id": "sg-0f0f0f0f0f0f0f0f0",  # another account's (another alias)
+            "protocol": "tcp",
+            "from_port": 443,
+            "to_port": 443,
+            "cidr_blocks": ["10.9.0.0/16"],
+        },
+    )
+    elsewhere = change(
+        "aws_vpc_endpoint.elsewhere",
+        {
+            "service_name": scenario.service_name,
+            "vpc_endpoint_type": "Interface",
+            "vpc_id": "vpc-0000000000000dead",
+            "subnet_ids": [],
+            "security_group_ids": [scenario.consumer_security_group_id],
+            "private_dns_enabled": False,
+        },
+    )
+    data["resource_changes"] += [foreign, elsewhere]
+    return data
+
+
+def test_a_rule_on_a_group_of_another_account_does_not_fail_the_groups_read(
+    scenario: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from plcheck.cli import run
+    from tests.gate.conftest import report
+
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(_foreign_rule_plan(scenario)), encoding="utf-8")
+    run(["plan", str(path), "--profile", scenario.consumer_profile, "--format", "json"])
+    found = {(f["check"], f["resource"]): f for f in report(capsys)["findings"]}
+    # Before: DescribeSecurityGroups of [the endpoint's group, sg-0f0f…] failed whole, so
+    # every endpoint's groups were an error.
+    assert found[("endpoint-security-groups", "aws_vpc_endpoint.burrito")]["status"] == "pass"
+    assert found[("endpoint-security-groups", "aws_vpc_endpoint.later")]["status"] == "fail"
+
+
+def test_the_endpoints_vpcs_are_read_in_one_call(scenario: Any) -> None:
+    from plcheck.aws import AwsContext, Scope
+    from plcheck.errors import AwsErrorKind
+
+    plan = parse(_foreign_rule_plan(scenario), Path("plan.json"))
+    with AwsContext() as ctx:
+        net = planned_network.gather(
+            ctx, Scope(profile=scenario.consumer_profile), plan, plan.endpoints
+        )
+        actions = [c.action for c in ctx.calls]
+    assert actions.count("ec2:DescribeVpcs") == 1
+    assert net.groups.error is None
+    assert [g.group_id for g in net.groups.get()] == [scenario.consumer_security_group_id]
+    assert net.vpcs[scenario.consumer_vpc_id].get().cidr_blocks
+    missing = net.vpcs["vpc-0000000000000dead"].error
+    assert missing is not None
+    assert missing.kind is AwsErrorKind.NOT_FOUND
+
+
+def test_a_foreign_rule_does_not_fail_the_provider_sides_groups(scenario: Any) -> None:
+    from plcheck.aws import AwsContext, Scope
+    from plcheck.sim.plans import aliased_module_plan
+
+    data = aliased_module_plan(scenario)
+    data["resource_changes"].append(_foreign_rule_plan(scenario)["resource_changes"][-2])
+    plan = parse(data, Path("both.json"))
+    with AwsContext() as ctx:
+        live = planned_provider.gather(
+            ctx, Scope(profile=scenario.provider_profile), plan, plan.services
+        )
+        actions = [c.action for c in ctx.calls]
+    # The service's load balancer names no group, so none is read: before, the rule's
+    # sg-0f0f… was asked for and failed the read of every group.
+    assert live.groups.error is None
+    assert "ec2:DescribeSecurityGroups" not in actions
