@@ -329,6 +329,11 @@ def _balancers(
     subnets: dict[str, Subnet] = dict(subnets_outcome.value or {})
     for subnet in live.subnets.value or []:
         subnets.setdefault(subnet.subnet_id, subnet)
+    for arn in lbs:  # existing load balancers: the listeners the plan adds to them
+        added = _planned_listeners(built, arn, plan)
+        current = listeners.get(arn, Outcome(value=()))
+        if current.error is None and added.value:
+            listeners[arn] = Outcome(value=(*(current.value or ()), *added.value))
     if isinstance(arns, Unknown):
         planned = [
             r for a in arns.resources if isinstance(r := plan.resource(a), PlannedLoadBalancer)
@@ -339,7 +344,7 @@ def _balancers(
         for lb in planned:
             keys.append(lb.address)
             lbs[lb.address] = _planned_lb(built, lb, plan, live, subnets)
-            listeners[lb.address] = _planned_listeners(built, lb, plan)
+            listeners[lb.address] = _planned_listeners(built, lb.address, plan)
     if live.subnets.error is not None:
         subnets_outcome = Outcome(error=live.subnets.error)
     merged = planned_groups.merged(
@@ -420,14 +425,13 @@ def _planned_lb(
     )
 
 
-def _planned_listeners(
-    built: Built, lb: PlannedLoadBalancer, plan: TerraformPlan
-) -> Outcome[tuple[Listener, ...]]:
+def _planned_listeners(built: Built, lb: str, plan: TerraformPlan) -> Outcome[tuple[Listener, ...]]:
+    """The plan's listeners on load balancer ``lb`` (a planned address or a live ARN)."""
     found: list[Listener] = []
     for listener in plan.listeners:
         target = listener.load_balancer_arn
         if isinstance(target, Unknown):
-            if lb.address not in target.resources:
+            if lb not in target.resources:
                 if not target.resources:
                     for check in (_LISTENERS, _GROUPS):
                         built.wait(
@@ -435,7 +439,7 @@ def _planned_listeners(
                             f"{listener.address}: {target.describe()} is known only after apply",
                         )
                 continue
-        elif target != lb.address:
+        elif target != lb:
             continue
         unknown = [
             v.describe() for v in (listener.port, listener.protocol) if isinstance(v, Unknown)
@@ -449,7 +453,7 @@ def _planned_listeners(
         found.append(
             Listener(
                 arn=listener.address,
-                load_balancer_arn=lb.address,
+                load_balancer_arn=lb,
                 protocol=str(listener.protocol),
                 port=listener.port if isinstance(listener.port, int) else 0,
                 target_group_arns=tuple(

@@ -496,3 +496,65 @@ def test_a_foreign_rule_does_not_fail_the_provider_sides_groups(scenario: Any) -
     # sg-0f0f… was asked for and failed the read of every group.
     assert live.groups.error is None
     assert "ec2:DescribeSecurityGroups" not in actions
+
+
+LIVE_NLB = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/live/0123"
+
+
+def _listener_on(arn: str, port: int = 443) -> Any:
+    return change(
+        "aws_lb_listener.added",
+        {"load_balancer_arn": arn, "port": port, "protocol": "TCP", "default_action": []},
+    )
+
+
+def test_a_listener_planned_for_an_existing_load_balancer_counts() -> None:
+    from plcheck.facts.provider import LbZone, LoadBalancer
+
+    service = change(
+        "aws_vpc_endpoint_service.svc",
+        {
+            "acceptance_required": True,
+            "network_load_balancer_arns": [LIVE_NLB],
+            "supported_regions": [],
+        },
+    )
+    balancer = LoadBalancer(
+        LIVE_NLB, "live", "network", VPC, "active", (LbZone("us-east-1a", "subnet-0a"),)
+    )
+
+    def listeners(plan: TerraformPlan) -> list[str]:
+        live = planned_provider.Live(ACCOUNT, "us-east-1", Outcome(value=ZONES))
+        live.behind = {
+            "load_balancers": Outcome(value={LIVE_NLB: balancer}),
+            "listeners": {LIVE_NLB: Outcome(value=())},  # no listener yet
+        }
+        built = planned_provider.build(plan, plan.services[0], live)
+        return statuses(planned_provider.judge(built), "nlb-listeners")
+
+    assert listeners(plan_of([service], [])) == ["fail"]  # "no listeners"
+    # Before, the plan's listener on the existing ARN was ignored and this failed too.
+    assert listeners(plan_of([service, _listener_on(LIVE_NLB)], [])) == ["pass"]
+
+
+def test_a_planned_listener_on_the_live_nlb_through_the_cli(
+    scenario: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from plcheck.cli import run
+    from plcheck.sim.plans import aliased_module_plan
+    from tests.gate.conftest import report
+
+    data = aliased_module_plan(scenario)
+    data["resource_changes"].append(_listener_on(scenario.nlb_arn, 8443))
+    path = tmp_path / "both.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    args = ["plan", str(path), "--profile", scenario.provider_profile]
+    args += ["--provider-profile", f"consumer={scenario.consumer_profile}"]
+    args += ["--provider-profile", f"provider={scenario.provider_profile}", "--format", "json"]
+    run(args)
+    service = "aws_vpc_endpoint_service.tortilla"
+    by_check = {f["check"]: f for f in report(capsys)["findings"] if f["resource"] == service}
+    assert by_check["nlb-listeners"]["status"] == "pass"
+    assert "8443" in by_check["nlb-listeners"]["message"]
