@@ -62,8 +62,10 @@ def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
             _change(
                 "aws_security_group.later",
                 "aws_security_group",
-                {"name": "later-endpoint", "vpc_id": scenario.consumer_vpc_id, "egress": []},
-                {"id": True, "ingress": False},
+                # As terraform show -json has a group created without inline blocks:
+                # ingress/egress (Optional+Computed) wholly unknown, absent from after.
+                {"name": "later-endpoint", "vpc_id": scenario.consumer_vpc_id},
+                {"id": True, "arn": True, "ingress": True, "egress": True},
             ),
             _change(
                 "aws_vpc_security_group_ingress_rule.later_http",
@@ -92,6 +94,13 @@ def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
         "configuration": {
             "root_module": {
                 "resources": [
+                    {
+                        **_config("aws_security_group.later", {}),
+                        "expressions": {
+                            "name": {"constant_value": "later-endpoint"},
+                            "vpc_id": {"constant_value": scenario.consumer_vpc_id},
+                        },
+                    },
                     _config(
                         "aws_vpc_endpoint.later",
                         {"security_group_ids": ["aws_security_group.later.id"]},

@@ -11,7 +11,7 @@ from plcheck.facts.consumer import HostedZone, ServiceDetail, Vpc
 from plcheck.facts.network import SecurityGroup, SgRule, Subnet
 from plcheck.facts.outcome import Outcome
 from plcheck.facts.zones import AccountZones, Zone
-from plcheck.gate.terraform import TerraformPlan, parse
+from plcheck.gate.terraform import TerraformPlan, Unknown, parse
 from plcheck.model import Finding
 from plcheck.runs import planned_groups, planned_network, planned_provider
 
@@ -77,6 +77,11 @@ def statuses(findings: list[Finding], check: str) -> list[str]:
 # -- security groups --------------------------------------------------------------------------
 
 
+#: How terraform show -json plans a group created without inline blocks: its
+#: Optional+Computed ingress/egress are wholly unknown and absent from ``after``.
+NO_INLINE = {"ingress": True, "egress": True}
+
+
 def _endpoint_plan(rule: dict[str, Any], unknown: dict[str, Any] | None = None) -> TerraformPlan:
     endpoint = {
         "service_name": "com.amazonaws.vpce.us-east-1.vpce-svc-0abc",
@@ -88,7 +93,7 @@ def _endpoint_plan(rule: dict[str, Any], unknown: dict[str, Any] | None = None) 
     return plan_of(
         [
             change("aws_vpc_endpoint.api", endpoint, {"security_group_ids": True}),
-            change("aws_security_group.api", {"name": "api", "vpc_id": VPC}),
+            change("aws_security_group.api", {"name": "api", "vpc_id": VPC}, NO_INLINE),
             change(
                 "aws_vpc_security_group_ingress_rule.api",
                 rule,
@@ -111,6 +116,7 @@ def _endpoint_plan(rule: dict[str, Any], unknown: dict[str, Any] | None = None) 
             ),
         ],
         [
+            config("aws_security_group.api"),
             config("aws_vpc_endpoint.api", security_group_ids="aws_security_group.api.id"),
             config(
                 "aws_vpc_security_group_ingress_rule.api",
@@ -254,7 +260,8 @@ def _service_plan(
         ),
     ]
     if lb_groups:
-        changes.append(change("aws_security_group.nlb", {"name": "nlb", "vpc_id": VPC}))
+        changes.append(change("aws_security_group.nlb", {"name": "nlb", "vpc_id": VPC}, NO_INLINE))
+        configs.append(config("aws_security_group.nlb"))
         configs.append(config("aws_lb.nlb", security_groups="aws_security_group.nlb.id"))
         configs = [c for c in configs if c["address"] != "aws_lb.nlb"]
         configs.append(
@@ -558,3 +565,26 @@ def test_a_planned_listener_on_the_live_nlb_through_the_cli(
     by_check = {f["check"]: f for f in report(capsys)["findings"] if f["resource"] == service}
     assert by_check["nlb-listeners"]["status"] == "pass"
     assert "8443" in by_check["nlb-listeners"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("expressions", "actions", "configured", "unknown"),
+    [
+        ({"name": {"constant_value": "api"}}, ["create"], True, False),  # no inline blocks
+        ({"ingress": {"references": ["var.rules"]}}, ["create"], True, True),  # ingress = var
+        ({}, ["update"], True, True),  # an existing group: its rules stay as they are
+        ({}, ["create"], False, True),  # its configuration not found: not certain
+    ],
+)
+def test_a_new_groups_unknown_inline_blocks_are_none_only_when_unconfigured(
+    expressions: dict[str, Any], actions: list[str], configured: bool, unknown: bool
+) -> None:
+    group = change("aws_security_group.api", {"name": "api", "vpc_id": VPC}, NO_INLINE)
+    group["change"]["actions"] = actions
+    if actions == ["update"]:
+        group["change"]["before"] = {"id": LIVE_SG}
+    configs = [{**config("aws_security_group.api"), "expressions": expressions}]
+    plan = plan_of([group], configs if configured else [])
+    (planned,) = plan.security_groups
+    assert isinstance(planned.ingress, Unknown) is unknown
+    assert isinstance(planned.egress, Unknown) is (unknown and "ingress" not in expressions)
