@@ -28,9 +28,9 @@ from plcheck.runs import after_apply, planned_groups
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
 
-#: Client ports the groups must admit: HTTPS, what interface endpoints serve by default
-#: (``plcheck plan`` has no ``--port`` option; ``plcheck consumer --port`` judges others).
-PORTS = (443,)
+#: The port clients reach an AWS service's endpoint on (``com.amazonaws.<region>.<service>``:
+#: its API over HTTPS). Another service's port is its NLB's listener ports.
+AWS_SERVICE_PORTS = (443,)
 
 
 @dataclass
@@ -167,6 +167,9 @@ def _security_groups(
     pending = [groups.unknown[k] for k in keys if k in groups.unknown]
     if pending:
         return [where.skip(spec, address, "; ".join(pending), "rules")]
+    ports = client_ports(endpoint, plan)
+    if isinstance(ports, str):
+        return [where.skip(spec, address, f"client port unknown: {ports}", "ports")]
     vpc = _vpc(plan, net, endpoint)
     if isinstance(vpc, str):
         return [where.skip(spec, address, vpc, "vpc")]
@@ -181,9 +184,50 @@ def _security_groups(
     return [
         _noted(f, address, keys, groups)
         for f in endpoint_security_groups.evaluate(
-            address, keys, in_vpc, found, PORTS, account=where.account, region=where.region
+            address, keys, in_vpc, found, ports, account=where.account, region=where.region
         )
     ]
+
+
+def client_ports(endpoint: PlannedEndpoint, plan: TerraformPlan) -> tuple[int, ...] | str:
+    """The ports clients use through ``endpoint``, or why they are not known before apply.
+
+    443 for an AWS service; for an endpoint service, the listener ports the plan gives the
+    service's load balancers (a service the plan creates or changes, and listeners the plan
+    creates on its NLBs). Listeners of a live NLB in another account are not read here.
+    """
+    name = endpoint.service_name
+    if isinstance(name, str) and name.startswith("com.amazonaws.") and ".vpce." not in name:
+        return AWS_SERVICE_PORTS
+    if isinstance(name, Unknown):
+        services = [s for s in plan.services if s.address in name.resources]
+    else:
+        services = [s for s in plan.services if s.existing_id and name.endswith(s.existing_id)]
+    if len(services) != 1:
+        return f"{_label(name)} is not an AWS service and its load balancer is not in the plan"
+    arns = services[0].load_balancer_arns
+    balancers = set(arns.resources) if isinstance(arns, Unknown) else set(arns)
+    ports: list[int] = []
+    for listener in plan.listeners:
+        target = listener.load_balancer_arn
+        if isinstance(target, Unknown):
+            if not balancers & set(target.resources):
+                continue
+        elif target not in balancers:
+            continue
+        if not isinstance(listener.port, int):
+            return f"{listener.address}: its port is known only after apply"
+        ports.append(listener.port)
+    if not ports:
+        return (
+            f"{services[0].address}: the plan adds no listener to its load balancers "
+            "(listeners of existing ones are not read for the consumer side)"
+        )
+    return tuple(sorted(set(ports)))
+
+
+def _label(name: str | Unknown) -> str:
+    return name.describe() if isinstance(name, Unknown) else name
 
 
 def _noted(

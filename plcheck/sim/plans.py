@@ -58,7 +58,20 @@ def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
                 {**without_groups, "private_dns_enabled": True},
                 {"id": True, "subnet_ids": True, "security_group_ids": True},
             ),
-            # The later endpoint's own group admits HTTP only: HTTPS clients time out.
+            # An endpoint to an AWS service (clients use HTTPS, 443) with the later group.
+            _change(
+                "aws_vpc_endpoint.sqs",
+                "aws_vpc_endpoint",
+                {
+                    **without_groups,
+                    "service_name": f"com.amazonaws.{scenario.region}.sqs",
+                    "subnet_ids": [supported],
+                },
+                {"id": True, "security_group_ids": True},
+            ),
+            # The later group admits HTTP only: the SQS endpoint's HTTPS clients time out.
+            # (The burrito service's client port is its NLB's listener, not in this plan:
+            # endpoint-security-groups skips aws_vpc_endpoint.later and .burrito.)
             _change(
                 "aws_security_group.later",
                 "aws_security_group",
@@ -103,6 +116,10 @@ def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
                     },
                     _config(
                         "aws_vpc_endpoint.later",
+                        {"security_group_ids": ["aws_security_group.later.id"]},
+                    ),
+                    _config(
+                        "aws_vpc_endpoint.sqs",
                         {"security_group_ids": ["aws_security_group.later.id"]},
                     ),
                     _config(

@@ -84,7 +84,7 @@ NO_INLINE = {"ingress": True, "egress": True}
 
 def _endpoint_plan(rule: dict[str, Any], unknown: dict[str, Any] | None = None) -> TerraformPlan:
     endpoint = {
-        "service_name": "com.amazonaws.vpce.us-east-1.vpce-svc-0abc",
+        "service_name": "com.amazonaws.us-east-1.execute-api",  # an AWS service: HTTPS
         "vpc_endpoint_type": "Interface",
         "vpc_id": VPC,
         "subnet_ids": ["subnet-0a"],
@@ -382,8 +382,13 @@ def test_both_sides_of_a_plan_through_the_cli(
     consumer.write_text(json.dumps(demo_plan(scenario)), encoding="utf-8")
     run(["plan", str(consumer), "--profile", scenario.consumer_profile, "--format", "json"])
     found = {(f["check"], f["resource"]): f for f in report(capsys)["findings"]}
-    assert found[("endpoint-security-groups", "aws_vpc_endpoint.later")]["status"] == "fail"
-    assert found[("endpoint-security-groups", "aws_vpc_endpoint.burrito")]["status"] == "pass"
+    # The burrito service's clients use its NLB's listener port, which this plan does not
+    # hold: not certain, so a skip (it was judged on 443). The SQS endpoint's is 443.
+    assert found[("endpoint-security-groups", "aws_vpc_endpoint.sqs")]["status"] == "fail"
+    for address in ("aws_vpc_endpoint.later", "aws_vpc_endpoint.burrito"):
+        skipped = found[("endpoint-security-groups", address)]
+        assert skipped["status"] == "skip"
+        assert "client port unknown" in skipped["message"]
     assert found[("private-dns-conflict", "aws_route53_zone.burrito")]["status"] == "fail"
 
     both = tmp_path / "both.json"
@@ -464,8 +469,8 @@ def test_a_rule_on_a_group_of_another_account_does_not_fail_the_groups_read(
     found = {(f["check"], f["resource"]): f for f in report(capsys)["findings"]}
     # Before: DescribeSecurityGroups of [the endpoint's group, sg-0f0f…] failed whole, so
     # every endpoint's groups were an error.
-    assert found[("endpoint-security-groups", "aws_vpc_endpoint.burrito")]["status"] == "pass"
-    assert found[("endpoint-security-groups", "aws_vpc_endpoint.later")]["status"] == "fail"
+    assert found[("endpoint-security-groups", "aws_vpc_endpoint.sqs")]["status"] == "fail"
+    assert found[("endpoint-security-groups", "aws_vpc_endpoint.burrito")]["status"] == "skip"
 
 
 def test_the_endpoints_vpcs_are_read_in_one_call(scenario: Any) -> None:
@@ -588,3 +593,74 @@ def test_a_new_groups_unknown_inline_blocks_are_none_only_when_unconfigured(
     (planned,) = plan.security_groups
     assert isinstance(planned.ingress, Unknown) is unknown
     assert isinstance(planned.egress, Unknown) is (unknown and "ingress" not in expressions)
+
+
+def _port_plan(*, listener: int | None, service_in_plan: bool = True) -> TerraformPlan:
+    """An endpoint to a service the plan creates, on a planned NLB with one listener."""
+    endpoint = {
+        "vpc_endpoint_type": "Interface",
+        "vpc_id": VPC,
+        "subnet_ids": ["subnet-0a"],
+        "private_dns_enabled": False,
+    }
+    changes = [
+        change(
+            "aws_vpc_endpoint.api", endpoint, {"security_group_ids": True, "service_name": True}
+        ),
+        change("aws_security_group.api", {"name": "api", "vpc_id": VPC}, NO_INLINE),
+        change(
+            "aws_vpc_security_group_ingress_rule.api",
+            {**HTTPS, "from_port": 8443, "to_port": 8443},
+            {"security_group_id": True},
+        ),
+        change("aws_lb.nlb", {"load_balancer_type": "network"}, {"subnets": True}),
+    ]
+    if service_in_plan:
+        changes.append(
+            change(
+                "aws_vpc_endpoint_service.svc",
+                {"acceptance_required": False},
+                {"network_load_balancer_arns": True},
+            )
+        )
+    if listener is not None:
+        changes.append(
+            change(
+                "aws_lb_listener.tls",
+                {"port": listener, "protocol": "TCP", "default_action": []},
+                {"load_balancer_arn": True},
+            )
+        )
+    configs = [
+        config("aws_security_group.api"),
+        {
+            **config("aws_vpc_endpoint.api", security_group_ids="aws_security_group.api.id"),
+            "expressions": {
+                "security_group_ids": {"references": ["aws_security_group.api.id"]},
+                "service_name": {"references": ["aws_vpc_endpoint_service.svc.service_name"]},
+            },
+        },
+        config(
+            "aws_vpc_security_group_ingress_rule.api",
+            security_group_id="aws_security_group.api.id",
+        ),
+        config("aws_vpc_endpoint_service.svc", network_load_balancer_arns="aws_lb.nlb.arn"),
+        config("aws_lb_listener.tls", load_balancer_arn="aws_lb.nlb.arn"),
+    ]
+    return plan_of(changes, configs)
+
+
+@pytest.mark.parametrize(
+    ("listener", "in_plan", "status"),
+    [(8443, True, "pass"), (443, True, "fail"), (None, True, "skip"), (8443, False, "skip")],
+)
+def test_a_services_client_port_is_its_planned_listener(
+    listener: int | None, in_plan: bool, status: str
+) -> None:
+    plan = _port_plan(listener=listener, service_in_plan=in_plan)
+    (finding,) = [f for f in _network(plan) if f.check == "endpoint-security-groups"]
+    assert finding.status.value == status
+    if status == "skip":
+        assert "client port unknown" in finding.message
+    else:
+        assert finding.details["ports"] == [listener]
