@@ -31,10 +31,33 @@ def vpc(ctx: AwsContext, scope: Scope, vpc_id: str) -> Vpc:
     """The VPC: owner, CIDR blocks and DHCP options set (one call)."""
     listed = ctx.call(scope, "ec2", "describe_vpcs", VpcIds=[vpc_id]).get("Vpcs", [])
     if not listed:
-        raise AwsCallError(
-            AwsErrorKind.NOT_FOUND, "ec2:DescribeVpcs", "InvalidVpcID.NotFound", vpc_id
-        )
-    found = listed[0]
+        raise _vpc_not_found(vpc_id)
+    return _vpc(listed[0])
+
+
+def vpcs(ctx: AwsContext, scope: Scope, vpc_ids: Iterable[str]) -> dict[str, Outcome[Vpc]]:
+    """Each VPC by ID, from one paginated DescribeVpcs for them all.
+
+    A ``vpc-id`` filter rather than ``VpcIds``: an ID the account does not have is then
+    absent (its own not-found outcome) instead of failing the call for every VPC.
+    """
+    ids = sorted(set(vpc_ids))
+    if not ids:
+        return {}
+    listed = ctx.paginate(
+        scope, "ec2", "describe_vpcs", Filters=[{"Name": "vpc-id", "Values": ids}]
+    ).get("Vpcs", [])
+    found = {v["VpcId"]: _vpc(v) for v in listed}
+    return {
+        i: Outcome(value=found[i]) if i in found else Outcome(error=_vpc_not_found(i)) for i in ids
+    }
+
+
+def _vpc_not_found(vpc_id: str) -> AwsCallError:
+    return AwsCallError(AwsErrorKind.NOT_FOUND, "ec2:DescribeVpcs", "InvalidVpcID.NotFound", vpc_id)
+
+
+def _vpc(found: Mapping[str, Any]) -> Vpc:
     cidrs = [found["CidrBlock"]] if found.get("CidrBlock") else []
     for assoc in found.get("CidrBlockAssociationSet", []):
         state = assoc.get("CidrBlockState", {}).get("State", "associated")

@@ -15,14 +15,15 @@ SPEC = CheckSpec(
     command="plan",
     subject="plan",
     inspects=(
-        "Whether the plan creates or changes any resource plcheck reads (interface "
-        "endpoints, endpoint services, their subnets, VPCs, security groups, load "
-        "balancers, hosted zones), and which types it does not read."
+        "Whether the plan creates or changes an interface endpoint or an endpoint service "
+        "plcheck judges (subnets, VPCs, security groups, load balancers or hosted zones "
+        "alone are judged only through one), and which types it does not read."
     ),
     why=(
         "A gate that checks nothing passes silently: a pipeline that hands plcheck the wrong "
         "plan (another workspace, a state file, a plan of another stack) looks green. "
-        "Under --fail-on warn that is a warning, so a mis-wired pipeline is noticed."
+        "It is a warning; --fail-on warn makes it fail the pipeline, so a mis-wired one "
+        "is noticed."
     ),
     remediation=(
         "Pass the JSON of the plan that holds the PrivateLink resources "
@@ -33,6 +34,7 @@ SPEC = CheckSpec(
     details={
         "read": "resource types read, with counts",
         "not_read": "resource types not read, with counts",
+        "read_not_judged": "resource types read but judged only through an endpoint or service",
     },
     severity="low",
     can_fail=False,
@@ -40,10 +42,11 @@ SPEC = CheckSpec(
 
 
 def judge(facts: PlanCoverage) -> list[Finding]:
-    """Pass naming what was read; skip (warn under ``--fail-on warn``) when nothing was."""
+    """Pass naming what was judged; warn when nothing was (``--fail-on`` decides the exit)."""
     details = {
         "read": dict(facts.read),
         "not_read": dict(facts.unread),
+        "read_not_judged": dict(facts.unjudged),
     }
     if facts.read:
         count = sum(n for _, n in facts.read)
@@ -56,14 +59,14 @@ def judge(facts: PlanCoverage) -> list[Finding]:
                 details=details,
             )
         ]
-    others = sum(n for _, n in facts.unread)
+    others = sum(n for _, n in (*facts.unread, *facts.unjudged))
     return [
         SPEC.finding(
-            Status.WARN if facts.strict else Status.SKIP,
+            Status.WARN,
             facts.resource,
             f"nothing checked: the plan has no PrivateLink resource ({others} other "
             f"resource{'s' if others != 1 else ''})",
-            remediation=SPEC.remediation if facts.strict else "",
+            remediation=SPEC.remediation,
             details=details,
         )
     ]

@@ -212,6 +212,12 @@ def evaluate(
     # Each consumer principal judged exactly; each other consumer account as a whole.
     admitted = []
     for consumer_account, principal in consumers(consumer_accounts, consumer_principals):
+        if account and consumer_account == account:
+            # The service's own account connects without being an allowed principal (the
+            # AWS provider's acceptance test testAccVPCEndpointConfig_interfaceNonAWSService
+            # creates an endpoint to its own service with none allowed).
+            admitted.append(f"{principal or consumer_account} (the service's owner account)")
+            continue
         best, answers = admits(listed, consumer_account, principal, known.get(consumer_account))
         who = principal or f"consumer account {consumer_account}"
         extra = {"consumer_account": consumer_account, "consumer_principal": principal}
@@ -269,6 +275,8 @@ def evaluate(
         )
     if findings:
         return findings
+    if not listed and admitted:
+        return [finding(Status.PASS, f"no principals allowed; admits {', '.join(admitted)}")]
     if not listed:
         return [
             finding(

@@ -18,7 +18,6 @@ from plcheck.commands.common import (
     finish,
     reporting,
 )
-from plcheck.model import FailOn
 
 
 def register(app: typer.Typer) -> None:
@@ -104,7 +103,6 @@ def register(app: typer.Typer) -> None:
             ignores=loaded.ignores if loaded is not None else (),
             config_source=str(config) if config is not None else "",
             tf_dir=tf_dir,
-            strict=out.fail_on is FailOn.WARN,
         )
         with AwsContext(aws_settings(aws_timeout)) as ctx:
             report = run(options, ctx)

@@ -12,11 +12,12 @@ class PlanCoverage:
     source: str
     """The plan file as given (``-`` for standard input)."""
     read: tuple[tuple[str, int], ...]
-    """(type, instances) of the PrivateLink resources plcheck reads and judges."""
+    """(type, instances) of the planned endpoints and endpoint services judged."""
     unread: tuple[tuple[str, int], ...] = ()
     """(type, instances) of managed resources plcheck does not read."""
-    strict: bool = False
-    """``--fail-on warn``: a plan with nothing to check is then a warning."""
+    unjudged: tuple[tuple[str, int], ...] = ()
+    """(type, instances) of resources read (subnets, groups…) but judged only through an
+    endpoint or service, of which the plan has none."""
 
     @property
     def resource(self) -> str:

@@ -271,12 +271,23 @@ def _own_group(address: str, existing: str | None) -> Planned[str]:
 def read_security_group(a: Attrs, common: Mapping[str, Any]) -> PlannedSecurityGroup:
     group = _own_group(str(common["address"]), common.get("existing_id"))
     address = str(common["address"])
+    creating = "create" in common["actions"]
+
+    def inline(name: str, *, egress: bool) -> Planned[tuple[PlannedSgRule, ...]]:
+        # ingress/egress are Optional+Computed: a group created without them plans them as
+        # wholly unknown (after_unknown true). When its configuration sets neither, the
+        # group gets no inline rules (AWS adds only its default egress rule, which
+        # Terraform removes), so read none rather than "known after apply".
+        if creating and a.configured and name not in a.exprs and a.unknown.get(name) is True:
+            return ()
+        return a.blocks(name, _inline_rule(address, group, egress=egress))
+
     return PlannedSecurityGroup(
         **common,
         group_name=a.text("name"),
         vpc_id=a.text("vpc_id"),
-        ingress=a.blocks("ingress", _inline_rule(address, group, egress=False)),
-        egress=a.blocks("egress", _inline_rule(address, group, egress=True)),
+        ingress=inline("ingress", egress=False),
+        egress=inline("egress", egress=True),
     )
 
 

@@ -221,6 +221,7 @@ class PlanReader:
             body.get("after_sensitive"),
             configured.get("expressions"),
             lambda refs: self.resolve(refs, path, index),
+            configured=bool(configured),
         )
         if kind == "aws_vpc_endpoint":
             endpoint_type = str(attrs.raw("vpc_endpoint_type", "Gateway"))

@@ -179,9 +179,11 @@ def _modules_json(tf_dir: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     entries = data.get("Modules") if isinstance(data, Mapping) else None
+    if not isinstance(entries, list):
+        entries = []  # a malformed modules.json locates nothing rather than failing the run
     return {
         str(e.get("Key", "")): str(e.get("Dir", ""))
-        for e in entries or []
+        for e in entries
         if isinstance(e, Mapping) and e.get("Dir")
     }
 

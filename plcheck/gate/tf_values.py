@@ -104,7 +104,7 @@ def _marked(marker: Any) -> bool:
 class Attrs:
     """One object's planned attributes: ``after``, its markers and its expressions."""
 
-    __slots__ = ("after", "exprs", "resolve", "sensitive", "unknown")
+    __slots__ = ("after", "configured", "exprs", "resolve", "sensitive", "unknown")
 
     def __init__(
         self,
@@ -113,7 +113,11 @@ class Attrs:
         sensitive: Any,
         exprs: Any,
         resolve: Resolver,
+        *,
+        configured: bool = False,
     ) -> None:
+        self.configured = configured
+        """Whether the object's configuration was found (so ``exprs`` is all it sets)."""
         self.after: Mapping[str, Any] = after if isinstance(after, Mapping) else {}
         self.unknown: Mapping[str, Any] = unknown if isinstance(unknown, Mapping) else {}
         self.sensitive: Mapping[str, Any] = sensitive if isinstance(sensitive, Mapping) else {}

@@ -47,8 +47,6 @@ class PlanOptions:
     """The plcheck.toml the ignores come from (for their details)."""
     tf_dir: Path | None = None
     """The root module's directory, to locate each resource's block (default: cwd)."""
-    strict: bool = False
-    """``--fail-on warn``: a plan with nothing to check warns."""
     today: dt.date | None = None
     """The date ignores expire against (default: today)."""
 
@@ -69,8 +67,11 @@ def run(options: PlanOptions, ctx: AwsContext | None = None) -> Report:
                 findings, grids = _judged(own, options)
         else:
             findings, grids = _judged(ctx, options)
-    read = tuple(sorted(_count(r.type for r in plan.resources).items()))
-    coverage = PlanCoverage(str(plan.path), read, plan.unread, options.strict)
+    # What was judged: the endpoints and services (subnets or groups alone check nothing).
+    judged = (*plan.endpoints, *plan.services)
+    read = tuple(sorted(_count(r.type for r in judged).items()))
+    rest = () if read else tuple(sorted(_count(r.type for r in plan.resources).items()))
+    coverage = PlanCoverage(str(plan.path), read, plan.unread, rest)
     findings += framework.judge("plan", "plan", coverage)
     findings = _located(findings, plan, options.tf_dir)
     if options.ignores:

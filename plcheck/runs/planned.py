@@ -35,8 +35,8 @@ from plcheck.gate.terraform import (
     TerraformPlan,
     Unknown,
 )
-from plcheck.model import CheckSpec, Finding, Status, View
-from plcheck.runs import planned_grid, planned_network
+from plcheck.model import CheckSpec, Finding, View
+from plcheck.runs import after_apply, planned_grid, planned_network
 from plcheck.runs import planned_subnets as subnets_of
 from plcheck.runs.planned_network import NetworkFacts
 from plcheck.service_names import region_in_service_name
@@ -204,32 +204,14 @@ def _one_account(
 
 def _with(findings: Sequence[Finding], **details: Any) -> list[Finding]:
     """The findings with the plan's context added to their details."""
-    return [
-        Finding(
-            check=f.check,
-            status=f.status,
-            resource=f.resource,
-            account=f.account,
-            region=f.region,
-            message=f.message,
-            remediation=f.remediation,
-            details={**f.details, **details},
-        )
-        for f in findings
-    ]
+    return [replace(f, details={**f.details, **details}) for f in findings]
 
 
 def _skip(
     spec: CheckSpec, resource: str, facts: LiveFacts, message: str, **details: Any
 ) -> Finding:
-    return Finding(
-        check=spec.id,
-        status=Status.SKIP,
-        resource=resource,
-        account=facts.account,
-        region=facts.region,
-        message=message,
-        details={"known_after_apply": True, **details},
+    return after_apply.skip(
+        spec, resource, message, account=facts.account, region=facts.region, **details
     )
 
 

@@ -22,15 +22,15 @@ from plcheck.facts.outcome import Outcome
 from plcheck.gate.tf_plan import TerraformPlan
 from plcheck.gate.tf_resources import PlannedEndpoint, PlannedVpc
 from plcheck.gate.tf_values import Unknown
-from plcheck.model import CheckSpec, Finding, Status
-from plcheck.runs import planned_groups
+from plcheck.model import CheckSpec, Finding
+from plcheck.runs import after_apply, planned_groups
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
 
-#: Client ports the groups must admit: HTTPS, what interface endpoints serve by default
-#: (``plcheck plan`` has no ``--port`` option; ``plcheck consumer --port`` judges others).
-PORTS = (443,)
+#: The port clients reach an AWS service's endpoint on (``com.amazonaws.<region>.<service>``:
+#: its API over HTTPS). Another service's port is its NLB's listener ports.
+AWS_SERVICE_PORTS = (443,)
 
 
 @dataclass
@@ -40,7 +40,7 @@ class NetworkFacts:
     vpcs: dict[str, Outcome[Vpc]] = field(default_factory=dict)
     """Existing VPC ID → the VPC (its CIDRs)."""
     groups: Outcome[list[SecurityGroup]] = field(default_factory=lambda: Outcome(value=[]))
-    """The existing security groups the plan's endpoints and rules name."""
+    """The existing security groups the judged endpoints name."""
     zones: dict[str, Outcome[list[HostedZone]]] = field(default_factory=dict)
     """Existing VPC ID → private hosted zones associated with it (private DNS users only)."""
 
@@ -64,24 +64,24 @@ def gather(
     for endpoint in endpoints:
         found = planned_groups.group_keys(endpoint.security_group_ids, plan)
         keys += [] if isinstance(found, Unknown) else found
-    keys += [r.rule.group_id for r in _rule_resources(plan) if isinstance(r.rule.group_id, str)]
+    # Only the endpoints' own groups: a rule of the plan may name a group of another
+    # account or alias, and one unknown ID fails the whole DescribeSecurityGroups.
     ids = planned_groups.live_ids(keys)
     region = ctx.region(scope)
     thunks: list[Callable[[], Any]] = [lambda: security_groups(ctx, scope, ids) if ids else []]
-    thunks += [partial(live.vpc, ctx, scope, v) for v in vpcs]
+    thunks.append(lambda: live.vpcs(ctx, scope, vpcs))
     thunks += [partial(live.hosted_zones_for_vpc, ctx, scope, v, region) for v in dns_vpcs]
-    groups, *rest = ctx.gather(thunks)
-    return NetworkFacts(
-        vpcs=dict(zip(vpcs, rest[: len(vpcs)], strict=True)),
-        groups=groups,
-        zones=dict(zip(dns_vpcs, rest[len(vpcs) :], strict=True)),
+    groups, read_vpcs, *zones = ctx.gather(thunks)
+    by_id: dict[str, Outcome[Vpc]] = (
+        {v: Outcome(error=read_vpcs.error) for v in vpcs}
+        if read_vpcs.error is not None
+        else dict(read_vpcs.value or {})
     )
-
-
-def _rule_resources(plan: TerraformPlan) -> Sequence[Any]:
-    from plcheck.gate.tf_resources import PlannedRuleResource
-
-    return plan.of(PlannedRuleResource)
+    return NetworkFacts(
+        vpcs=by_id,
+        groups=groups,
+        zones=dict(zip(dns_vpcs, zones, strict=True)),
+    )
 
 
 @dataclass(frozen=True)
@@ -92,13 +92,14 @@ class Where:
     region: str
 
     def skip(self, spec: CheckSpec, address: str, message: str, unknown: str) -> Finding:
-        return spec.finding(
-            Status.SKIP,
+        return after_apply.skip(
+            spec,
             address,
             f"{address}: {message}",
             account=self.account,
             region=self.region,
-            details={"address": address, "known_after_apply": True, "unknown": [unknown]},
+            address=address,
+            unknown=[unknown],
         )
 
 
@@ -166,6 +167,9 @@ def _security_groups(
     pending = [groups.unknown[k] for k in keys if k in groups.unknown]
     if pending:
         return [where.skip(spec, address, "; ".join(pending), "rules")]
+    ports = client_ports(endpoint, plan)
+    if isinstance(ports, str):
+        return [where.skip(spec, address, f"client port unknown: {ports}", "ports")]
     vpc = _vpc(plan, net, endpoint)
     if isinstance(vpc, str):
         return [where.skip(spec, address, vpc, "vpc")]
@@ -180,9 +184,50 @@ def _security_groups(
     return [
         _noted(f, address, keys, groups)
         for f in endpoint_security_groups.evaluate(
-            address, keys, in_vpc, found, PORTS, account=where.account, region=where.region
+            address, keys, in_vpc, found, ports, account=where.account, region=where.region
         )
     ]
+
+
+def client_ports(endpoint: PlannedEndpoint, plan: TerraformPlan) -> tuple[int, ...] | str:
+    """The ports clients use through ``endpoint``, or why they are not known before apply.
+
+    443 for an AWS service; for an endpoint service, the listener ports the plan gives the
+    service's load balancers (a service the plan creates or changes, and listeners the plan
+    creates on its NLBs). Listeners of a live NLB in another account are not read here.
+    """
+    name = endpoint.service_name
+    if isinstance(name, str) and name.startswith("com.amazonaws.") and ".vpce." not in name:
+        return AWS_SERVICE_PORTS
+    if isinstance(name, Unknown):
+        services = [s for s in plan.services if s.address in name.resources]
+    else:
+        services = [s for s in plan.services if s.existing_id and name.endswith(s.existing_id)]
+    if len(services) != 1:
+        return f"{_label(name)} is not an AWS service and its load balancer is not in the plan"
+    arns = services[0].load_balancer_arns
+    balancers = set(arns.resources) if isinstance(arns, Unknown) else set(arns)
+    ports: list[int] = []
+    for listener in plan.listeners:
+        target = listener.load_balancer_arn
+        if isinstance(target, Unknown):
+            if not balancers & set(target.resources):
+                continue
+        elif target not in balancers:
+            continue
+        if not isinstance(listener.port, int):
+            return f"{listener.address}: its port is known only after apply"
+        ports.append(listener.port)
+    if not ports:
+        return (
+            f"{services[0].address}: the plan adds no listener to its load balancers "
+            "(listeners of existing ones are not read for the consumer side)"
+        )
+    return tuple(sorted(set(ports)))
+
+
+def _label(name: str | Unknown) -> str:
+    return name.describe() if isinstance(name, Unknown) else name
 
 
 def _noted(

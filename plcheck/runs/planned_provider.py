@@ -40,8 +40,8 @@ from plcheck.gate.tf_resources import (
     PlannedService,
 )
 from plcheck.gate.tf_values import Planned, Unknown
-from plcheck.model import CheckSpec, Finding, Status
-from plcheck.runs import planned_groups
+from plcheck.model import CheckSpec, Finding
+from plcheck.runs import after_apply, planned_groups
 from plcheck.runs.planned_subnets import subnet_fact
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class Live:
     subnets: Outcome[list[Subnet]] = field(default_factory=lambda: Outcome(value=[]))
     """Existing subnets planned load balancers name by ID."""
     groups: Outcome[list[Any]] = field(default_factory=lambda: Outcome(value=[]))
-    """Existing security groups planned load balancers name by ID."""
+    """Existing security groups the planned load balancers name by ID."""
     permissions: dict[str, Outcome[tuple[Principal, ...]]] = field(default_factory=dict)
     """Existing service ID → its allowed principals."""
 
@@ -155,10 +155,9 @@ def gather(
     subnet_ids = sorted(
         {x for lb in planned for x in _subnet_keys(lb, plan) if x.startswith("subnet-")}
     )
-    group_ids = planned_groups.live_ids(
-        [g for lb in planned for g in _known(lb.security_groups)]
-        + [r.group_id for r in plan.sg_rules if isinstance(r.group_id, str)]
-    )
+    # Only the load balancers' own groups: a rule of the plan may name a group of another
+    # account or alias, and one unknown ID fails the whole DescribeSecurityGroups.
+    group_ids = planned_groups.live_ids([g for lb in planned for g in _known(lb.security_groups)])
     existing = sorted({s.existing_id for s in services if s.existing_id})
     thunks: list[Callable[[], Any]] = [
         lambda: ctx.account_id(scope),
@@ -330,6 +329,11 @@ def _balancers(
     subnets: dict[str, Subnet] = dict(subnets_outcome.value or {})
     for subnet in live.subnets.value or []:
         subnets.setdefault(subnet.subnet_id, subnet)
+    for arn in lbs:  # existing load balancers: the listeners the plan adds to them
+        added = _planned_listeners(built, arn, plan)
+        current = listeners.get(arn, Outcome(value=()))
+        if current.error is None and added.value:
+            listeners[arn] = Outcome(value=(*(current.value or ()), *added.value))
     if isinstance(arns, Unknown):
         planned = [
             r for a in arns.resources if isinstance(r := plan.resource(a), PlannedLoadBalancer)
@@ -340,7 +344,7 @@ def _balancers(
         for lb in planned:
             keys.append(lb.address)
             lbs[lb.address] = _planned_lb(built, lb, plan, live, subnets)
-            listeners[lb.address] = _planned_listeners(built, lb, plan)
+            listeners[lb.address] = _planned_listeners(built, lb.address, plan)
     if live.subnets.error is not None:
         subnets_outcome = Outcome(error=live.subnets.error)
     merged = planned_groups.merged(
@@ -421,14 +425,13 @@ def _planned_lb(
     )
 
 
-def _planned_listeners(
-    built: Built, lb: PlannedLoadBalancer, plan: TerraformPlan
-) -> Outcome[tuple[Listener, ...]]:
+def _planned_listeners(built: Built, lb: str, plan: TerraformPlan) -> Outcome[tuple[Listener, ...]]:
+    """The plan's listeners on load balancer ``lb`` (a planned address or a live ARN)."""
     found: list[Listener] = []
     for listener in plan.listeners:
         target = listener.load_balancer_arn
         if isinstance(target, Unknown):
-            if lb.address not in target.resources:
+            if lb not in target.resources:
                 if not target.resources:
                     for check in (_LISTENERS, _GROUPS):
                         built.wait(
@@ -436,7 +439,7 @@ def _planned_listeners(
                             f"{listener.address}: {target.describe()} is known only after apply",
                         )
                 continue
-        elif target != lb.address:
+        elif target != lb:
             continue
         unknown = [
             v.describe() for v in (listener.port, listener.protocol) if isinstance(v, Unknown)
@@ -450,7 +453,7 @@ def _planned_listeners(
         found.append(
             Listener(
                 arn=listener.address,
-                load_balancer_arn=lb.address,
+                load_balancer_arn=lb,
                 protocol=str(listener.protocol),
                 port=listener.port if isinstance(listener.port, int) else 0,
                 target_group_arns=tuple(
@@ -479,11 +482,10 @@ def judge(built: Built) -> list[Finding]:
 
 
 def _waiting(spec: CheckSpec, facts: ServiceFacts, why: str) -> Finding:
-    return spec.finding(
-        Status.SKIP,
+    return after_apply.skip(
+        spec,
         facts.resource,
         f"{facts.service.service_name}: not checked before apply: {why}",
         account=facts.account,
         region=facts.region,
-        details={"known_after_apply": True},
     )

@@ -58,12 +58,27 @@ def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
                 {**without_groups, "private_dns_enabled": True},
                 {"id": True, "subnet_ids": True, "security_group_ids": True},
             ),
-            # The later endpoint's own group admits HTTP only: HTTPS clients time out.
+            # An endpoint to an AWS service (clients use HTTPS, 443) with the later group.
+            _change(
+                "aws_vpc_endpoint.sqs",
+                "aws_vpc_endpoint",
+                {
+                    **without_groups,
+                    "service_name": f"com.amazonaws.{scenario.region}.sqs",
+                    "subnet_ids": [supported],
+                },
+                {"id": True, "security_group_ids": True},
+            ),
+            # The later group admits HTTP only: the SQS endpoint's HTTPS clients time out.
+            # (The burrito service's client port is its NLB's listener, not in this plan:
+            # endpoint-security-groups skips aws_vpc_endpoint.later and .burrito.)
             _change(
                 "aws_security_group.later",
                 "aws_security_group",
-                {"name": "later-endpoint", "vpc_id": scenario.consumer_vpc_id, "egress": []},
-                {"id": True, "ingress": False},
+                # As terraform show -json has a group created without inline blocks:
+                # ingress/egress (Optional+Computed) wholly unknown, absent from after.
+                {"name": "later-endpoint", "vpc_id": scenario.consumer_vpc_id},
+                {"id": True, "arn": True, "ingress": True, "egress": True},
             ),
             _change(
                 "aws_vpc_security_group_ingress_rule.later_http",
@@ -92,8 +107,19 @@ def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
         "configuration": {
             "root_module": {
                 "resources": [
+                    {
+                        **_config("aws_security_group.later", {}),
+                        "expressions": {
+                            "name": {"constant_value": "later-endpoint"},
+                            "vpc_id": {"constant_value": scenario.consumer_vpc_id},
+                        },
+                    },
                     _config(
                         "aws_vpc_endpoint.later",
+                        {"security_group_ids": ["aws_security_group.later.id"]},
+                    ),
+                    _config(
+                        "aws_vpc_endpoint.sqs",
                         {"security_group_ids": ["aws_security_group.later.id"]},
                     ),
                     _config(

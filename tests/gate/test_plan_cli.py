@@ -133,7 +133,8 @@ def test_a_plan_without_privatelink_says_so_and_warns_under_fail_on_warn(
     data = report(capsys)
     (finding,) = data["findings"]
     assert finding["check"] == "plan-nothing-checked"
-    assert finding["status"] == "skip"
+    # Always a warning (it was a skip unless --fail-on warn); --fail-on decides the exit.
+    assert finding["status"] == "warn"
     assert "nothing checked" in finding["message"]
     assert data["views"][-1]["rows"] == [["aws_s3_bucket", "managed", "1"]]
     args = ["plan", str(path), "--region", "us-east-1", "--format", "json", "--fail-on", "warn"]
@@ -144,6 +145,33 @@ def test_a_plan_without_privatelink_says_so_and_warns_under_fail_on_warn(
     assert run(["plan", str(path), "--region", "us-east-1"]) == 0
     out = capsys.readouterr().out
     assert "nothing checked: the plan has no PrivateLink resource (1 other resource)" in out
+
+
+def test_a_plan_with_only_subnets_and_groups_checks_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def create(address: str, after: dict[str, object]) -> dict[str, object]:
+        kind, name = address.split(".")
+        return {
+            "address": address,
+            "mode": "managed",
+            "type": kind,
+            "name": name,
+            "change": {"actions": ["create"], "after": after, "after_unknown": {"id": True}},
+        }
+
+    path = tmp_path / "network.json"
+    changes = [
+        create("aws_subnet.a", {"vpc_id": "vpc-1", "availability_zone": "us-east-1a"}),
+        create("aws_security_group.api", {"name": "api", "vpc_id": "vpc-1"}),
+    ]
+    path.write_text(json.dumps({"format_version": "1.2", "resource_changes": changes}))
+    assert run(["plan", str(path), "--region", "us-east-1", "--format", "json"]) == 0
+    (finding,) = report(capsys)["findings"]
+    assert (finding["check"], finding["status"]) == ("plan-nothing-checked", "warn")
+    assert "(2 other resources)" in finding["message"]
+    assert finding["details"]["read"] == {}
+    assert finding["details"]["read_not_judged"] == {"aws_security_group": 1, "aws_subnet": 1}
 
 
 def test_not_a_plan_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,7 @@ from plcheck.facts.consumer import HostedZone, ServiceDetail, Vpc
 from plcheck.facts.network import SecurityGroup, SgRule, Subnet
 from plcheck.facts.outcome import Outcome
 from plcheck.facts.zones import AccountZones, Zone
-from plcheck.gate.terraform import TerraformPlan, parse
+from plcheck.gate.terraform import TerraformPlan, Unknown, parse
 from plcheck.model import Finding
 from plcheck.runs import planned_groups, planned_network, planned_provider
 
@@ -77,9 +77,14 @@ def statuses(findings: list[Finding], check: str) -> list[str]:
 # -- security groups --------------------------------------------------------------------------
 
 
+#: How terraform show -json plans a group created without inline blocks: its
+#: Optional+Computed ingress/egress are wholly unknown and absent from ``after``.
+NO_INLINE = {"ingress": True, "egress": True}
+
+
 def _endpoint_plan(rule: dict[str, Any], unknown: dict[str, Any] | None = None) -> TerraformPlan:
     endpoint = {
-        "service_name": "com.amazonaws.vpce.us-east-1.vpce-svc-0abc",
+        "service_name": "com.amazonaws.us-east-1.execute-api",  # an AWS service: HTTPS
         "vpc_endpoint_type": "Interface",
         "vpc_id": VPC,
         "subnet_ids": ["subnet-0a"],
@@ -88,7 +93,7 @@ def _endpoint_plan(rule: dict[str, Any], unknown: dict[str, Any] | None = None) 
     return plan_of(
         [
             change("aws_vpc_endpoint.api", endpoint, {"security_group_ids": True}),
-            change("aws_security_group.api", {"name": "api", "vpc_id": VPC}),
+            change("aws_security_group.api", {"name": "api", "vpc_id": VPC}, NO_INLINE),
             change(
                 "aws_vpc_security_group_ingress_rule.api",
                 rule,
@@ -111,6 +116,7 @@ def _endpoint_plan(rule: dict[str, Any], unknown: dict[str, Any] | None = None) 
             ),
         ],
         [
+            config("aws_security_group.api"),
             config("aws_vpc_endpoint.api", security_group_ids="aws_security_group.api.id"),
             config(
                 "aws_vpc_security_group_ingress_rule.api",
@@ -254,7 +260,8 @@ def _service_plan(
         ),
     ]
     if lb_groups:
-        changes.append(change("aws_security_group.nlb", {"name": "nlb", "vpc_id": VPC}))
+        changes.append(change("aws_security_group.nlb", {"name": "nlb", "vpc_id": VPC}, NO_INLINE))
+        configs.append(config("aws_security_group.nlb"))
         configs.append(config("aws_lb.nlb", security_groups="aws_security_group.nlb.id"))
         configs = [c for c in configs if c["address"] != "aws_lb.nlb"]
         configs.append(
@@ -312,6 +319,28 @@ def test_consumer_account_not_allowed_fails() -> None:
     assert statuses(found, "service-allowed-principals") == ["fail"]
 
 
+def test_an_endpoint_in_the_services_own_account_is_admitted() -> None:
+    from plcheck.checks import service_allowed_principals
+    from plcheck.facts.provider import Principal, ServiceConfig
+
+    config = ServiceConfig("vpce-svc-0abc", "svc", "us-east-1", "Available", True, ())
+    other = [Principal("arn:aws:iam::333333333333:root")]
+    [owner] = service_allowed_principals.evaluate(config, other, [ACCOUNT], ACCOUNT)
+    assert owner.status.value == "pass"
+    assert f"{ACCOUNT} (the service's owner account)" in owner.message
+    [none] = service_allowed_principals.evaluate(config, [], [ACCOUNT], ACCOUNT)
+    assert none.status.value == "pass"
+    # Another account is still judged against the principals.
+    [stranger] = service_allowed_principals.evaluate(config, [], [CONSUMER, ACCOUNT], ACCOUNT)
+    assert stranger.status.value == "fail"
+    # Planned: an endpoint of the plan in the provider's own account.
+    plan = _service_plan(principal="arn:aws:iam::333333333333:root", supported=[])
+    live = planned_provider.Live(ACCOUNT, "us-east-1", Outcome(value=ZONES))
+    built = planned_provider.build(plan, plan.services[0], live, ((ACCOUNT,), ("us-east-1",)))
+    found = planned_provider.judge(built)
+    assert statuses(found, "service-allowed-principals") == ["pass"]
+
+
 def test_consumer_region_not_supported_fails() -> None:
     found = _provider(_service_plan(supported=["us-east-1"]), regions=("eu-west-1",))
     assert statuses(found, "service-supported-regions") == ["fail"]
@@ -353,8 +382,13 @@ def test_both_sides_of_a_plan_through_the_cli(
     consumer.write_text(json.dumps(demo_plan(scenario)), encoding="utf-8")
     run(["plan", str(consumer), "--profile", scenario.consumer_profile, "--format", "json"])
     found = {(f["check"], f["resource"]): f for f in report(capsys)["findings"]}
-    assert found[("endpoint-security-groups", "aws_vpc_endpoint.later")]["status"] == "fail"
-    assert found[("endpoint-security-groups", "aws_vpc_endpoint.burrito")]["status"] == "pass"
+    # The burrito service's clients use its NLB's listener port, which this plan does not
+    # hold: not certain, so a skip (it was judged on 443). The SQS endpoint's is 443.
+    assert found[("endpoint-security-groups", "aws_vpc_endpoint.sqs")]["status"] == "fail"
+    for address in ("aws_vpc_endpoint.later", "aws_vpc_endpoint.burrito"):
+        skipped = found[("endpoint-security-groups", address)]
+        assert skipped["status"] == "skip"
+        assert "client port unknown" in skipped["message"]
     assert found[("private-dns-conflict", "aws_route53_zone.burrito")]["status"] == "fail"
 
     both = tmp_path / "both.json"
@@ -369,3 +403,264 @@ def test_both_sides_of_a_plan_through_the_cli(
     assert by_check["service-allowed-principals"]["status"] == "pass"
     assert by_check["nlb-az-coverage"]["status"] == "warn"  # the live NLB lacks zones
     assert by_check["nlb-az-coverage"]["account"] == scenario.provider_account
+
+
+def test_plan_context_keeps_every_field_of_a_finding() -> None:
+    from plcheck.model import Location, Status
+    from plcheck.runs import planned
+
+    found = Finding(
+        "endpoint-az-coverage",
+        Status.WARN,
+        "vpce-1",
+        "m",
+        details={"a": 1},
+        location=Location("main.tf", 3),
+        suppressed_reason="accepted",
+    )
+    [noted] = planned._with([found], address="aws_vpc_endpoint.x")
+    assert noted.location == Location("main.tf", 3)
+    assert noted.suppressed_reason == "accepted"
+    assert noted.details == {"a": 1, "address": "aws_vpc_endpoint.x"}
+
+
+def _foreign_rule_plan(scenario: Any) -> dict[str, Any]:
+    """The demo plan, a rule on another account's group, and an endpoint in a missing VPC."""
+    from plcheck.sim.plans import demo_plan
+
+    data = demo_plan(scenario)
+    foreign = change(
+        "aws_security_group_rule.peer",
+        {
+            "type": "ingress",
+            "security_group_id": "sg-0f0f0f0f0f0f0f0f0",  # another account's (another alias)
+            "protocol": "tcp",
+            "from_port": 443,
+            "to_port": 443,
+            "cidr_blocks": ["10.9.0.0/16"],
+        },
+    )
+    elsewhere = change(
+        "aws_vpc_endpoint.elsewhere",
+        {
+            "service_name": scenario.service_name,
+            "vpc_endpoint_type": "Interface",
+            "vpc_id": "vpc-0000000000000dead",
+            "subnet_ids": [],
+            "security_group_ids": [scenario.consumer_security_group_id],
+            "private_dns_enabled": False,
+        },
+    )
+    data["resource_changes"] += [foreign, elsewhere]
+    return data
+
+
+def test_a_rule_on_a_group_of_another_account_does_not_fail_the_groups_read(
+    scenario: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from plcheck.cli import run
+    from tests.gate.conftest import report
+
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(_foreign_rule_plan(scenario)), encoding="utf-8")
+    run(["plan", str(path), "--profile", scenario.consumer_profile, "--format", "json"])
+    found = {(f["check"], f["resource"]): f for f in report(capsys)["findings"]}
+    # Before: DescribeSecurityGroups of [the endpoint's group, sg-0f0f…] failed whole, so
+    # every endpoint's groups were an error.
+    assert found[("endpoint-security-groups", "aws_vpc_endpoint.sqs")]["status"] == "fail"
+    assert found[("endpoint-security-groups", "aws_vpc_endpoint.burrito")]["status"] == "skip"
+
+
+def test_the_endpoints_vpcs_are_read_in_one_call(scenario: Any) -> None:
+    from plcheck.aws import AwsContext, Scope
+    from plcheck.errors import AwsErrorKind
+
+    plan = parse(_foreign_rule_plan(scenario), Path("plan.json"))
+    with AwsContext() as ctx:
+        net = planned_network.gather(
+            ctx, Scope(profile=scenario.consumer_profile), plan, plan.endpoints
+        )
+        actions = [c.action for c in ctx.calls]
+    assert actions.count("ec2:DescribeVpcs") == 1
+    assert net.groups.error is None
+    assert [g.group_id for g in net.groups.get()] == [scenario.consumer_security_group_id]
+    assert net.vpcs[scenario.consumer_vpc_id].get().cidr_blocks
+    missing = net.vpcs["vpc-0000000000000dead"].error
+    assert missing is not None
+    assert missing.kind is AwsErrorKind.NOT_FOUND
+
+
+def test_a_foreign_rule_does_not_fail_the_provider_sides_groups(scenario: Any) -> None:
+    from plcheck.aws import AwsContext, Scope
+    from plcheck.sim.plans import aliased_module_plan
+
+    data = aliased_module_plan(scenario)
+    data["resource_changes"].append(_foreign_rule_plan(scenario)["resource_changes"][-2])
+    plan = parse(data, Path("both.json"))
+    with AwsContext() as ctx:
+        live = planned_provider.gather(
+            ctx, Scope(profile=scenario.provider_profile), plan, plan.services
+        )
+        actions = [c.action for c in ctx.calls]
+    # The service's load balancer names no group, so none is read: before, the rule's
+    # sg-0f0f… was asked for and failed the read of every group.
+    assert live.groups.error is None
+    assert "ec2:DescribeSecurityGroups" not in actions
+
+
+LIVE_NLB = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/live/0123"
+
+
+def _listener_on(arn: str, port: int = 443) -> Any:
+    return change(
+        "aws_lb_listener.added",
+        {"load_balancer_arn": arn, "port": port, "protocol": "TCP", "default_action": []},
+    )
+
+
+def test_a_listener_planned_for_an_existing_load_balancer_counts() -> None:
+    from plcheck.facts.provider import LbZone, LoadBalancer
+
+    service = change(
+        "aws_vpc_endpoint_service.svc",
+        {
+            "acceptance_required": True,
+            "network_load_balancer_arns": [LIVE_NLB],
+            "supported_regions": [],
+        },
+    )
+    balancer = LoadBalancer(
+        LIVE_NLB, "live", "network", VPC, "active", (LbZone("us-east-1a", "subnet-0a"),)
+    )
+
+    def listeners(plan: TerraformPlan) -> list[str]:
+        live = planned_provider.Live(ACCOUNT, "us-east-1", Outcome(value=ZONES))
+        live.behind = {
+            "load_balancers": Outcome(value={LIVE_NLB: balancer}),
+            "listeners": {LIVE_NLB: Outcome(value=())},  # no listener yet
+        }
+        built = planned_provider.build(plan, plan.services[0], live)
+        return statuses(planned_provider.judge(built), "nlb-listeners")
+
+    assert listeners(plan_of([service], [])) == ["fail"]  # "no listeners"
+    # Before, the plan's listener on the existing ARN was ignored and this failed too.
+    assert listeners(plan_of([service, _listener_on(LIVE_NLB)], [])) == ["pass"]
+
+
+def test_a_planned_listener_on_the_live_nlb_through_the_cli(
+    scenario: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from plcheck.cli import run
+    from plcheck.sim.plans import aliased_module_plan
+    from tests.gate.conftest import report
+
+    data = aliased_module_plan(scenario)
+    data["resource_changes"].append(_listener_on(scenario.nlb_arn, 8443))
+    path = tmp_path / "both.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    args = ["plan", str(path), "--profile", scenario.provider_profile]
+    args += ["--provider-profile", f"consumer={scenario.consumer_profile}"]
+    args += ["--provider-profile", f"provider={scenario.provider_profile}", "--format", "json"]
+    run(args)
+    service = "aws_vpc_endpoint_service.tortilla"
+    by_check = {f["check"]: f for f in report(capsys)["findings"] if f["resource"] == service}
+    assert by_check["nlb-listeners"]["status"] == "pass"
+    assert "8443" in by_check["nlb-listeners"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("expressions", "actions", "configured", "unknown"),
+    [
+        ({"name": {"constant_value": "api"}}, ["create"], True, False),  # no inline blocks
+        ({"ingress": {"references": ["var.rules"]}}, ["create"], True, True),  # ingress = var
+        ({}, ["update"], True, True),  # an existing group: its rules stay as they are
+        ({}, ["create"], False, True),  # its configuration not found: not certain
+    ],
+)
+def test_a_new_groups_unknown_inline_blocks_are_none_only_when_unconfigured(
+    expressions: dict[str, Any], actions: list[str], configured: bool, unknown: bool
+) -> None:
+    group = change("aws_security_group.api", {"name": "api", "vpc_id": VPC}, NO_INLINE)
+    group["change"]["actions"] = actions
+    if actions == ["update"]:
+        group["change"]["before"] = {"id": LIVE_SG}
+    configs = [{**config("aws_security_group.api"), "expressions": expressions}]
+    plan = plan_of([group], configs if configured else [])
+    (planned,) = plan.security_groups
+    assert isinstance(planned.ingress, Unknown) is unknown
+    assert isinstance(planned.egress, Unknown) is (unknown and "ingress" not in expressions)
+
+
+def _port_plan(*, listener: int | None, service_in_plan: bool = True) -> TerraformPlan:
+    """An endpoint to a service the plan creates, on a planned NLB with one listener."""
+    endpoint = {
+        "vpc_endpoint_type": "Interface",
+        "vpc_id": VPC,
+        "subnet_ids": ["subnet-0a"],
+        "private_dns_enabled": False,
+    }
+    changes = [
+        change(
+            "aws_vpc_endpoint.api", endpoint, {"security_group_ids": True, "service_name": True}
+        ),
+        change("aws_security_group.api", {"name": "api", "vpc_id": VPC}, NO_INLINE),
+        change(
+            "aws_vpc_security_group_ingress_rule.api",
+            {**HTTPS, "from_port": 8443, "to_port": 8443},
+            {"security_group_id": True},
+        ),
+        change("aws_lb.nlb", {"load_balancer_type": "network"}, {"subnets": True}),
+    ]
+    if service_in_plan:
+        changes.append(
+            change(
+                "aws_vpc_endpoint_service.svc",
+                {"acceptance_required": False},
+                {"network_load_balancer_arns": True},
+            )
+        )
+    if listener is not None:
+        changes.append(
+            change(
+                "aws_lb_listener.tls",
+                {"port": listener, "protocol": "TCP", "default_action": []},
+                {"load_balancer_arn": True},
+            )
+        )
+    configs = [
+        config("aws_security_group.api"),
+        {
+            **config("aws_vpc_endpoint.api", security_group_ids="aws_security_group.api.id"),
+            "expressions": {
+                "security_group_ids": {"references": ["aws_security_group.api.id"]},
+                "service_name": {"references": ["aws_vpc_endpoint_service.svc.service_name"]},
+            },
+        },
+        config(
+            "aws_vpc_security_group_ingress_rule.api",
+            security_group_id="aws_security_group.api.id",
+        ),
+        config("aws_vpc_endpoint_service.svc", network_load_balancer_arns="aws_lb.nlb.arn"),
+        config("aws_lb_listener.tls", load_balancer_arn="aws_lb.nlb.arn"),
+    ]
+    return plan_of(changes, configs)
+
+
+@pytest.mark.parametrize(
+    ("listener", "in_plan", "status"),
+    [(8443, True, "pass"), (443, True, "fail"), (None, True, "skip"), (8443, False, "skip")],
+)
+def test_a_services_client_port_is_its_planned_listener(
+    listener: int | None, in_plan: bool, status: str
+) -> None:
+    plan = _port_plan(listener=listener, service_in_plan=in_plan)
+    (finding,) = [f for f in _network(plan) if f.check == "endpoint-security-groups"]
+    assert finding.status.value == status
+    if status == "skip":
+        assert "client port unknown" in finding.message
+    else:
+        assert finding.details["ports"] == [listener]

@@ -320,6 +320,17 @@ def test_locations_follow_modules_json(plan: TerraformPlan, tmp_path: Path) -> N
     assert 'module.pl["burrito"].module.sg[0].aws_security_group.this' not in again
 
 
+@pytest.mark.parametrize("modules", ["5", '"x"', '{"Key": "pl"}', "null"])
+def test_malformed_modules_json_locates_root_blocks(
+    plan: TerraformPlan, tmp_path: Path, modules: str
+) -> None:
+    shutil.copytree(DATA / "repo", tmp_path / "repo")
+    infra = tmp_path / "repo" / "infra"
+    (infra / ".terraform" / "modules" / "modules.json").write_text(f'{{"Modules": {modules}}}')
+    found = locate(plan, infra, tmp_path / "repo")  # no TypeError: read as no module entries
+    assert str(found["aws_lb_listener.tls"]) == "infra/main.tf:24"
+
+
 def test_scale_generator_is_linear(tmp_path: Path) -> None:
     sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
     try:

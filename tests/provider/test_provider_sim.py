@@ -441,11 +441,19 @@ def test_an_ou_principal_is_resolved_with_organizations(
     )
     _, report = provider_json(broken.service_id, "--consumer-account", member_id)
     assert only(report, "service-allowed-principals")["status"] == "pass"
-    # The management account is named in the OU's ARN but is not under the OU.
-    _, report = provider_json(broken.service_id, "--consumer-account", PROVIDER_ACCOUNT)
+    # An account of the organization that is not under the OU.
+    other = org.create_account(AccountName="other", Email="other@example.com")
+    other_id = other["CreateAccountStatus"]["AccountId"]
+    _, report = provider_json(broken.service_id, "--consumer-account", other_id)
     outside_ou = only(report, "service-allowed-principals")
     assert outside_ou["status"] == "fail"
     assert f"{org_id}" in outside_ou["message"]
+    # The management account is not under the OU either, but it owns the service: the owner
+    # connects to its own service without being an allowed principal.
+    _, report = provider_json(broken.service_id, "--consumer-account", PROVIDER_ACCOUNT)
+    owner = only(report, "service-allowed-principals")
+    assert owner["status"] == "pass"
+    assert "owner account" in owner["message"]
     # An account outside the organization, as its management account sees: a fail.
     _, report = provider_json(broken.service_id, "--consumer-account", "333333333333")
     assert only(report, "service-allowed-principals")["status"] == "fail"
