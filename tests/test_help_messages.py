@@ -254,3 +254,24 @@ def test_options_are_named_in_their_own_errors(capsys: pytest.CaptureFixture[str
     assert "--timeout" in capsys.readouterr().err
     assert run(["consumer", "vpc-0123456789abcdef0", "--role-arn", "notanarn"]) == 2
     assert "malformed role ARN 'notanarn'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("process", ["/bin/false", "/bin/echo not-json"])
+def test_a_credential_process_that_fails_is_exit_3_not_a_usage_error(
+    process: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from plcheck.cli import run
+
+    config = tmp_path / "config"
+    config.write_text(f"[profile broken]\nregion = us-east-1\ncredential_process = {process}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    code = run(["consumer", "vpc-0123456789abcdef0", "--profile", "broken", "--format", "json"])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "the credentials of profile broken could not be obtained" in err
+    assert "Traceback" not in err

@@ -30,7 +30,7 @@ from plcheck.aws.regions import resolve_region
 from plcheck.aws.scope import Scope
 from plcheck.aws.settings import MAX_POOL, AwsSettings
 from plcheck.aws.timeouts import EndpointGuard
-from plcheck.errors import UsageError
+from plcheck.errors import AwsCallError, AwsErrorKind, UsageError
 
 #: Operation name prefixes that only read. Anything else is refused.
 READ_ONLY_PREFIXES = ("Describe", "List", "Get")
@@ -136,7 +136,12 @@ class Sessions:
             credentials = core.get_credentials()
             region = core.get_config_variable("region")
         except botocore.exceptions.BotoCoreError as exc:
-            raise usage_error_for(exc) or UsageError(str(exc)) from None
+            usage = usage_error_for(exc)
+            if usage is not None:
+                raise usage from None
+            raise _credentials_unavailable(name, exc) from None
+        except ValueError as exc:  # a credential_process that prints no JSON
+            raise _credentials_unavailable(name, exc) from None
         return Profile(name=name, core=core, region=region, credentials=credentials)
 
     def _botocore_session(self, profile: str | None) -> Any:
@@ -262,3 +267,17 @@ def _once(lock: threading.RLock, table: dict[K, Future[V]], key: K, build: Calla
         except BaseException as exc:
             future.set_exception(exc)
     return future.result()
+
+
+def _credentials_unavailable(profile: str | None, exc: Exception) -> AwsCallError:
+    """A profile's credentials that cannot be had: the run cannot reach AWS (exit 3).
+
+    A failing ``credential_process`` or an unreadable SSO cache is no usage mistake.
+    """
+    detail = str(exc).strip() or type(exc).__name__
+    return AwsCallError(
+        AwsErrorKind.NO_CREDENTIALS,
+        "credentials",
+        type(exc).__name__,
+        f"the credentials of profile {profile or 'default'} could not be obtained: {detail}",
+    )
