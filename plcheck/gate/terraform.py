@@ -95,6 +95,8 @@ def read(source: str | Path) -> TerraformPlan:
 
 def _stdin() -> str:
     """Standard input as UTF-8 whatever the locale, decoded as it is read."""
+    if sys.stdin is None:  # started with standard input closed (`plcheck plan - <&-`)
+        raise OSError("standard input is closed")
     binary = getattr(sys.stdin, "buffer", None)
     if binary is None:  # already text (a test's StringIO)
         return sys.stdin.read()

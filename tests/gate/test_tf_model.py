@@ -276,6 +276,9 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     with pytest.raises(UsageError, match="standard input: empty"):
         read("-")
+    monkeypatch.setattr(sys, "stdin", None)  # started with standard input closed
+    with pytest.raises(UsageError, match="standard input: cannot read: standard input is closed"):
+        read("-")
 
 
 @pytest.mark.parametrize(
