@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from plcheck.aws.context import AwsContext, Scope
@@ -27,26 +27,27 @@ def subnets_in_vpcs(ctx: AwsContext, scope: Scope, vpc_ids: Iterable[str]) -> li
         scope, "ec2", "describe_subnets", Filters=[{"Name": "vpc-id", "Values": ids}]
     )
     return sorted(
-        (
-            Subnet(
-                subnet_id=s["SubnetId"],
-                vpc_id=s.get("VpcId", ""),
-                zone_name=s.get("AvailabilityZone", ""),
-                zone_id=s.get("AvailabilityZoneId", ""),
-                cidr=s.get("CidrBlock", ""),
-                available_ips=int(s.get("AvailableIpAddressCount", 0)),
-                name=name_tag(s.get("Tags")),
-                ipv6_cidrs=tuple(
-                    a["Ipv6CidrBlock"]
-                    for a in s.get("Ipv6CidrBlockAssociationSet", [])
-                    if a.get("Ipv6CidrBlock")
-                    and (a.get("Ipv6CidrBlockState") or {}).get("State", "associated")
-                    == "associated"
-                ),
-            )
-            for s in response.get("Subnets", [])
-        ),
+        (_subnet(s) for s in response.get("Subnets", [])),
         key=lambda s: (s.zone_name, s.subnet_id),
+    )
+
+
+def _subnet(s: Mapping[str, Any]) -> Subnet:
+    """One DescribeSubnets entry as a fact (its associated IPv6 blocks included)."""
+    return Subnet(
+        subnet_id=s["SubnetId"],
+        vpc_id=s.get("VpcId", ""),
+        zone_name=s.get("AvailabilityZone", ""),
+        zone_id=s.get("AvailabilityZoneId", ""),
+        cidr=s.get("CidrBlock", ""),
+        available_ips=int(s.get("AvailableIpAddressCount", 0)),
+        name=name_tag(s.get("Tags")),
+        ipv6_cidrs=tuple(
+            a["Ipv6CidrBlock"]
+            for a in s.get("Ipv6CidrBlockAssociationSet", [])
+            if a.get("Ipv6CidrBlock")
+            and (a.get("Ipv6CidrBlockState") or {}).get("State", "associated") == "associated"
+        ),
     )
 
 
@@ -136,15 +137,4 @@ def subnets_by_id(ctx: AwsContext, scope: Scope, subnet_ids: Iterable[str]) -> l
     if not ids:
         return []
     response = ctx.paginate(scope, "ec2", "describe_subnets", SubnetIds=ids)
-    return [
-        Subnet(
-            subnet_id=s["SubnetId"],
-            vpc_id=s.get("VpcId", ""),
-            zone_name=s.get("AvailabilityZone", ""),
-            zone_id=s.get("AvailabilityZoneId", ""),
-            cidr=s.get("CidrBlock", ""),
-            available_ips=int(s.get("AvailableIpAddressCount", 0)),
-            name=name_tag(s.get("Tags")),
-        )
-        for s in response.get("Subnets", [])
-    ]
+    return [_subnet(s) for s in response.get("Subnets", [])]
