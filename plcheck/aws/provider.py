@@ -6,15 +6,18 @@ The calls, in dependency order, each independent group run concurrently:
    paginated), DescribeAvailabilityZones;
 2. DescribeLoadBalancers for every service's load balancers (20 ARNs a call),
    DescribeVpcEndpointConnections for all services in one call, and
-   DescribeVpcEndpointServicePermissions per service (it takes one ID);
-3. per load balancer DescribeListeners and DescribeLoadBalancerAttributes (one
-   ARN a call); DescribeSubnets of the load balancers' VPCs and
-   DescribeSecurityGroups of their groups, one call each;
-4. DescribeTargetGroups for the listeners' target groups (20 ARNs a call);
-5. per target group DescribeTargetHealth and DescribeTargetGroupAttributes;
-   then, concurrently, DescribeInstances once for instance targets (zones and
-   security groups) and DescribeNetworkInterfaces once for IP targets (their
-   security groups); then DescribeSecurityGroups once for the targets' groups.
+   DescribeVpcEndpointServicePermissions per service (it takes one ID).
+   Beside them, per load balancer (each takes one ARN), DescribeListeners and
+   DescribeLoadBalancerAttributes: a service names its load balancers' ARNs, so
+   neither waits for DescribeLoadBalancers. With a single load balancer, its
+   DescribeTargetGroups too (the same one call as by the listeners' groups);
+3. DescribeSubnets of the load balancers' VPCs and DescribeSecurityGroups of their
+   groups, one call each; beside them, with several load balancers,
+   DescribeTargetGroups for the listeners' groups (20 ARNs a call), then per target
+   group DescribeTargetHealth and DescribeTargetGroupAttributes;
+4. concurrently, DescribeInstances once for instance targets (zones and security
+   groups) and DescribeNetworkInterfaces once for IP targets (their security
+   groups); then DescribeSecurityGroups once for the targets' groups.
 
 DescribeRegions (the provider's opt-in status of the consumers' Regions) runs in
 round 1 when a consumer Region other than the provider's is asked for.
@@ -33,7 +36,13 @@ from typing import Any, TypeVar
 from plcheck.aws.consumer import region_opt_in
 from plcheck.aws.context import AwsContext, Scope
 from plcheck.aws.network import security_groups, subnets_in_vpcs
-from plcheck.aws.targets import attributes, chunks, target_groups
+from plcheck.aws.targets import (
+    attributes,
+    balancer_groups,
+    chunks,
+    read_targets,
+    target_groups,
+)
 from plcheck.aws.zones import account_zones
 from plcheck.facts.network import Subnet
 from plcheck.facts.outcome import Outcome, outcome_of
@@ -210,33 +219,49 @@ def _load_balancers(ctx: AwsContext, scope: Scope, arns: Sequence[str]) -> dict[
 
 
 def _balancers_and_behind(ctx: AwsContext, scope: Scope, lb_arns: Sequence[str]) -> dict[str, Any]:
-    """The balancers, then their listeners, subnets and groups, then their target groups.
+    """The balancers with their listeners, attributes and target groups, then the rest.
 
-    Returns :class:`ProviderFacts` fields; a failure to describe the balancers is kept
-    as theirs and nothing behind them is read.
+    Everything asked by load balancer ARN runs in one round, beside DescribeLoadBalancers;
+    then their subnets and security groups beside the targets' reads. Returns
+    :class:`ProviderFacts` fields; a failure to describe the balancers is kept as theirs
+    and nothing behind them is used.
     """
-    balancers = outcome_of(lambda: _load_balancers(ctx, scope, lb_arns))
+    arns = list(lb_arns)
+    n = len(arns)
+    by_arn: list[Callable[[], Any]] = [
+        lambda: _load_balancers(ctx, scope, arns),
+        *[partial(_listeners, ctx, scope, arn) for arn in arns],
+        *[partial(_cross_zone_of_lb, ctx, scope, arn) for arn in arns],
+    ]
+    # One balancer: its target groups in the same round, for the same one call.
+    early = n == 1
+    if early:
+        by_arn.append(partial(balancer_groups, ctx, scope, arns[0]))
+    first = ctx.gather(by_arn)
+    balancers: Outcome[dict[str, LoadBalancer]] = first[0]
     if balancers.value is None:
         return {"load_balancers": balancers}
     found = list(balancers.value.values())
+    # A balancer the services name but DescribeLoadBalancers did not return is gone.
+    kept = [i for i, arn in enumerate(arns) if arn in balancers.value]
+    listeners = {arns[i]: first[1 + i] for i in kept}
+    cross_zone = {arns[i]: first[1 + n + i] for i in kept}
+    described = {arns[i]: first[1 + 2 * n + i] for i in kept} if early else None
+    every_listener = [item for o in listeners.values() if o.value is not None for item in o.value]
     vpcs = sorted({lb.vpc_id for lb in found if lb.vpc_id})
     group_ids = sorted({g for lb in found for g in lb.security_groups})
-    thunks: list[Callable[[], Any]] = [
+    beside: list[Callable[[], Any]] = [
         lambda: _subnets(ctx, scope, vpcs),
         lambda: {g.group_id: g for g in security_groups(ctx, scope, group_ids)},
-        *[partial(_listeners, ctx, scope, lb.arn) for lb in found],
-        *[partial(_cross_zone_of_lb, ctx, scope, lb.arn) for lb in found],
+        lambda: read_targets(ctx, scope, every_listener, described),
     ]
-    subnets, groups, *per_balancer = ctx.gather(thunks)
-    listeners = dict(zip((lb.arn for lb in found), per_balancer[: len(found)], strict=True))
-    cross_zone = dict(zip((lb.arn for lb in found), per_balancer[len(found) :], strict=True))
-    every_listener = [item for o in listeners.values() if o.value is not None for item in o.value]
+    subnets, groups, reads = ctx.gather(beside)
     return {
         "load_balancers": balancers,
         "listeners": listeners,
         "subnets": subnets,
         "security_groups": groups,
-        **target_groups(ctx, scope, every_listener, cross_zone, subnets.value or {}),
+        **target_groups(reads.get(), every_listener, cross_zone, subnets.value or {}),
     }
 
 

@@ -1,23 +1,25 @@
 """The targets behind the provider's load balancers: target groups, their health and groups.
 
-Rounds 4 and 5 of :mod:`plcheck.aws.provider`: DescribeTargetGroups for the
-listeners' target groups (20 ARNs a call); per target group DescribeTargetHealth
-and DescribeTargetGroupAttributes; then, concurrently, DescribeInstances once for
-instance targets (zones and security groups) and DescribeNetworkInterfaces once for
-IP targets (their security groups); then DescribeSecurityGroups once for the
-targets' groups.
+Rounds 3 to 6 of :mod:`plcheck.aws.provider`: DescribeTargetGroups per load
+balancer, beside its DescribeListeners (:func:`balancer_groups`); per target group
+DescribeTargetHealth and DescribeTargetGroupAttributes; then, concurrently,
+DescribeInstances once for instance targets (zones and security groups) and
+DescribeNetworkInterfaces once for IP targets (their security groups); then
+DescribeSecurityGroups once for the targets' groups (:func:`read_targets`). The
+reads are joined with the load balancers' subnets in :func:`target_groups`.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from plcheck.aws.context import AwsContext, Scope
 from plcheck.aws.network import security_groups
 from plcheck.errors import AwsCallError
-from plcheck.facts.network import Subnet
+from plcheck.facts.network import SecurityGroup, Subnet
 from plcheck.facts.outcome import Outcome, outcome_of
 from plcheck.facts.provider import (
     Listener,
@@ -37,34 +39,64 @@ def attributes(response: Mapping[str, Any]) -> dict[str, str]:
     return {a["Key"]: str(a.get("Value", "")) for a in response.get("Attributes", [])}
 
 
-def target_groups(
+def balancer_groups(ctx: AwsContext, scope: Scope, lb_arn: str) -> list[Mapping[str, Any]]:
+    """The target groups attached to one load balancer (DescribeTargetGroups by its ARN).
+
+    For a single load balancer this is the same one call as asking for its listeners'
+    target groups, but it runs beside DescribeListeners instead of after it: one
+    dependent round trip fewer. An NLB has no listener rules, so its attached groups are
+    its listeners' groups.
+    """
+    response = ctx.paginate(scope, "elbv2", "describe_target_groups", LoadBalancerArn=lb_arn)
+    return list(response.get("TargetGroups", []))
+
+
+@dataclass(frozen=True)
+class TargetReads:
+    """What was read about the target groups, before it is joined with the subnets."""
+
+    groups: list[Mapping[str, Any]]
+    """The described groups the listeners forward to."""
+    failures: dict[str, AwsCallError]
+    """Target group ARN → why it could not be described."""
+    health: list[Outcome[dict[str, Any]]]
+    attributes: list[Outcome[dict[str, Any]]]
+    instances: Outcome[dict[str, tuple[str, tuple[str, ...]]]]
+    """Instance target → (zone name, security groups)."""
+    interfaces: Outcome[dict[str, tuple[str, ...]]]
+    """IP target → the security groups of the interface holding it."""
+    rules: Outcome[dict[str, SecurityGroup]]
+    """The targets' security groups, described."""
+
+
+def read_targets(
     ctx: AwsContext,
     scope: Scope,
     listeners: Sequence[Listener],
-    lb_cross_zone: Mapping[str, Outcome[bool]],
-    subnets: Mapping[str, Subnet],
-) -> dict[str, Any]:
-    """:class:`ProviderFacts` fields: the target groups, and their targets' security groups."""
-    arns = sorted({arn for listener in listeners for arn in listener.target_group_arns})
-    if not arns:
-        return {"target_groups": {}}
-    pages = ctx.gather(
-        [
-            lambda chunk=chunk: ctx.paginate(  # type: ignore[misc]
-                scope, "elbv2", "describe_target_groups", TargetGroupArns=chunk
-            )
-            for chunk in chunks(arns)
-        ]
-    )
-    described: dict[str, Mapping[str, Any]] = {}
-    failures: dict[str, AwsCallError] = {}
-    for chunk, page in zip(chunks(arns), pages, strict=True):
-        if page.error is not None:
-            failures.update(dict.fromkeys(chunk, page.error))
-            continue
-        for group in (page.value or {}).get("TargetGroups", []):
-            described[group["TargetGroupArn"]] = group
-    groups = list(described.values())
+    described: Mapping[str, Outcome[list[Mapping[str, Any]]]] | None = None,
+) -> TargetReads:
+    """Health, attributes and security groups of the groups ``listeners`` forward to.
+
+    ``described`` is each load balancer's :func:`balancer_groups`, when read already;
+    otherwise DescribeTargetGroups for the listeners' groups, 20 ARNs a call. Per group
+    DescribeTargetHealth and DescribeTargetGroupAttributes (each takes one ARN); then,
+    concurrently, DescribeInstances for instance targets and DescribeNetworkInterfaces
+    for IP targets; then DescribeSecurityGroups once for the targets' groups.
+    """
+    wanted = sorted({arn for listener in listeners for arn in listener.target_group_arns})
+    if described is None:
+        by_arn, failures = _described(ctx, scope, wanted)
+    else:
+        by_arn, failures = {}, {}
+        for listener in listeners:
+            outcome = described.get(listener.load_balancer_arn)
+            if outcome is not None and outcome.error is not None:
+                failures.update(dict.fromkeys(listener.target_group_arns, outcome.error))
+                continue
+            for group in outcome.value or () if outcome is not None else ():
+                if group["TargetGroupArn"] in listener.target_group_arns:
+                    by_arn[group["TargetGroupArn"]] = group
+    groups = [by_arn[arn] for arn in sorted(by_arn)]
     per_group = ctx.gather(
         [
             *[
@@ -85,22 +117,8 @@ def target_groups(
         ]
     )
     health, group_attributes = per_group[: len(groups)], per_group[len(groups) :]
-    instance_ids = sorted(
-        {
-            d["Target"]["Id"]
-            for g, h in zip(groups, health, strict=True)
-            if g.get("TargetType") == "instance" and h.value is not None
-            for d in h.value.get("TargetHealthDescriptions", [])
-        }
-    )
-    ip_targets = sorted(
-        {
-            d["Target"]["Id"]
-            for g, h in zip(groups, health, strict=True)
-            if g.get("TargetType") == "ip" and h.value is not None
-            for d in h.value.get("TargetHealthDescriptions", [])
-        }
-    )
+    instance_ids = _targets_of(groups, health, "instance")
+    ip_targets = _targets_of(groups, health, "ip")
     vpcs = sorted({str(g.get("VpcId")) for g in groups if g.get("VpcId")})
     instances: Outcome[dict[str, tuple[str, tuple[str, ...]]]]
     interfaces: Outcome[dict[str, tuple[str, ...]]]
@@ -110,14 +128,65 @@ def target_groups(
             lambda: _ip_target_groups(ctx, scope, ip_targets, vpcs),
         ]
     )
+    target_sgs = _target_security_groups(instances, interfaces)
+    found_groups = sorted({g for ids in (target_sgs.value or {}).values() for g in ids})
+    rules = outcome_of(lambda: {g.group_id: g for g in security_groups(ctx, scope, found_groups)})
+    return TargetReads(groups, failures, health, group_attributes, instances, interfaces, rules)
+
+
+def _described(
+    ctx: AwsContext, scope: Scope, arns: Sequence[str]
+) -> tuple[dict[str, Mapping[str, Any]], dict[str, AwsCallError]]:
+    """Target group ARN → its description, or why its call failed; 20 ARNs a call."""
+    pages = ctx.gather(
+        [
+            lambda chunk=chunk: ctx.paginate(  # type: ignore[misc]
+                scope, "elbv2", "describe_target_groups", TargetGroupArns=chunk
+            )
+            for chunk in chunks(arns)
+        ]
+    )
+    described: dict[str, Mapping[str, Any]] = {}
+    failures: dict[str, AwsCallError] = {}
+    for chunk, page in zip(chunks(arns), pages, strict=True):
+        if page.error is not None:
+            failures.update(dict.fromkeys(chunk, page.error))
+            continue
+        for group in (page.value or {}).get("TargetGroups", []):
+            described[group["TargetGroupArn"]] = group
+    return described, failures
+
+
+def _targets_of(
+    groups: Sequence[Mapping[str, Any]], health: Sequence[Outcome[dict[str, Any]]], kind: str
+) -> list[str]:
+    return sorted(
+        {
+            d["Target"]["Id"]
+            for g, h in zip(groups, health, strict=True)
+            if g.get("TargetType") == kind and h.value is not None
+            for d in h.value.get("TargetHealthDescriptions", [])
+        }
+    )
+
+
+def target_groups(
+    reads: TargetReads,
+    listeners: Sequence[Listener],
+    lb_cross_zone: Mapping[str, Outcome[bool]],
+    subnets: Mapping[str, Subnet],
+) -> dict[str, Any]:
+    """:class:`ProviderFacts` fields: the target groups, and their targets' security groups."""
+    instances = reads.instances
     instance_zones: Outcome[dict[str, str]] = (
         Outcome(value={i: zone for i, (zone, _) in instances.value.items()})
         if instances.value is not None
         else Outcome(error=instances.error)
     )
-    target_sgs = _target_security_groups(instances, interfaces)
-    found_groups = sorted({g for ids in (target_sgs.value or {}).values() for g in ids})
-    rules = outcome_of(lambda: {g.group_id: g for g in security_groups(ctx, scope, found_groups)})
+    target_sgs = _target_security_groups(instances, reads.interfaces)
+    rules = reads.rules
+    failures, groups = reads.failures, reads.groups
+    health, group_attributes = reads.health, reads.attributes
     result: dict[str, Outcome[TargetGroup]] = {
         arn: Outcome(error=error) for arn, error in failures.items()
     }

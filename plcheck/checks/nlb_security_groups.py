@@ -48,6 +48,14 @@ SPEC = CheckSpec(
         "elasticloadbalancing:DescribeLoadBalancers",
         "elasticloadbalancing:DescribeTargetGroups",
         "ec2:DescribeSecurityGroups",
+        # The health checks' ports and targets come from the target groups as read with
+        # their health, attributes and instances (plcheck.aws.targets): without these a
+        # group is unreadable and its health checks go unjudged.
+        "elasticloadbalancing:DescribeTargetHealth",
+        "elasticloadbalancing:DescribeTargetGroupAttributes",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "ec2:DescribeInstances",
+        "ec2:DescribeNetworkInterfaces",
     ),
     details={
         "load_balancer": "the NLB's name",
