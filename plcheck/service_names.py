@@ -42,3 +42,9 @@ def service_id_in_name(name: str) -> str | None:
     """The ``vpce-svc-…`` ID inside a service name or ID; None for AWS services."""
     match = SERVICE_ID.search(name)
     return match.group(0) if match else None
+
+
+def verification_domain(private_dns_name: str) -> str:
+    """The domain verified for a private DNS name (a wildcard's ``*.`` dropped)."""
+    name = private_dns_name.strip().rstrip(".").lower()
+    return name[2:] if name.startswith("*.") else name

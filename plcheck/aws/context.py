@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from plcheck.aws.credentials import BoundClient, failed_action, role_account, signing_as
 from plcheck.aws.errors import classify, usage_error_for
-from plcheck.aws.models import TRIMMED_OPERATIONS, trim_model
+from plcheck.aws.models import IAM_PREFIX, TRIMMED_OPERATIONS, trim_model
 from plcheck.aws.regions import validate_region
 from plcheck.aws.scope import Scope
 from plcheck.aws.sessions import ReadOnlyViolation, Sessions
@@ -56,9 +56,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-#: IAM action prefixes where they differ from the botocore client name.
-IAM_PREFIX = {"elbv2": "elasticloadbalancing"}
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-#: Operations plcheck calls on services whose botocore model is large. A client is built
-#: from a model trimmed to these. Any other operation falls back to the full model.
+#: Operations plcheck calls, by botocore service. A client is built from a model trimmed
+#: to these. Any other operation falls back to the full model.
 #: ``tests/test_aws_context.py`` holds this in step with ``plcheck.iam``.
 TRIMMED_OPERATIONS: dict[str, tuple[str, ...]] = {
     "ec2": (
@@ -34,7 +34,21 @@ TRIMMED_OPERATIONS: dict[str, tuple[str, ...]] = {
         "DescribeVpcEndpoints",
         "DescribeVpcs",
     ),
+    "elbv2": (
+        "DescribeListeners",
+        "DescribeLoadBalancerAttributes",
+        "DescribeLoadBalancers",
+        "DescribeTargetGroupAttributes",
+        "DescribeTargetGroups",
+        "DescribeTargetHealth",
+    ),
+    # Smaller models, but each client class still costs 10-17 ms of CPU to build in full.
+    "route53": ("ListHostedZonesByVPC", "ListResourceRecordSets"),
+    "route53resolver": ("ListResolverRuleAssociations", "ListResolverRules"),
+    "organizations": ("DescribeAccount", "ListAccounts", "ListParents"),
 }
+#: IAM action prefixes where they differ from the botocore client name.
+IAM_PREFIX = {"elbv2": "elasticloadbalancing"}
 #: Services kept in the trimmed endpoints.json (by endpoint prefix); the 1.2 MB original
 #: costs ~25 ms of CPU to parse per run. A service not listed is resolved by its
 #: endpoint ruleset as usual.

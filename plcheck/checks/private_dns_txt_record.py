@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from plcheck.facts.provider import ServiceConfig, ServiceFacts, TxtLookups, verification_domain
+from typing import TYPE_CHECKING
+
 from plcheck.model import CheckSpec, Finding, Status
+from plcheck.service_names import verification_domain
+
+if TYPE_CHECKING:
+    from plcheck.facts.provider import ServiceConfig, ServiceFacts, TxtLookups
 
 SPEC = CheckSpec(
     id="private-dns-txt-record",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING, Any
 
-from plcheck.facts.probe import DnsErrorKind, DnsResult, ProbeFacts
 from plcheck.model import CheckSpec, Finding, Status
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from plcheck.facts.endpoints import EndpointInfo
+    from plcheck.facts.probe import DnsResult, ProbeFacts
 
 SPEC = CheckSpec(
     id="probe-dns",
@@ -56,34 +56,35 @@ SPEC = CheckSpec(
     },
 )
 
-_ERROR_TEXT = {
-    DnsErrorKind.NXDOMAIN: "NXDOMAIN (the name does not exist for this resolver)",
-    DnsErrorKind.SERVFAIL: "SERVFAIL (the resolver could not get an answer)",
-    DnsErrorKind.REFUSED: "the resolver refused the query",
-    DnsErrorKind.TIMEOUT: "timeout (no answer from the resolver)",
-    DnsErrorKind.NO_ANSWER: "no A or AAAA records (the name exists but has no addresses)",
-    DnsErrorKind.NO_RESOLVER: "no resolver is configured on this machine",
-    DnsErrorKind.ERROR: "error",
+#: Keyed by :class:`~plcheck.facts.probe.DnsErrorKind` values (a ``str`` enum).
+_ERROR_TEXT: dict[str, str] = {
+    "NXDOMAIN": "NXDOMAIN (the name does not exist for this resolver)",
+    "SERVFAIL": "SERVFAIL (the resolver could not get an answer)",
+    "REFUSED": "the resolver refused the query",
+    "TIMEOUT": "timeout (no answer from the resolver)",
+    "NO_ANSWER": "no A or AAAA records (the name exists but has no addresses)",
+    "NO_RESOLVER": "no resolver is configured on this machine",
+    "ERROR": "error",
 }
 
-_ERROR_FIX = {
-    DnsErrorKind.NXDOMAIN: (
+_ERROR_FIX: dict[str, str] = {
+    "NXDOMAIN": (
         "Make {name} resolvable from here: enable private DNS on the endpoint, or add the "
         "record to a private hosted zone associated with this VPC (from on-premises, forward "
         "the zone to a Route 53 Resolver inbound endpoint)."
     ),
-    DnsErrorKind.SERVFAIL: (
+    "SERVFAIL": (
         "Check the resolver {resolver}: its forwarding rule for {name}'s zone and the "
         "upstream it forwards to (e.g. the Route 53 Resolver inbound endpoint) must answer."
     ),
-    DnsErrorKind.REFUSED: "Use a resolver that serves this network ({resolver} refused).",
-    DnsErrorKind.TIMEOUT: (
+    "REFUSED": "Use a resolver that serves this network ({resolver} refused).",
+    "TIMEOUT": (
         "Check that {resolver} is reachable on UDP and TCP port 53 from here "
         "(security groups, NACLs, firewalls) and that it answers for {name}."
     ),
-    DnsErrorKind.NO_ANSWER: "Add A (and AAAA if dual-stack) records for {name}.",
-    DnsErrorKind.NO_RESOLVER: "Configure /etc/resolv.conf or pass --resolver IP[:PORT].",
-    DnsErrorKind.ERROR: "Check the resolver {resolver} and the network path to it.",
+    "NO_ANSWER": "Add A (and AAAA if dual-stack) records for {name}.",
+    "NO_RESOLVER": "Configure /etc/resolv.conf or pass --resolver IP[:PORT].",
+    "ERROR": "Check the resolver {resolver} and the network path to it.",
 }
 
 
@@ -114,6 +115,8 @@ def classify(address: str) -> str:
 
 def evaluate(result: DnsResult, endpoint: EndpointInfo | None = None) -> list[Finding]:
     """One finding for one resolved name."""
+    from plcheck.facts.probe import DnsErrorKind  # the catalog loads no facts module
+
     account = endpoint.account if endpoint else ""
     region = endpoint.region if endpoint else ""
     details: dict[str, Any] = {

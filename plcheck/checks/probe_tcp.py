@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from plcheck.facts.probe import ProbeFacts, TcpErrorKind, TcpResult
 from plcheck.model import CheckSpec, Finding, Status
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+
+    from plcheck.facts.probe import ProbeFacts, TcpResult
 
 SPEC = CheckSpec(
     id="probe-tcp",
@@ -103,6 +104,8 @@ def _one(
 
 
 def _failure(target: str, result: TcpResult) -> tuple[str, str]:
+    from plcheck.facts.probe import TcpErrorKind  # the catalog loads no facts module
+
     port = result.port
     if result.error is TcpErrorKind.REFUSED:
         return (

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from plcheck.checks._shared import not_visible
 from plcheck.facts.consumer import ResolverRule
-from plcheck.facts.provider import verification_domain
 from plcheck.model import CheckSpec, Finding, Status
+from plcheck.service_names import verification_domain
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -14,6 +14,7 @@ from plcheck.facts.network import SecurityGroup, Subnet
 from plcheck.facts.org import OrgMembership
 from plcheck.facts.outcome import Outcome
 from plcheck.facts.zones import AccountZones
+from plcheck.service_names import verification_domain
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,6 @@ class ServiceConfig:
         if not self.private_dns_name or not self.dns_txt_name:
             return ""
         return f"{self.dns_txt_name}.{verification_domain(self.private_dns_name)}"
-
-
-def verification_domain(private_dns_name: str) -> str:
-    """The domain verified for a private DNS name (a wildcard's ``*.`` dropped)."""
-    name = private_dns_name.strip().rstrip(".").lower()
-    return name[2:] if name.startswith("*.") else name
 
 
 @dataclass(frozen=True)
