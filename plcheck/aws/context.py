@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from plcheck.aws.credentials import BoundClient, failed_action, role_account, signing_as
 from plcheck.aws.errors import classify, usage_error_for
@@ -56,6 +56,27 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Started(Generic[T]):
+    """Thunks handed to the pool, in order."""
+
+    running: list[tuple[Future[Outcome[T]], Callable[[], T]]]
+
+    def outcomes(self) -> list[Outcome[T]]:
+        """Each thunk's outcome, in order, once all have finished.
+
+        A thunk that no worker has started yet is run on the waiting thread, so
+        gathers nested inside pooled work never deadlock the bounded pool.
+        """
+        results: list[Outcome[T]] = []
+        for future, thunk in self.running:
+            if future.cancel():
+                results.append(outcome_of(thunk))
+            else:
+                results.append(future.result())
+        return results
 
 
 @dataclass(frozen=True)
@@ -259,16 +280,13 @@ class AwsContext:
     # -- concurrency --------------------------------------------------------------
 
     def gather(self, thunks: Sequence[Callable[[], T]]) -> list[Outcome[T]]:
-        """Run independent thunks concurrently; AWS failures come back as outcomes.
+        """Run independent thunks concurrently; AWS failures come back as outcomes."""
+        return self.start(thunks).outcomes()
 
-        A thunk that no worker has started yet is run on the waiting thread, so
-        gathers nested inside pooled work never deadlock the bounded pool.
+    def start(self, thunks: Sequence[Callable[[], T]]) -> Started[T]:
+        """Start independent thunks now; their outcomes come later from :meth:`Started.outcomes`.
+
+        For work learned in pieces (``az-map --org`` reads each page's accounts while the
+        next page is listed).
         """
-        futures = [self._pool.submit(outcome_of, thunk) for thunk in thunks]
-        results: list[Outcome[T]] = []
-        for future, thunk in zip(futures, thunks, strict=True):
-            if future.cancel():
-                results.append(outcome_of(thunk))
-            else:
-                results.append(future.result())
-        return results
+        return Started([(self._pool.submit(outcome_of, thunk), thunk) for thunk in thunks])

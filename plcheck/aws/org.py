@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from plcheck.aws.context import AwsContext, Scope
 from plcheck.errors import AwsCallError
@@ -16,34 +18,53 @@ DEFAULT_ORG_ROLE = "OrganizationAccountAccessRole"
 PAGE_SIZE = 20
 
 
-def organization(ctx: AwsContext, scope: Scope) -> Organization:
-    """The organization's accounts (paginated ListAccounts) and who is listing them.
+def organization(
+    ctx: AwsContext,
+    scope: Scope,
+    on_page: Callable[[Organization, tuple[OrgAccount, ...]], None] | None = None,
+) -> Organization:
+    """The organization's accounts (ListAccounts, page by page) and who is listing them.
 
     ``scope`` must be the management account or a delegated administrator. The caller
-    identity is read concurrently with the first page.
+    identity is read concurrently with the first page. ``on_page`` hears each page's
+    accounts as it arrives, with the organization listed so far, so that their reads can
+    start while the next page is listed (the pages themselves can only come one by one).
     """
-    identity, listed = ctx.gather(
+    identity, first = ctx.gather(
         [
             lambda: ctx.call(scope, "sts", "get_caller_identity"),
-            lambda: ctx.paginate(
-                scope, "organizations", "list_accounts", PaginationConfig={"PageSize": PAGE_SIZE}
-            ),
+            lambda: _page(ctx, scope, ""),
         ]
     )
     caller = identity.get()
-    accounts = tuple(
-        OrgAccount(
-            account_id=str(a["Id"]),
-            name=str(a.get("Name") or a["Id"]),
-            # Newer responses carry State as well; Status is the documented field.
-            status=str(a.get("Status") or a.get("State") or "ACTIVE").upper(),
-        )
-        for a in listed.get().get("Accounts", [])
-    )
     arn = str(caller.get("Arn", ""))
     partition = arn.split(":")[1] if arn.count(":") >= 2 and arn.split(":")[1] else "aws"
-    return Organization(
-        caller_account=str(caller["Account"]), partition=partition, accounts=accounts
+    org = Organization(caller_account=str(caller["Account"]), partition=partition, accounts=())
+    page = first.get()
+    while True:
+        accounts = tuple(_account(a) for a in page.get("Accounts", []))
+        org = dataclasses.replace(org, accounts=org.accounts + accounts)
+        if on_page is not None:
+            on_page(org, accounts)
+        token = str(page.get("NextToken") or "")
+        if not token:
+            return org
+        page = _page(ctx, scope, token)
+
+
+def _page(ctx: AwsContext, scope: Scope, token: str) -> dict[str, Any]:
+    params: dict[str, Any] = {"MaxResults": PAGE_SIZE}
+    if token:
+        params["NextToken"] = token
+    return ctx.call(scope, "organizations", "list_accounts", **params)
+
+
+def _account(listed: Mapping[str, Any]) -> OrgAccount:
+    return OrgAccount(
+        account_id=str(listed["Id"]),
+        name=str(listed.get("Name") or listed["Id"]),
+        # Newer responses carry State as well; Status is the documented field.
+        status=str(listed.get("Status") or listed.get("State") or "ACTIVE").upper(),
     )
 
 

@@ -42,7 +42,7 @@ def _progress_bar(
 ) -> Iterator[tuple[Callable[[int], None], Callable[[ScopeResult], None]]]:
     """A progress bar on stderr (only when enabled), advanced once per account read.
 
-    It is sized once the accounts are counted.
+    Its total grows as each page of the organization's accounts is listed.
     """
     if not enabled:
         yield (lambda _total: None), (lambda _result: None)

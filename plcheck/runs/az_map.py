@@ -25,6 +25,7 @@ from plcheck.service_names import is_service_name, region_in_service_name
 
 if TYPE_CHECKING:  # the AWS layer is imported only when a run reaches AWS
     from plcheck.aws import AwsContext, Scope
+    from plcheck.aws.context import Started
 
 #: Calls one account's reading can have in flight at once (caller identity and zones).
 CALLS_PER_ACCOUNT = 2
@@ -78,6 +79,35 @@ def gather(
     ``labels`` name the scopes in the report (default: the scope's profile);
     ``on_done`` is called as each scope finishes (for a progress bar).
     """
+    return _start(ctx, scopes, service, labels, on_done).results()
+
+
+@dataclass(frozen=True)
+class _Reads:
+    """Scopes whose reads are under way."""
+
+    scopes: Sequence[Scope]
+    labels: Sequence[str]
+    started: Started[ScopeResult]
+
+    def results(self) -> list[ScopeResult]:
+        # A failure outside the reads (e.g. building the scope's credentials) is that
+        # scope's error; it never costs the other accounts their report.
+        return [
+            o.get()
+            if o.error is None
+            else ScopeResult(n, s.region or "", None, None, o.error, role_account(s.role_arn))
+            for s, n, o in zip(self.scopes, self.labels, self.started.outcomes(), strict=True)
+        ]
+
+
+def _start(
+    ctx: AwsContext,
+    scopes: Sequence[Scope],
+    service: str | None,
+    labels: Sequence[str] | None,
+    on_done: Callable[[ScopeResult], None] | None,
+) -> _Reads:
     names = list(labels) if labels is not None else [s.label for s in scopes]
 
     def one(scope: Scope, label: str) -> ScopeResult:
@@ -87,17 +117,10 @@ def gather(
         return result
 
     # Each scope's calls are independent of every other scope's.
-    outcomes = ctx.gather(
+    started = ctx.start(
         [lambda s=s, n=n: one(s, n) for s, n in zip(scopes, names, strict=True)]  # type: ignore[misc]
     )
-    # A failure outside the reads (e.g. building the scope's credentials) is that
-    # scope's error; it never costs the other accounts their report.
-    return [
-        o.get()
-        if o.error is None
-        else ScopeResult(n, s.region or "", None, None, o.error, role_account(s.role_arn))
-        for s, n, o in zip(scopes, names, outcomes, strict=True)
-    ]
+    return _Reads(scopes, names, started)
 
 
 def _read(ctx: AwsContext, scope: Scope, label: str, service: str | None) -> ScopeResult:
@@ -140,30 +163,43 @@ def gather_org(
 ) -> list[ScopeResult]:
     """Every ACTIVE account of the organization ``base`` manages, entered through ``role``.
 
-    The listing failing is one error result; an account that cannot be entered is an
-    error result of its own and the others are still read. ``widen`` lets the pool
-    grow to read every account at once (AWS throttles per account). ``on_count`` hears
-    how many accounts will be read, before they are.
+    Each page of the listing is read while the next is listed. The listing failing is
+    one error result, after the accounts already listed; an account that cannot be
+    entered is an error result of its own and the others are still read. ``widen`` lets
+    the pool grow to read every account at once (AWS throttles per account).
+    ``on_count`` hears how many accounts will be read, growing with each page.
     """
     from plcheck.aws.org import member_scope, organization
+    from plcheck.facts.org import OrgAccount, Organization
 
+    batches: list[_Reads] = []
+    total = 0
+
+    def read_page(org: Organization, accounts: tuple[OrgAccount, ...]) -> None:
+        # Each page's accounts are read while the next page is listed.
+        nonlocal total
+        active = [a for a in accounts if a.status == "ACTIVE"]
+        scopes = [
+            dataclasses.replace(member_scope(base, org, a, role), region=r)
+            for a in active
+            for r in regions
+        ]
+        total += len(scopes)
+        if widen:
+            ctx.ensure_workers(CALLS_PER_ACCOUNT * total)
+        if on_count is not None:
+            on_count(total)
+        labels = [a.name for a in active for _ in regions]
+        batches.append(_start(ctx, scopes, service, labels, on_done))
+
+    failed: list[ScopeResult] = []
     try:
-        org = organization(ctx, base)
+        organization(ctx, base, read_page)
     except AwsCallError as exc:
+        # The accounts of the pages listed before the failure are still reported.
         region = base.region or ctx.region(base)
-        return [ScopeResult(base.label, region, None, None, exc)]
-    members = org.active
-    scopes = [
-        dataclasses.replace(member_scope(base, org, a, role), region=r)
-        for a in members
-        for r in regions
-    ]
-    labels = [a.name for a in members for _ in regions]
-    if widen:
-        ctx.ensure_workers(CALLS_PER_ACCOUNT * len(scopes))
-    if on_count is not None:
-        on_count(len(scopes))
-    return gather(ctx, scopes, service, labels=labels, on_done=on_done)
+        failed.append(ScopeResult(base.label, region, None, None, exc))
+    return [result for batch in batches for result in batch.results()] + failed
 
 
 def views(facts: AzMapFacts) -> list[View]:

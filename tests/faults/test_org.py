@@ -91,6 +91,27 @@ def test_an_account_that_cannot_list_the_organization_is_one_error(
     assert faults.count("ec2:DescribeAvailabilityZones") == 0
 
 
+def test_a_listing_that_fails_part_way_still_reports_the_accounts_already_listed(
+    org: Org,
+    faults: FaultInjector,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from plcheck.aws import org as org_module
+
+    # Two accounts a page, and every page after the first refused: the first page's
+    # accounts were already being read when the second page was asked for.
+    monkeypatch.setattr(org_module, "PAGE_SIZE", 2)
+    faults.deny("organizations:ListAccounts", when=lambda r: "NextToken" in r.params)
+    result = plcheck(capsys, "az-map", "--org", "--profile", "management")
+    assert result.code == 3
+    assert [f["details"]["action"] for f in result.errors()] == ["organizations:ListAccounts"]
+    assert faults.count("organizations:ListAccounts") == 2
+    mapped = {a for f in result.findings for a in f["account"].split(",") if a}
+    assert mapped and mapped < {MANAGEMENT, *org.members}
+    assert faults.count("ec2:DescribeAvailabilityZones") == len(mapped)
+
+
 def test_bounded_concurrency_still_maps_every_account(
     org: Org, faults: FaultInjector, capsys: pytest.CaptureFixture[str]
 ) -> None:
