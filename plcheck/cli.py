@@ -202,6 +202,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         # Point stdout at /dev/null so the interpreter's final flush cannot complain.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = ExitCode.BROKEN_PIPE
+    if code == ExitCode.INTERRUPTED:
+        # The interpreter would join the AWS worker threads first, each waiting out its
+        # call's timeout: Ctrl-C ends the run now.
+        sys.stderr.flush()
+        os._exit(int(code))
     sys.exit(int(code))
 
 

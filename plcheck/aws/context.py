@@ -140,19 +140,23 @@ class AwsContext:
                     ThreadPoolExecutor(max_workers=workers, thread_name_prefix="plcheck-aws")
                 )
 
-    def close(self) -> None:
-        """Stop the worker pools and the status line."""
+    def close(self, wait: bool = True) -> None:
+        """Stop the worker pools and the status line.
+
+        ``wait=False`` (on Ctrl-C) does not wait for the calls in flight: each would hold
+        the exit for up to its timeout.
+        """
         with self._pool_lock:
             pools = list(self._pools)
         for pool in pools:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=wait, cancel_futures=True)
         self._slow.close()
 
     def __enter__(self) -> AwsContext:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.close(wait=kind is None or not issubclass(kind, KeyboardInterrupt))
 
     # -- scopes and clients ---------------------------------------------------------
 

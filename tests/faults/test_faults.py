@@ -233,6 +233,31 @@ def silent() -> Iterator[SilentServer]:
         server.close()
 
 
+def test_ctrl_c_does_not_wait_for_calls_in_flight(served: Served, silent: SilentServer) -> None:
+    import signal
+    import time
+
+    env = {
+        **os.environ,
+        **served.world.env,
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{silent.port}",
+        "PLCHECK_AWS_TIMEOUT": "120",  # each call would wait two minutes
+    }
+    command = [sys.executable, "-m", "plcheck", *consumer_args(served)]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        deadline = time.monotonic() + 60
+        while not silent.accepted and time.monotonic() < deadline:  # a call is in flight
+            time.sleep(0.05)
+        assert silent.accepted, "plcheck never called AWS"
+        process.send_signal(signal.SIGINT)
+        # Generous against a quiet machine's fraction of a second; the calls would take 120 s.
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.strip().endswith("interrupted")
+
+
 @pytest.mark.parametrize("command", ["az-map", "consumer"])
 def test_an_endpoint_that_never_answers_is_an_error_within_the_timeout(
     served: Served,
