@@ -20,10 +20,11 @@ from plcheck.facts.consumer import HostedZone, ServiceDetail, Vpc
 from plcheck.facts.network import SecurityGroup
 from plcheck.facts.outcome import Outcome
 from plcheck.gate.tf_plan import TerraformPlan
-from plcheck.gate.tf_resources import PlannedEndpoint, PlannedVpc
+from plcheck.gate.tf_resources import PlannedEndpoint
 from plcheck.gate.tf_values import Unknown
 from plcheck.model import CheckSpec, Finding
 from plcheck.runs import after_apply, planned_groups
+from plcheck.runs.planned_subnets import planned_vpc
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
@@ -128,15 +129,10 @@ def _vpc(plan: TerraformPlan, net: NetworkFacts, endpoint: PlannedEndpoint) -> O
     """The endpoint's VPC (live, or as planned), or why it is known only after apply."""
     if isinstance(endpoint.vpc_id, str):
         return net.vpcs.get(endpoint.vpc_id) or "vpc_id is empty"
-    planned = _planned_vpc(plan, endpoint.vpc_id)
+    planned = planned_vpc(plan, endpoint.vpc_id)
     if planned is None or not isinstance(planned.cidr, str) or not planned.cidr:
         return f"the VPC's CIDRs: {endpoint.vpc_id.describe()} is known only after apply"
     return Outcome(value=Vpc(planned.address, "", (planned.cidr,), "default"))
-
-
-def _planned_vpc(plan: TerraformPlan, vpc_id: Unknown) -> PlannedVpc | None:
-    found = [v for r in vpc_id.resources for v in plan.vpc(r)]
-    return found[0] if len(found) == 1 else None
 
 
 def _security_groups(
@@ -256,8 +252,8 @@ def _conflicts(
         zones += live.value or [] if live is not None else []
         matches = {vpc_label}
     else:
-        planned_vpc = _planned_vpc(plan, endpoint.vpc_id)
-        vpc_label = planned_vpc.address if planned_vpc else endpoint.vpc_id.describe()
+        planned = planned_vpc(plan, endpoint.vpc_id)
+        vpc_label = planned.address if planned else endpoint.vpc_id.describe()
         matches = {vpc_label}
     for zone in plan.hosted_zones:
         if isinstance(zone.vpcs, Unknown):

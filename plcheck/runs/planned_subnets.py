@@ -11,7 +11,7 @@ from __future__ import annotations
 from plcheck.facts.network import Subnet
 from plcheck.facts.zones import AccountZones
 from plcheck.gate.terraform import TerraformPlan, Unknown
-from plcheck.gate.tf_resources import PlannedEndpoint, PlannedSubnet
+from plcheck.gate.tf_resources import PlannedEndpoint, PlannedSubnet, PlannedVpc
 
 
 def endpoint_subnets(endpoint: PlannedEndpoint) -> tuple[tuple[str, ...], Unknown | None]:
@@ -54,9 +54,20 @@ def endpoint_subnets(endpoint: PlannedEndpoint) -> tuple[tuple[str, ...], Unknow
     )
 
 
+def planned_vpc(plan: TerraformPlan, vpc_id: Unknown) -> PlannedVpc | None:
+    """The one planned ``aws_vpc`` an unknown ``vpc_id`` refers to; None when not exactly one.
+
+    A reference to several (a conditional, a ``for_each`` VPC without an index) leaves
+    the VPC to apply.
+    """
+    found = [v for r in vpc_id.resources for v in plan.vpc(r)]
+    return found[0] if len(found) == 1 else None
+
+
 def vpc_label(vpc: Unknown, plan: TerraformPlan) -> str:
-    planned = [v.address for r in vpc.resources for v in plan.vpc(r)]
-    return planned[0] if planned else "the planned VPC"
+    """The planned VPC's address, or a phrase for a VPC known only after apply."""
+    found = planned_vpc(plan, vpc)
+    return found.address if found else "the planned VPC"
 
 
 def planned_subnets(
