@@ -5,7 +5,9 @@
 must admit the client port from the VPC's CIDRs. ``private-dns-conflict``: a private
 hosted zone associated with the endpoint's VPC (live, or an ``aws_route53_zone``
 the plan creates with a ``vpc`` block) must not overlap the service's private DNS
-name when the endpoint turns private DNS on. What apply decides is a ``skip``.
+name when the endpoint turns private DNS on; ``resolver-rules``
+(:mod:`plcheck.runs.planned_resolver`): no Resolver rule the VPC will have takes the
+name elsewhere. What apply decides is a ``skip``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from plcheck.gate.tf_plan import TerraformPlan
 from plcheck.gate.tf_resources import PlannedEndpoint
 from plcheck.gate.tf_values import Unknown
 from plcheck.model import CheckSpec, Finding
-from plcheck.runs import after_apply, planned_groups
+from plcheck.runs import after_apply, planned_groups, planned_resolver
+from plcheck.runs.planned_resolver import ResolverFacts
 from plcheck.runs.planned_subnets import planned_vpc
 
 if TYPE_CHECKING:
@@ -44,6 +47,8 @@ class NetworkFacts:
     """The existing security groups the judged endpoints name."""
     zones: dict[str, Outcome[list[HostedZone]]] = field(default_factory=dict)
     """Existing VPC ID → private hosted zones associated with it (private DNS users only)."""
+    resolver: ResolverFacts = field(default_factory=ResolverFacts)
+    """The Resolver rules of the private DNS users' VPCs, and the rules the plan names."""
 
 
 def gather(
@@ -71,8 +76,9 @@ def gather(
     region = ctx.region(scope)
     thunks: list[Callable[[], Any]] = [lambda: security_groups(ctx, scope, ids) if ids else []]
     thunks.append(lambda: live.vpcs(ctx, scope, vpcs))
+    thunks.append(lambda: planned_resolver.gather(ctx, scope, plan, endpoints))
     thunks += [partial(live.hosted_zones_for_vpc, ctx, scope, v, region) for v in dns_vpcs]
-    groups, read_vpcs, *zones = ctx.gather(thunks)
+    groups, read_vpcs, resolver, *zones = ctx.gather(thunks)
     by_id: dict[str, Outcome[Vpc]] = (
         {v: Outcome(error=read_vpcs.error) for v in vpcs}
         if read_vpcs.error is not None
@@ -82,6 +88,8 @@ def gather(
         vpcs=by_id,
         groups=groups,
         zones=dict(zip(dns_vpcs, zones, strict=True)),
+        # planned_resolver.gather keeps its calls' failures in its facts: never an error here.
+        resolver=resolver.value or planned_resolver.ResolverFacts(),
     )
 
 
@@ -122,6 +130,7 @@ def judge(
             service = services(endpoint)
             if service is not None:
                 findings += _conflicts(plan, net, service, endpoint, where)
+                findings += planned_resolver.judge(plan, net.resolver, service, endpoint, where)
     return findings
 
 
