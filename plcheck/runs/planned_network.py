@@ -27,7 +27,7 @@ from plcheck.gate.tf_values import Unknown
 from plcheck.model import CheckSpec, Finding
 from plcheck.runs import after_apply, planned_groups, planned_resolver
 from plcheck.runs.planned_resolver import ResolverFacts
-from plcheck.runs.planned_subnets import planned_vpc
+from plcheck.runs.planned_subnets import endpoint_vpc, planned_vpc
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
@@ -254,16 +254,13 @@ def _conflicts(
     address = endpoint.address
     zones: list[HostedZone] = []
     if isinstance(endpoint.vpc_id, str):
-        vpc_label = endpoint.vpc_id
-        live = net.zones.get(vpc_label)
+        live = net.zones.get(endpoint.vpc_id)
         if live is not None and live.error is not None:
             return [spec.error(address, live.error, account=where.account, region=where.region)]
         zones += live.value or [] if live is not None else []
-        matches = {vpc_label}
-    else:
-        planned = planned_vpc(plan, endpoint.vpc_id)
-        vpc_label = planned.address if planned else endpoint.vpc_id.describe()
-        matches = {vpc_label}
+    vpc = endpoint_vpc(plan, endpoint)
+    vpc_label = vpc.label if vpc else _label(endpoint.vpc_id)
+    matches = set(vpc.keys) if vpc else set()
     for zone in plan.hosted_zones:
         if isinstance(zone.vpcs, Unknown):
             continue  # a public zone or one whose VPCs apply decides: not associated here

@@ -31,7 +31,7 @@ from plcheck.gate.tf_resources import (
 )
 from plcheck.gate.tf_values import Unknown
 from plcheck.model import Finding, Status
-from plcheck.runs.planned_subnets import planned_vpc
+from plcheck.runs.planned_subnets import EndpointVpc, endpoint_vpc
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
@@ -54,34 +54,6 @@ class ResolverFacts:
 
     index: Outcome[ResolverIndex] = field(default_factory=_empty)
     """Existing VPC ID → the IDs of its associated rules, and every rule the account sees."""
-
-
-@dataclass(frozen=True)
-class EndpointVpc:
-    """The VPC a planned endpoint will be in, as the plan's associations may name it."""
-
-    label: str
-    """Its ID, or the planned ``aws_vpc``'s address."""
-    keys: frozenset[str]
-    """What an association's ``vpc_id`` may be for this VPC: its ID and planned address."""
-    live_id: str | None
-    """The ID of the existing VPC (its live associations apply), None for a new VPC."""
-
-
-def endpoint_vpc(plan: TerraformPlan, endpoint: PlannedEndpoint) -> EndpointVpc | None:
-    """The endpoint's VPC; None when apply decides which VPC it is."""
-    vpc_id = endpoint.vpc_id
-    if isinstance(vpc_id, str):
-        if not vpc_id:
-            return None
-        changed = plan.vpc_by_id(vpc_id)
-        keys = {vpc_id, changed.address} if changed else {vpc_id}
-        return EndpointVpc(vpc_id, frozenset(keys), vpc_id)
-    planned = planned_vpc(plan, vpc_id)
-    if planned is None:
-        return None
-    keys = {planned.address, planned.existing_id} if planned.existing_id else {planned.address}
-    return EndpointVpc(planned.address, frozenset(keys), planned.existing_id)
 
 
 def _users(endpoints: Sequence[PlannedEndpoint]) -> list[PlannedEndpoint]:

@@ -1,12 +1,15 @@
-"""A planned endpoint's subnets: where they come from, and the zones of those the plan creates.
+"""A planned endpoint's subnets and VPC: where they come from, and the zones of planned subnets.
 
 Subnets come from ``subnet_ids``, ``subnet_configuration`` blocks and
 ``aws_vpc_endpoint_subnet_association`` resources together. A subnet created in
 the same plan is judged by its planned zone: ``availability_zone_id``, or
 ``availability_zone`` translated through the endpoint's own account's zone names.
+An unknown ``vpc_id`` that refers to one planned ``aws_vpc`` is that VPC.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from plcheck.facts.network import Subnet
 from plcheck.facts.zones import AccountZones
@@ -62,6 +65,34 @@ def planned_vpc(plan: TerraformPlan, vpc_id: Unknown) -> PlannedVpc | None:
     """
     found = [v for r in vpc_id.resources for v in plan.vpc(r)]
     return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class EndpointVpc:
+    """The VPC a planned endpoint will be in, and how other planned resources may name it."""
+
+    label: str
+    """Its ID, or the planned ``aws_vpc``'s address."""
+    keys: frozenset[str]
+    """What another resource's ``vpc_id`` may be for this VPC: its ID and planned address."""
+    live_id: str | None
+    """The ID of the existing VPC (its live associations apply), None for a new VPC."""
+
+
+def endpoint_vpc(plan: TerraformPlan, endpoint: PlannedEndpoint) -> EndpointVpc | None:
+    """The endpoint's VPC; None when apply decides which VPC it is."""
+    vpc_id = endpoint.vpc_id
+    if isinstance(vpc_id, str):
+        if not vpc_id:
+            return None
+        changed = plan.vpc_by_id(vpc_id)
+        keys = {vpc_id, changed.address} if changed else {vpc_id}
+        return EndpointVpc(vpc_id, frozenset(keys), vpc_id)
+    planned = planned_vpc(plan, vpc_id)
+    if planned is None:
+        return None
+    keys = {planned.address, planned.existing_id} if planned.existing_id else {planned.address}
+    return EndpointVpc(planned.address, frozenset(keys), planned.existing_id)
 
 
 def vpc_label(vpc: Unknown, plan: TerraformPlan) -> str:

@@ -23,6 +23,7 @@ from plcheck.sim import SimulatedWorld
 from plcheck.sim.faults import FaultInjector
 from plcheck.sim.scenarios import AzMismatchScenario
 from tests.gate.conftest import report
+from tests.gate.test_planned_judges import config
 
 VPC = "vpc-0123456789abcdef0"
 NAME = "api.example.com"
@@ -49,21 +50,6 @@ def change(
             "before": None if "create" in actions else {"id": "x"},
             "after": None if actions == ("delete",) else after,
             "after_unknown": {"id": True, "arn": True, **(unknown or {})},
-        },
-    }
-
-
-def config(address: str, **refs: str) -> dict[str, Any]:
-    kind, name = address.split(".")
-    return {
-        "address": address,
-        "mode": "managed",
-        "type": kind,
-        "name": name,
-        "provider_config_key": "aws",
-        "expressions": {
-            attribute: {"references": [ref, ref.rsplit(".", 1)[0]]}
-            for attribute, ref in refs.items()
         },
     }
 
@@ -301,35 +287,29 @@ def test_cli_the_demo_plans_forward_rule_fails(
     assert found["details"]["address"] == "aws_route53_resolver_rule_association.corp"
 
 
-def test_cli_a_live_association_on_the_existing_vpc_fails(
+@pytest.mark.parametrize("planned", [False, True], ids=["live association", "planned one"])
+def test_cli_a_live_forward_rule_fails_associated_live_or_in_the_plan(
     world: SimulatedWorld,
     scenario: AzMismatchScenario,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    planned: bool,
 ) -> None:
     rule_id = _forward_rule(world, scenario)
-    resolver = world.admin_client(scenario.consumer_account, "route53resolver", scenario.region)
-    resolver.associate_resolver_rule(
-        ResolverRuleId=rule_id, VPCId=scenario.consumer_vpc_id, Name="corp-forward"
-    )
-    found = _run(scenario, _sim_plan(scenario), tmp_path, capsys)
-    assert found["status"] == "fail"
-    assert rule_id in found["message"]
-    assert found["details"]["rules_from"] == "live"
-
-
-def test_cli_a_planned_association_of_a_live_forward_rule_fails(
-    world: SimulatedWorld,
-    scenario: AzMismatchScenario,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    rule_id = _forward_rule(world, scenario)
-    data = _sim_plan(scenario, association(rule_id, scenario.consumer_vpc_id))
+    if planned:
+        data = _sim_plan(scenario, association(rule_id, scenario.consumer_vpc_id))
+    else:
+        resolver = world.admin_client(scenario.consumer_account, "route53resolver", scenario.region)
+        resolver.associate_resolver_rule(
+            ResolverRuleId=rule_id, VPCId=scenario.consumer_vpc_id, Name="corp-forward"
+        )
+        data = _sim_plan(scenario)
     found = _run(scenario, data, tmp_path, capsys)
     assert found["status"] == "fail"
     assert rule_id in found["message"]
-    assert found["details"]["address"] == "aws_route53_resolver_rule_association.corp"
+    assert found["details"]["rules_from"] == ("plan" if planned else "live")
+    association_address = "aws_route53_resolver_rule_association.corp"
+    assert found["details"]["address"] == (association_address if planned else ENDPOINT)
 
 
 def test_cli_access_denied_on_list_resolver_rules_is_an_error_finding(
