@@ -176,45 +176,62 @@ def hosted_zones_for_vpc(
 
 
 def resolver_rules_for_vpc(ctx: AwsContext, scope: Scope, vpc_id: str) -> list[ResolverRule]:
-    """The Resolver rules associated with the VPC (two paginated calls, run concurrently).
+    """The Resolver rules associated with the VPC (two paginated calls, run concurrently)."""
+    associated, rules = resolver_rule_index(ctx, scope, [vpc_id])
+    return sorted(
+        (rules[i] for i in associated.get(vpc_id, ()) if i in rules),
+        key=lambda rule: rule.rule_id,
+    )
 
-    ListResolverRules has no filter by rule ID, so every rule the account can see is
-    listed once and joined with the VPC's associations.
+
+#: VPC ID → the IDs of the rules associated with it; rule ID → every rule the account sees.
+ResolverIndex = tuple[dict[str, tuple[str, ...]], dict[str, ResolverRule]]
+
+
+def resolver_rule_index(ctx: AwsContext, scope: Scope, vpc_ids: Iterable[str]) -> ResolverIndex:
+    """The rules associated with each of ``vpc_ids``, and every rule the account can see.
+
+    Two paginated calls, run concurrently (none for the associations without a VPC).
+    One VPC is asked for with a ``VPCId`` filter; several with no filter, joined here: the
+    API reference documents a filter's value, not a list of alternatives
+    (https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_Filter.html).
+    ListResolverRules has no filter by rule ID, so every rule is listed once.
     """
+    vpcs = sorted(set(vpc_ids))
+    params: dict[str, Any] = (
+        {"Filters": [{"Name": "VPCId", "Values": vpcs}]} if len(vpcs) == 1 else {}
+    )
     associations, rules = ctx.gather(
         [
-            lambda: ctx.paginate(
-                scope,
-                "route53resolver",
-                "list_resolver_rule_associations",
-                Filters=[{"Name": "VPCId", "Values": [vpc_id]}],
+            lambda: (
+                ctx.paginate(scope, "route53resolver", "list_resolver_rule_associations", **params)
+                if vpcs
+                else {}
             ),
             lambda: ctx.paginate(scope, "route53resolver", "list_resolver_rules"),
         ]
     )
-    associated = {
-        a["ResolverRuleId"]
-        for a in associations.get().get("ResolverRuleAssociations", [])
-        if a.get("VPCId", vpc_id) == vpc_id and a.get("Status", "COMPLETE") != "DELETING"
+    associated: dict[str, dict[str, None]] = {v: {} for v in vpcs}
+    for a in associations.get().get("ResolverRuleAssociations", []):
+        vpc = str(a.get("VPCId") or (vpcs[0] if params else ""))  # filtered: that VPC's
+        if vpc in associated and a.get("Status", "COMPLETE") != "DELETING":
+            associated[vpc][str(a["ResolverRuleId"])] = None
+    by_id = {
+        str(r["Id"]): ResolverRule(
+            rule_id=str(r["Id"]),
+            domain=str(r.get("DomainName", "")).rstrip(".").lower(),
+            rule_type=str(r.get("RuleType", "")),
+            name=str(r.get("Name", "")),
+            target_ips=tuple(
+                f"{t.get('Ip') or t.get('Ipv6')}:{t.get('Port', 53)}"
+                for t in r.get("TargetIps", [])
+            ),
+            owner=str(r.get("OwnerId", "")),
+        )
+        for r in rules.get().get("ResolverRules", [])
+        if r.get("Id")
     }
-    return sorted(
-        (
-            ResolverRule(
-                rule_id=str(r["Id"]),
-                domain=str(r.get("DomainName", "")).rstrip(".").lower(),
-                rule_type=str(r.get("RuleType", "")),
-                name=str(r.get("Name", "")),
-                target_ips=tuple(
-                    f"{t.get('Ip') or t.get('Ipv6')}:{t.get('Port', 53)}"
-                    for t in r.get("TargetIps", [])
-                ),
-                owner=str(r.get("OwnerId", "")),
-            )
-            for r in rules.get().get("ResolverRules", [])
-            if r.get("Id") in associated
-        ),
-        key=lambda rule: rule.rule_id,
-    )
+    return {v: tuple(ids) for v, ids in associated.items()}, by_id
 
 
 def region_opt_in(ctx: AwsContext, scope: Scope, regions: Iterable[str]) -> dict[str, str]:

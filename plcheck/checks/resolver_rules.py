@@ -18,6 +18,7 @@ SPEC = CheckSpec(
     id="resolver-rules",
     title="No Resolver forwarding rule bypasses the endpoint's private DNS",
     command="consumer",
+    also_in=("plan",),
     subject="endpoint",
     needs=("vpc.services", "vpc.resolver_rules"),
     inspects=(
@@ -53,6 +54,8 @@ SPEC = CheckSpec(
     details={
         "private_dns_name": "the service's private DNS name",
         "rules": "associated rules that cover it: id, domain, type, target IPs",
+        "rules_from": "plan: where the VPC's rules come from (live, plan)",
+        "endpoint": "plan: the planned endpoint judged",
     },
     severity="high",
 )

@@ -113,7 +113,8 @@ def _plan_steps(mismatch: AzMismatchScenario) -> Steps:
                 "The consumer's plan puts aws_vpc_endpoint.burrito in two subnets by ID, one "
                 "in a zone the NLB lacks; aws_vpc_endpoint.later waits for a subnet created "
                 "in the same plan, whose zone is known only after apply; "
-                "aws_vpc_endpoint.sqs gets a group that admits HTTP only."
+                "aws_vpc_endpoint.sqs gets a group that admits HTTP only; a planned Resolver "
+                "rule forwards aws_vpc_endpoint.later's private DNS name on premises."
             ),
             args=("plan", str(plan), "--profile", "consumer"),
         )

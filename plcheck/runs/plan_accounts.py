@@ -19,7 +19,9 @@ from plcheck.gate.tf_resources import PlannedResource
 from plcheck.model import CheckSpec, Finding, Status
 
 if TYPE_CHECKING:
-    from plcheck.aws import Scope
+    from plcheck.aws import AwsContext, Scope
+    from plcheck.facts.outcome import Outcome
+    from plcheck.facts.zones import AccountZones
 
 #: The provider configuration ``--profile`` reaches.
 DEFAULT_PROVIDER = "aws"
@@ -57,6 +59,27 @@ def reach(resource: PlannedResource, default: Scope, profiles: Mapping[str, Scop
     if mapped.region is None and resource.region:
         mapped = replace(mapped, region=resource.region)
     return Reach(name, mapped)
+
+
+def account_and_zones(ctx: AwsContext, scope: Scope) -> tuple[str, Outcome[AccountZones]]:
+    """The scope's account ID ("" when unreadable) and its zones, read concurrently.
+
+    The zones are in this account's names, so they need its ID; DescribeAvailabilityZones is
+    read alongside it and the zones are built from the context's call cache.
+    """
+    from plcheck.aws.zones import account_zones
+    from plcheck.facts.outcome import Outcome
+
+    account, listed = ctx.gather(
+        [
+            lambda: ctx.account_id(scope),
+            lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
+        ]
+    )
+    account_id = str(account.value or "")
+    if listed.error is not None:
+        return account_id, Outcome(error=listed.error)
+    return account_id, Outcome(value=account_zones(ctx, scope, account_id))  # from the cache
 
 
 def unmapped(spec: CheckSpec, resource: PlannedResource, provider: str) -> Finding:

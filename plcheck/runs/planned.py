@@ -71,7 +71,7 @@ def gather(
     """Read, concurrently, everything ``endpoints`` (all in ``scope``) are judged against."""
     from plcheck.aws import consumer as live
     from plcheck.aws.network import subnets_in_vpcs
-    from plcheck.aws.zones import account_zones
+    from plcheck.runs import plan_accounts
 
     names = sorted({e.service_name for e in endpoints if isinstance(e.service_name, str)})
     regions = sorted(
@@ -87,20 +87,14 @@ def gather(
     dns_vpcs = [v for v in vpcs if plan.vpc_by_id(v) is None]
     region = ctx.region(scope)
     thunks: list[Callable[[], Any]] = [
-        lambda: ctx.account_id(scope),
-        lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
+        lambda: plan_accounts.account_and_zones(ctx, scope),
         lambda: live.endpoint_services(ctx, scope, names, regions),
         lambda: subnets_in_vpcs(ctx, scope, vpcs),  # one call for every VPC
         lambda: planned_network.gather(ctx, scope, plan, endpoints),
     ]
     thunks += [partial(live.vpc_dns_attributes, ctx, scope, v) for v in dns_vpcs]
-    account, listed, services, subnets, network, *dns = ctx.gather(thunks)
-    account_id = str(account.value or "")
-    zones: Outcome[AccountZones] = (
-        Outcome(value=account_zones(ctx, scope, account_id))  # served from the call cache
-        if listed.error is None
-        else Outcome(error=listed.error)
-    )
+    read, services, subnets, network, *dns = ctx.gather(thunks)
+    account_id, zones = read.get()  # account_and_zones keeps each failure in its outcome
     facts = LiveFacts(account_id, region, zones, services)
     facts.subnets = {
         v: Outcome(error=subnets.error)
@@ -389,8 +383,8 @@ def _dns_attributes(
     findings: list[Finding] = []
     for endpoint in endpoints:
         if isinstance(endpoint.vpc_id, Unknown):
-            planned = [v for r in endpoint.vpc_id.resources for v in plan.vpc(r)]
-            key = planned[0].address if planned else ""
+            planned = subnets_of.planned_vpc(plan, endpoint.vpc_id)
+            key = planned.address if planned else ""
             if not key:
                 findings.append(
                     _skip(

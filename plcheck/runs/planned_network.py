@@ -5,7 +5,9 @@
 must admit the client port from the VPC's CIDRs. ``private-dns-conflict``: a private
 hosted zone associated with the endpoint's VPC (live, or an ``aws_route53_zone``
 the plan creates with a ``vpc`` block) must not overlap the service's private DNS
-name when the endpoint turns private DNS on. What apply decides is a ``skip``.
+name when the endpoint turns private DNS on; ``resolver-rules``
+(:mod:`plcheck.runs.planned_resolver`): no Resolver rule the VPC will have takes the
+name elsewhere. What apply decides is a ``skip``.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from plcheck.facts.consumer import HostedZone, ServiceDetail, Vpc
 from plcheck.facts.network import SecurityGroup
 from plcheck.facts.outcome import Outcome
 from plcheck.gate.tf_plan import TerraformPlan
-from plcheck.gate.tf_resources import PlannedEndpoint, PlannedVpc
+from plcheck.gate.tf_resources import PlannedEndpoint
 from plcheck.gate.tf_values import Unknown
 from plcheck.model import CheckSpec, Finding
-from plcheck.runs import after_apply, planned_groups
+from plcheck.runs import after_apply, planned_groups, planned_resolver
+from plcheck.runs.planned_resolver import ResolverFacts
+from plcheck.runs.planned_subnets import endpoint_vpc, planned_vpc
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
@@ -43,6 +47,8 @@ class NetworkFacts:
     """The existing security groups the judged endpoints name."""
     zones: dict[str, Outcome[list[HostedZone]]] = field(default_factory=dict)
     """Existing VPC ID → private hosted zones associated with it (private DNS users only)."""
+    resolver: ResolverFacts = field(default_factory=ResolverFacts)
+    """The Resolver rules of the private DNS users' VPCs, and the rules the plan names."""
 
 
 def gather(
@@ -70,8 +76,9 @@ def gather(
     region = ctx.region(scope)
     thunks: list[Callable[[], Any]] = [lambda: security_groups(ctx, scope, ids) if ids else []]
     thunks.append(lambda: live.vpcs(ctx, scope, vpcs))
+    thunks.append(lambda: planned_resolver.gather(ctx, scope, plan, endpoints))
     thunks += [partial(live.hosted_zones_for_vpc, ctx, scope, v, region) for v in dns_vpcs]
-    groups, read_vpcs, *zones = ctx.gather(thunks)
+    groups, read_vpcs, resolver, *zones = ctx.gather(thunks)
     by_id: dict[str, Outcome[Vpc]] = (
         {v: Outcome(error=read_vpcs.error) for v in vpcs}
         if read_vpcs.error is not None
@@ -81,6 +88,8 @@ def gather(
         vpcs=by_id,
         groups=groups,
         zones=dict(zip(dns_vpcs, zones, strict=True)),
+        # planned_resolver.gather keeps its calls' failures in its facts: never an error here.
+        resolver=resolver.value or planned_resolver.ResolverFacts(),
     )
 
 
@@ -121,6 +130,7 @@ def judge(
             service = services(endpoint)
             if service is not None:
                 findings += _conflicts(plan, net, service, endpoint, where)
+                findings += planned_resolver.judge(plan, net.resolver, service, endpoint, where)
     return findings
 
 
@@ -128,15 +138,10 @@ def _vpc(plan: TerraformPlan, net: NetworkFacts, endpoint: PlannedEndpoint) -> O
     """The endpoint's VPC (live, or as planned), or why it is known only after apply."""
     if isinstance(endpoint.vpc_id, str):
         return net.vpcs.get(endpoint.vpc_id) or "vpc_id is empty"
-    planned = _planned_vpc(plan, endpoint.vpc_id)
+    planned = planned_vpc(plan, endpoint.vpc_id)
     if planned is None or not isinstance(planned.cidr, str) or not planned.cidr:
         return f"the VPC's CIDRs: {endpoint.vpc_id.describe()} is known only after apply"
     return Outcome(value=Vpc(planned.address, "", (planned.cidr,), "default"))
-
-
-def _planned_vpc(plan: TerraformPlan, vpc_id: Unknown) -> PlannedVpc | None:
-    found = [v for r in vpc_id.resources for v in plan.vpc(r)]
-    return found[0] if len(found) == 1 else None
 
 
 def _security_groups(
@@ -249,16 +254,13 @@ def _conflicts(
     address = endpoint.address
     zones: list[HostedZone] = []
     if isinstance(endpoint.vpc_id, str):
-        vpc_label = endpoint.vpc_id
-        live = net.zones.get(vpc_label)
+        live = net.zones.get(endpoint.vpc_id)
         if live is not None and live.error is not None:
             return [spec.error(address, live.error, account=where.account, region=where.region)]
         zones += live.value or [] if live is not None else []
-        matches = {vpc_label}
-    else:
-        planned_vpc = _planned_vpc(plan, endpoint.vpc_id)
-        vpc_label = planned_vpc.address if planned_vpc else endpoint.vpc_id.describe()
-        matches = {vpc_label}
+    vpc = endpoint_vpc(plan, endpoint)
+    vpc_label = vpc.label if vpc else _label(endpoint.vpc_id)
+    matches = set(vpc.keys) if vpc else set()
     for zone in plan.hosted_zones:
         if isinstance(zone.vpcs, Unknown):
             continue  # a public zone or one whose VPCs apply decides: not associated here

@@ -148,7 +148,7 @@ def gather(
     """Read, concurrently, what ``services`` (all in ``scope``) are judged against."""
     from plcheck.aws import provider as live
     from plcheck.aws.network import security_groups, subnets_by_id
-    from plcheck.aws.zones import account_zones
+    from plcheck.runs import plan_accounts
 
     arns = sorted({a for s in services for a in _known(s.load_balancer_arns)})
     planned = _planned_lbs(plan, services)
@@ -160,20 +160,14 @@ def gather(
     group_ids = planned_groups.live_ids([g for lb in planned for g in _known(lb.security_groups)])
     existing = sorted({s.existing_id for s in services if s.existing_id})
     thunks: list[Callable[[], Any]] = [
-        lambda: ctx.account_id(scope),
-        lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
+        lambda: plan_accounts.account_and_zones(ctx, scope),
         lambda: live.balancers_and_behind(ctx, scope, arns) if arns else {},
         lambda: subnets_by_id(ctx, scope, subnet_ids),
         lambda: security_groups(ctx, scope, group_ids) if group_ids else [],
         *[partial(live.permissions, ctx, scope, sid) for sid in existing],
     ]
-    account, listed, behind, subnets, groups, *principals = ctx.gather(thunks)
-    account_id = str(account.value or "")
-    zones: Outcome[AccountZones] = (
-        Outcome(value=account_zones(ctx, scope, account_id))  # served from the call cache
-        if listed.error is None
-        else Outcome(error=listed.error)
-    )
+    read, behind, subnets, groups, *principals = ctx.gather(thunks)
+    account_id, zones = read.get()  # account_and_zones keeps each failure in its outcome
     found = Live(account_id, ctx.region(scope), zones, subnets=subnets, groups=groups)
     if behind.error is not None:
         found.behind = {"load_balancers": Outcome(error=behind.error)}

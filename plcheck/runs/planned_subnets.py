@@ -1,17 +1,20 @@
-"""A planned endpoint's subnets: where they come from, and the zones of those the plan creates.
+"""A planned endpoint's subnets and VPC: where they come from, and the zones of planned subnets.
 
 Subnets come from ``subnet_ids``, ``subnet_configuration`` blocks and
 ``aws_vpc_endpoint_subnet_association`` resources together. A subnet created in
 the same plan is judged by its planned zone: ``availability_zone_id``, or
 ``availability_zone`` translated through the endpoint's own account's zone names.
+An unknown ``vpc_id`` that refers to one planned ``aws_vpc`` is that VPC.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from plcheck.facts.network import Subnet
 from plcheck.facts.zones import AccountZones
 from plcheck.gate.terraform import TerraformPlan, Unknown
-from plcheck.gate.tf_resources import PlannedEndpoint, PlannedSubnet
+from plcheck.gate.tf_resources import PlannedEndpoint, PlannedSubnet, PlannedVpc
 
 
 def endpoint_subnets(endpoint: PlannedEndpoint) -> tuple[tuple[str, ...], Unknown | None]:
@@ -54,9 +57,48 @@ def endpoint_subnets(endpoint: PlannedEndpoint) -> tuple[tuple[str, ...], Unknow
     )
 
 
+def planned_vpc(plan: TerraformPlan, vpc_id: Unknown) -> PlannedVpc | None:
+    """The one planned ``aws_vpc`` an unknown ``vpc_id`` refers to; None when not exactly one.
+
+    A reference to several (a conditional, a ``for_each`` VPC without an index) leaves
+    the VPC to apply.
+    """
+    found = [v for r in vpc_id.resources for v in plan.vpc(r)]
+    return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class EndpointVpc:
+    """The VPC a planned endpoint will be in, and how other planned resources may name it."""
+
+    label: str
+    """Its ID, or the planned ``aws_vpc``'s address."""
+    keys: frozenset[str]
+    """What another resource's ``vpc_id`` may be for this VPC: its ID and planned address."""
+    live_id: str | None
+    """The ID of the existing VPC (its live associations apply), None for a new VPC."""
+
+
+def endpoint_vpc(plan: TerraformPlan, endpoint: PlannedEndpoint) -> EndpointVpc | None:
+    """The endpoint's VPC; None when apply decides which VPC it is."""
+    vpc_id = endpoint.vpc_id
+    if isinstance(vpc_id, str):
+        if not vpc_id:
+            return None
+        changed = plan.vpc_by_id(vpc_id)
+        keys = {vpc_id, changed.address} if changed else {vpc_id}
+        return EndpointVpc(vpc_id, frozenset(keys), vpc_id)
+    planned = planned_vpc(plan, vpc_id)
+    if planned is None:
+        return None
+    keys = {planned.address, planned.existing_id} if planned.existing_id else {planned.address}
+    return EndpointVpc(planned.address, frozenset(keys), planned.existing_id)
+
+
 def vpc_label(vpc: Unknown, plan: TerraformPlan) -> str:
-    planned = [v.address for r in vpc.resources for v in plan.vpc(r)]
-    return planned[0] if planned else "the planned VPC"
+    """The planned VPC's address, or a phrase for a VPC known only after apply."""
+    found = planned_vpc(plan, vpc)
+    return found.address if found else "the planned VPC"
 
 
 def planned_subnets(

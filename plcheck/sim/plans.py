@@ -103,6 +103,25 @@ def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
                 },
                 {"id": True, "zone_id": True},
             ),
+            # A FORWARD rule for the service's private DNS name, associated with the consumer
+            # VPC: Resolver sends aws_vpc_endpoint.later's name to the on-premises servers,
+            # past the endpoint's private zone (resolver-rules fails).
+            _change(
+                "aws_route53_resolver_rule.corp",
+                "aws_route53_resolver_rule",
+                {
+                    "domain_name": scenario.private_dns_name,
+                    "rule_type": "FORWARD",
+                    "target_ip": [{"ip": "10.99.0.53", "port": 53, "protocol": "Do53"}],
+                },
+                {"id": True, "arn": True, "resolver_endpoint_id": True},
+            ),
+            _change(
+                "aws_route53_resolver_rule_association.corp",
+                "aws_route53_resolver_rule_association",
+                {"vpc_id": scenario.consumer_vpc_id},
+                {"id": True, "resolver_rule_id": True},
+            ),
         ],
         "configuration": {
             "root_module": {
@@ -125,6 +144,10 @@ def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
                     _config(
                         "aws_vpc_security_group_ingress_rule.later_http",
                         {"security_group_id": ["aws_security_group.later.id"]},
+                    ),
+                    _config(
+                        "aws_route53_resolver_rule_association.corp",
+                        {"resolver_rule_id": ["aws_route53_resolver_rule.corp.id"]},
                     ),
                 ]
             }
