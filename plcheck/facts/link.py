@@ -43,6 +43,12 @@ class LinkFacts:
     link-principal does not fail it a second time."""
     ports: tuple[int, ...] = ()
     """The consumer's declared ``ports`` (clients' ports); :attr:`port` is always judged too."""
+    before_apply: bool = False
+    """Joined from a Terraform plan (``plcheck plan``): nothing is connected yet, no target is
+    registered, and the clients' port is not declared: :attr:`port` and :attr:`ports` are
+    only the ports the endpoint's security groups admit (evidence, so no fail rests on them)."""
+    private_dns_planned: bool | None = None
+    """The planned endpoint's ``private_dns_enabled`` (from a plan; None otherwise)."""
 
     @property
     def all_ports(self) -> tuple[int, ...]:
