@@ -155,7 +155,9 @@ def aliased_module_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
     creates one interface endpoint per key in the consumer account; the root module's
     ``aws_vpc_endpoint_service.tortilla`` is created through ``aws.provider`` in the
     provider account. As the documented format says, the module's resources point at the
-    original provider block (``aws.consumer``), not at ``module.pl:aws``.
+    original provider block (``aws.consumer``), not at ``module.pl:aws``. The plan also
+    holds :func:`linked_plan`'s service and endpoint, the endpoint in the consumer's
+    us-east-1a (use1-az4), a zone the planned NLB lacks.
     """
     supported = scenario.supported_consumer_subnet_ids[0]
     unsupported = scenario.unsupported_consumer_subnet_ids[0]
@@ -194,10 +196,12 @@ def aliased_module_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
         {"id": True, "vpc_endpoint_service_id": True},
     )
     region = {"region": {"constant_value": scenario.region}}
+    # And a link wholly in the plan, whose endpoint's zone the planned NLB lacks (link-zones).
+    linked = linked_plan(scenario, consumer_zone="a")
     return {
         "format_version": "1.2",
         "terraform_version": "1.9.8",
-        "resource_changes": [*changes, service, principal],
+        "resource_changes": [*changes, service, principal, *linked["resource_changes"]],
         "configuration": {
             "provider_config": {
                 "aws.consumer": {"name": "aws", "alias": "consumer", "expressions": region},
@@ -220,6 +224,7 @@ def aliased_module_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
                         ),
                         "provider_config_key": "aws.provider",
                     },
+                    *linked["configuration"]["root_module"]["resources"],
                 ],
                 "module_calls": {
                     "pl": {
