@@ -5,7 +5,8 @@ each consumer's), so only it can compare them: the port the consumer uses
 against the listeners, the consumer's zones against the provider's healthy
 targets, its CIDRs against the load balancer's security groups, its account
 against the allowed principals, its private DNS against the name's verification.
-A link with two consumer VPCs is two joins, one :class:`LinkFacts` each.
+A link with two consumer VPCs is two joins, one :class:`LinkFacts` each. ``plcheck plan``
+joins an endpoint with a service of the same plan the same way (``before_apply``).
 """
 
 from __future__ import annotations

@@ -282,3 +282,29 @@ def test_link_private_dns_before_apply_judges_the_planned_setting() -> None:
     assert off.status.value == "pass"
     on = one("link-private-dns", link(service=named, before_apply=True, private_dns_planned=True))
     assert on.status.value == "warn"
+
+
+def test_a_service_in_a_module_links_through_its_output(
+    scenario: AzMismatchScenario,
+    plan_file: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # aws_vpc_endpoint.tacos's service_name is module.tacos's output of its service.
+    path = plan_file("plan_unknown.json")
+    run(["plan", str(path), "--profile", scenario.consumer_profile, "--format", "json"])
+    found = {
+        f["check"]: f
+        for f in report(capsys)["findings"]
+        if f["resource"] == "aws_vpc_endpoint.tacos"
+    }
+    principal = found["link-principal"]
+    assert principal["details"]["addresses"] == [
+        "aws_vpc_endpoint.tacos",
+        "module.tacos.aws_vpc_endpoint_service.tacos",
+    ]
+    # Both in the consumer's account: the service's own account needs no allowed principal.
+    assert principal["status"] == "pass"
+    assert f"account {scenario.consumer_account} owns the service" in principal["message"]
+    # No security group named: the clients' port is unknown, not the default 443.
+    assert found["link-port"]["status"] == "skip"
+    assert "client port unknown" in found["link-port"]["message"]
