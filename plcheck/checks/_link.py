@@ -102,3 +102,18 @@ def on_port(facts: LinkFacts, lb: LoadBalancer) -> list[Listener]:
         for item in listeners(facts, lb)
         if item.port == facts.port and item.protocol in TCP_PROTOCOLS
     ]
+
+
+def on_evidence(facts: LinkFacts, status: Status) -> Status:
+    """``status``, but a fail resting on a plan's port evidence is a warn (not certain)."""
+    return Status.WARN if facts.before_apply and status is Status.FAIL else status
+
+
+def port_evidence(facts: LinkFacts) -> str:
+    """What the ports judged are, for a message: empty unless joined from a plan."""
+    if not facts.before_apply:
+        return ""
+    return (
+        " (a plan does not say which port clients use: these are the ports the endpoint's "
+        "planned security groups admit)"
+    )

@@ -12,6 +12,8 @@ from plcheck.checks._link import (
     load_balancers,
     no_load_balancer,
     not_owned,
+    on_evidence,
+    port_evidence,
 )
 from plcheck.model import CheckSpec, Finding, Status
 
@@ -22,12 +24,17 @@ SPEC = CheckSpec(
     id="link-port",
     title="The consumer's port has a listener",
     command="check",
+    also_in=("plan",),
     subject="link",
     needs=("provider.services", "provider.load_balancers"),
     inspects=(
         "The link's port (`port` on the [[link]], default 443) and the consumer's `ports` "
         "against the TCP, TLS and TCP_UDP listeners of every network load balancer behind "
-        "the link's service."
+        "the link's service. In `plcheck plan` (an endpoint to a service of the same plan) "
+        "the clients' port is not declared: the ports the endpoint's security groups admit "
+        "are judged instead, and a port without a listener is a warn, not a fail; without "
+        "such evidence (no groups, every port or a wide range admitted) the check is a skip "
+        "saying the port is unknown."
     ),
     why=(
         "An interface endpoint forwards the consumer's connection to the same port on the "
@@ -84,7 +91,7 @@ def judge(facts: LinkFacts) -> list[Finding]:
                     f"{facts.sides}: the consumer's port{'s' if len(ports) > 1 else ''} "
                     f"{', '.join(map(str, ports))} "
                     f"{'have listeners' if len(ports) > 1 else 'has a listener'} on {lb.name} "
-                    f"({served})",
+                    f"({served}){port_evidence(facts)}",
                     **details,
                 )
             )
@@ -106,11 +113,12 @@ def judge(facts: LinkFacts) -> list[Finding]:
             finding(
                 SPEC,
                 facts,
-                Status.FAIL,
+                on_evidence(facts, Status.FAIL),
                 f"{facts.sides}: the consumer connects to port "
                 f"{', '.join(map(str, unserved))}, but {lb.name} of provider "
                 f"{facts.provider.account} has {'; '.join(whys)} (it listens on "
-                f"{', '.join(listening) or 'nothing'}): those connections are refused",
+                f"{', '.join(listening) or 'nothing'}): those connections are refused"
+                f"{port_evidence(facts)}",
                 f"In provider account {facts.provider.account}: {add}; or correct the link's "
                 f"port or the consumer's ports to ones {lb.name} listens on.",
                 **details,

@@ -38,6 +38,7 @@ SPEC = CheckSpec(
     id="link-principal",
     title="The consumer is allowed and its connection accepted",
     command="check",
+    also_in=("plan",),
     subject="link",
     needs=(
         "provider.services",
@@ -50,7 +51,9 @@ SPEC = CheckSpec(
         "as `principal` on the [[link.consumer]], by service-allowed-principals' rules (*, "
         "root, role or user, organization or OU membership), unless that check judges the "
         "same consumer in the report; and the provider's DescribeVpcEndpointConnections for "
-        "the consumer's endpoints."
+        "the consumer's endpoints. In `plcheck plan` (an endpoint to a service of the same "
+        "plan): the endpoint's account, from its provider alias, against the planned allowed "
+        "principals; nothing is connected yet."
     ),
     why=(
         "Only an allowed principal can create an endpoint to the service; anyone else gets "
@@ -159,6 +162,10 @@ def judge(facts: LinkFacts) -> list[Finding]:
     status, what, add = admission(
         principals, account, facts.principal, facts.provider.memberships.get(account)
     )
+    if status is not Status.PASS and account == provider:
+        # The service's own account connects without being an allowed principal (as
+        # service-allowed-principals judges it).
+        status, what = Status.PASS, f"account {account} owns the service"
     connections = {c.endpoint_id: c for c in facts.provider.connections.get()}
     findings, accepted = _connections(facts, connections, details)
     connected = [e for e, state in accepted if state == "available"]

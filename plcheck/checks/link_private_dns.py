@@ -14,13 +14,17 @@ SPEC = CheckSpec(
     id="link-private-dns",
     title="Private DNS the consumer uses is verified by the provider",
     command="check",
+    also_in=("plan",),
     subject="link",
     needs=("provider.services", "consumer.targets"),
     inspects=(
         "Whether the consumer's endpoint has private DNS on, against the verification state "
         "of the name in the provider's account. A planned endpoint's setting is not known "
         "here (CreateVpcEndpoint turns private DNS on by default, Terraform's "
-        "private_dns_enabled defaults to false), so it can only warn."
+        "private_dns_enabled defaults to false), so it can only warn. In `plcheck plan` "
+        "(an endpoint to a service of the same plan): the endpoint's planned "
+        "private_dns_enabled against the planned service's private DNS name, which can be "
+        "verified only after apply creates the service."
     ),
     why=(
         "AWS answers a service's private DNS name with the endpoint's addresses only once the "
@@ -64,6 +68,8 @@ def judge(facts: LinkFacts) -> list[Finding]:
                 **details,
             )
         ]
+    if facts.before_apply and facts.private_dns_planned is not None:
+        return [_planned(facts, name, state)]
     users = [
         f"endpoint {t.endpoint.endpoint_id} (private DNS on)"
         for t in facts.targets
@@ -141,3 +147,37 @@ def judge(facts: LinkFacts) -> list[Finding]:
             **details,
         )
     ]
+
+
+def _planned(facts: LinkFacts, name: str, state: str) -> Finding:
+    """A plan's join: the planned endpoint's private_dns_enabled and the planned service's name.
+
+    A service created by the apply starts with its name unverified: its TXT value is known
+    only once it exists, so the name cannot be verified before the endpoint is created.
+    Whether the provider verifies it soon after is not in the plan: a warn, not a fail.
+    """
+    details = {"private_dns_name": name, "verification_state": state}
+    if not facts.private_dns_planned:
+        return finding(
+            SPEC,
+            facts,
+            Status.PASS,
+            f"{facts.sides}: the planned endpoint turns private DNS off, so the verification "
+            f"of {name} does not affect it",
+            **details,
+        )
+    return finding(
+        SPEC,
+        facts,
+        Status.WARN,
+        f"{facts.sides}: the planned endpoint turns private DNS on for {name}, which provider "
+        f"{facts.provider.account} can verify only after apply creates the service (its TXT "
+        "value is known only then): until it is verified, the name does not resolve to the "
+        "endpoint and clients that use it fail",
+        f"In provider account {facts.provider.account}, after apply: publish the TXT record "
+        "the service's private_dns_name_configuration gives and verify the name (aws ec2 "
+        "start-vpc-endpoint-service-private-dns-verification, or an "
+        "aws_vpc_endpoint_service_private_dns_verification resource); or plan the endpoint "
+        "with private_dns_enabled = false until then.",
+        **details,
+    )

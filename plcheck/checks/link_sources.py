@@ -11,7 +11,9 @@ from plcheck.checks._link import (
     load_balancers,
     no_load_balancer,
     not_owned,
+    on_evidence,
     on_port,
+    port_evidence,
 )
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.netrules import sg_rules_for_port, uncovered, wholly_uncovered
@@ -24,6 +26,7 @@ SPEC = CheckSpec(
     id="link-sources",
     title="The load balancer admits the consumer's clients",
     command="check",
+    also_in=("plan",),
     subject="link",
     needs=(
         "provider.services",
@@ -35,7 +38,9 @@ SPEC = CheckSpec(
         "With security groups on the load balancer and "
         "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic on: the consumer VPC's IPv4 "
         "CIDR blocks and the link's declared client_cidrs against the CIDR sources of the "
-        "inbound rules that admit the link's port."
+        "inbound rules that admit the link's port. In `plcheck plan` the port is one the "
+        "endpoint's planned security groups admit (evidence, so a range left out is a warn), "
+        "the VPC's CIDRs the live VPC's or the planned aws_vpc's cidr_block."
     ),
     why=(
         "With enforcement on, the load balancer evaluates its inbound rules for PrivateLink "
@@ -193,10 +198,10 @@ def _judge_lb(facts: LinkFacts, lb: LoadBalancer) -> list[Finding]:
         finding(
             SPEC,
             facts,
-            Status.FAIL,
+            on_evidence(facts, Status.FAIL),
             f"{facts.sides}: {lb.name} ({names}, enforcement on) admits TCP {facts.port} from "
             f"{admitted}, leaving out {left_out}: PrivateLink traffic from "
-            f"{', '.join(shut_out)} is dropped at the load balancer",
+            f"{', '.join(shut_out)} is dropped at the load balancer{port_evidence(facts)}",
             remediation,
             missing=missing,
             **details,

@@ -23,6 +23,7 @@ SPEC = CheckSpec(
     id="link-zones",
     title="Every zone of the endpoint has a healthy target",
     command="check",
+    also_in=("plan",),
     subject="link",
     needs=(
         "provider.services",
@@ -35,7 +36,11 @@ SPEC = CheckSpec(
     inspects=(
         "The AZ IDs of the consumer's endpoint subnets (or planned subnets) against the "
         "healthy targets, per AZ ID, of the target groups behind the listener on the link's "
-        "port, where cross-zone load balancing is off for the target group."
+        "port, where cross-zone load balancing is off for the target group. In `plcheck "
+        "plan` (an endpoint to a service of the same plan, often across two accounts): the "
+        "AZ IDs of the endpoint's planned subnets, in the consumer account's zone names, "
+        "against the AZ IDs of the planned load balancer's subnets, in the provider "
+        "account's; target health and cross-zone are known only after apply."
     ),
     why=(
         "An endpoint's network interface in a zone hands its traffic to the load balancer's "
@@ -66,6 +71,7 @@ SPEC = CheckSpec(
         "cross_zone": "whether cross-zone load balancing is on",
         "cross_zone_source": "where that setting comes from",
         "zones": "per consumer AZ ID: zone names, subnets, offered, targets, healthy",
+        "load_balancer_zone_ids": "the AZ IDs of the load balancers' subnets (a plan)",
     },
     severity="low",
 )
@@ -97,6 +103,8 @@ def judge(facts: LinkFacts) -> list[Finding]:
     balancers = load_balancers(facts)
     if not balancers:
         return no_load_balancer(SPEC, facts)
+    if facts.before_apply:
+        return [_planned(facts, balancers, consumer_zones)]
     findings = []
     for lb in balancers:
         groups = _groups(facts, lb)
@@ -227,5 +235,72 @@ def _judge_group(
         f"{facts.sides}: no target of {where} is healthy in any zone; the load balancer fails "
         "open and sends traffic to unhealthy targets (see nlb-target-health)",
         f"Make the targets of {group.name} pass their health checks.",
+        **details,
+    )
+
+
+def _planned(
+    facts: LinkFacts, balancers: list[LoadBalancer], consumer_zones: dict[str, list[str]]
+) -> Finding:
+    """A plan's join: each zone of the planned endpoint among the load balancers' AZ IDs.
+
+    An endpoint service is offered in its load balancers' zones only; CreateVpcEndpoint
+    refuses a subnet in another zone (endpoint-az-coverage's docs). Both sides are in the
+    plan, so the zone names are each account's own: compared by AZ ID, never by name.
+    """
+    provider_zones, consumer_names = facts.provider.zones.get(), facts.consumer.zones.get()
+    lb_ids = {provider_zones.name_to_id.get(z.zone_name, "") for lb in balancers for z in lb.zones}
+    lb_ids.discard("")
+    names = ", ".join(lb.name for lb in balancers)
+    per_zone: list[dict[str, Any]] = [
+        {
+            "zone_id": zone_id,
+            "provider_zone_name": provider_zones.id_to_name.get(zone_id, ""),
+            "consumer_zone_name": consumer_names.id_to_name.get(zone_id, ""),
+            "consumer_subnets": consumer_zones[zone_id],
+            "offered": zone_id in lb_ids,
+        }
+        for zone_id in sorted(consumer_zones, key=zone_id_order)
+    ]
+    offered = ", ".join(
+        f"{z} (provider {facts.provider.account}'s {provider_zones.id_to_name.get(z, '?')})"
+        for z in sorted(lb_ids, key=zone_id_order)
+    )
+    details: dict[str, Any] = {
+        "load_balancer": names,
+        "zones": per_zone,
+        "load_balancer_zone_ids": sorted(lb_ids, key=zone_id_order),
+    }
+    missing = [z for z in per_zone if not z["offered"]]
+    if not missing:
+        return finding(
+            SPEC,
+            facts,
+            Status.PASS,
+            f"{facts.sides}: every zone of the planned endpoint has a node of {names} "
+            f"({offered or 'none'}); target health and cross-zone are known only after apply",
+            **details,
+        )
+    lost = "; ".join(
+        f"{z['zone_id']} (consumer {facts.consumer.account}'s "
+        f"{z['consumer_zone_name'] or '?'}: {', '.join(z['consumer_subnets'])})"
+        for z in missing
+    )
+    wanted = ", ".join(
+        f"{z} (consumer's {consumer_names.id_to_name.get(z, '?')})"
+        for z in sorted(lb_ids, key=zone_id_order)
+    )
+    return finding(
+        SPEC,
+        facts,
+        Status.FAIL,
+        f"{facts.sides}: the planned endpoint's subnets in {lost} are in no zone of {names}, "
+        f"which is in {offered or 'no zone'}: the service is offered only in its load "
+        "balancers' zones, so CreateVpcEndpoint fails for those subnets (zone names differ "
+        "between the accounts: compared by AZ ID)",
+        f"In consumer account {facts.consumer.account}: put the endpoint's subnets in "
+        f"{wanted or 'a zone of the load balancer'}; or, in provider account "
+        f"{facts.provider.account}, give {names} a subnet in "
+        f"{', '.join(z['zone_id'] for z in missing)}.",
         **details,
     )

@@ -126,7 +126,11 @@ def _plan_steps(mismatch: AzMismatchScenario) -> Steps:
                 "aws.consumer; the same apply creates the provider's service through "
                 "aws.provider. Each endpoint is judged with the consumer account's own zone "
                 "map (--provider-profile consumer=consumer), not --profile's; the service is "
-                "judged in the provider's account by the provider checks that hold before apply."
+                "judged in the provider's account by the provider checks that hold before apply. "
+                "The same apply creates aws_vpc_endpoint_service.salsa and an endpoint to it: the "
+                "link checks join the two, and link-zones finds the endpoint's us-east-1a "
+                "(use1-az4 in the consumer's names) outside the NLB's zones, which the provider "
+                "also calls us-east-1a and us-east-1b (use1-az1, use1-az2)."
             ),
             args=(
                 "plan",

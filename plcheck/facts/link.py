@@ -5,7 +5,8 @@ each consumer's), so only it can compare them: the port the consumer uses
 against the listeners, the consumer's zones against the provider's healthy
 targets, its CIDRs against the load balancer's security groups, its account
 against the allowed principals, its private DNS against the name's verification.
-A link with two consumer VPCs is two joins, one :class:`LinkFacts` each.
+A link with two consumer VPCs is two joins, one :class:`LinkFacts` each. ``plcheck plan``
+joins an endpoint with a service of the same plan the same way (``before_apply``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ class LinkFacts:
     link-principal does not fail it a second time."""
     ports: tuple[int, ...] = ()
     """The consumer's declared ``ports`` (clients' ports); :attr:`port` is always judged too."""
+    before_apply: bool = False
+    """Joined from a Terraform plan (``plcheck plan``): nothing is connected yet, no target is
+    registered, and the clients' port is not declared: :attr:`port` and :attr:`ports` are
+    only the ports the endpoint's security groups admit (evidence, so no fail rests on them)."""
+    private_dns_planned: bool | None = None
+    """The planned endpoint's ``private_dns_enabled`` (from a plan; None otherwise)."""
 
     @property
     def all_ports(self) -> tuple[int, ...]:

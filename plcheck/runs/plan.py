@@ -85,17 +85,19 @@ def run(options: PlanOptions, ctx: AwsContext | None = None) -> Report:
 
 
 def _judged(ctx: AwsContext, options: PlanOptions) -> tuple[list[Finding], list[View]]:
-    """The consumer side (endpoints) and the provider side (services), each in its account.
+    """The consumer side, the provider side, each in its account, then the links between them.
 
-    Also the zone grid of every planned endpoint whose zones are known before apply.
+    A link is an endpoint to a service of the same plan. Also the zone grid of every planned
+    endpoint whose zones are known before apply.
     """
-    from plcheck.runs import planned, planned_provider
+    from plcheck.runs import planned, planned_links
 
     plan, scope, profiles = options.plan, options.scope, options.profiles
-    findings, grids = planned.run(ctx, scope, plan, profiles) if plan.endpoints else ([], [])
-    if plan.services:
-        findings += planned_provider.run(ctx, scope, plan, profiles)
-    return findings, grids
+    side = planned.run(ctx, scope, plan, profiles) if plan.endpoints else planned.ConsumerSide()
+    findings = side.findings
+    if plan.services:  # the services, then each endpoint joined with its planned service
+        findings += planned_links.run(ctx, scope, plan, profiles, side.facts)
+    return findings, side.grids
 
 
 def _count(kinds: object) -> dict[str, int]:

@@ -133,23 +133,34 @@ def judge(
     return findings
 
 
+@dataclass
+class ConsumerSide:
+    """The consumer side of a plan: findings, zone grids, and each account's facts."""
+
+    findings: list[Finding] = field(default_factory=list)
+    grids: list[View] = field(default_factory=list)
+    facts: dict[str, Outcome[LiveFacts]] = field(default_factory=dict)
+    """Endpoint address → the facts of its account (for the links, :mod:`planned_links`)."""
+
+
 def run(
     ctx: AwsContext,
     scope: Scope,
     plan: TerraformPlan,
     profiles: Mapping[str, Scope] | None = None,
-) -> tuple[list[Finding], list[View]]:
+) -> ConsumerSide:
     """Gather and judge each account's endpoints with that account's facts, concurrently.
 
-    Returns the findings, and the zone grid of every endpoint whose zones are known.
-
-    ``scope`` reaches the default ``aws`` provider; ``profiles`` the aliased ones
-    (see :mod:`plcheck.runs.plan_accounts`). A plan without endpoints needs no call.
+    Returns the findings, the zone grid of every endpoint whose zones are known, and the
+    facts each endpoint was judged with. ``scope`` reaches the default ``aws`` provider;
+    ``profiles`` the aliased ones (see :mod:`plcheck.runs.plan_accounts`). A plan without
+    endpoints needs no call.
     """
     from plcheck.checks import checks_for
     from plcheck.runs import plan_accounts
 
-    findings: list[Finding] = []
+    side = ConsumerSide()
+    findings = side.findings
     specs = [s for s in checks_for("plan") if s.subject in ("vpc", "endpoint")]
     by_scope: dict[Scope, list[PlannedEndpoint]] = {}
     for endpoint in plan.endpoints:
@@ -162,7 +173,6 @@ def run(
     outcomes = ctx.gather(
         [partial(_one_account, ctx, s, plan, endpoints) for s, endpoints in groups]
     )
-    grids: list[View] = []
     for (_, endpoints), outcome in zip(groups, outcomes, strict=True):
         if outcome.error is not None:  # the account could not be read at all
             findings += [
@@ -170,15 +180,18 @@ def run(
                 for e in endpoints
                 for spec in specs
             ]
+            side.facts.update((e.address, Outcome(error=outcome.error)) for e in endpoints)
         elif outcome.value is not None:
-            findings += outcome.value[0]
-            grids += outcome.value[1]
-    return findings, grids
+            found, grids, facts = outcome.value
+            findings += found
+            side.grids += grids
+            side.facts.update((e.address, Outcome(value=facts)) for e in endpoints)
+    return side
 
 
 def _one_account(
     ctx: AwsContext, scope: Scope, plan: TerraformPlan, endpoints: Sequence[PlannedEndpoint]
-) -> tuple[list[Finding], list[View]]:
+) -> tuple[list[Finding], list[View], LiveFacts]:
     facts = gather(ctx, scope, plan, endpoints)
     views = [
         grid
@@ -190,7 +203,7 @@ def _one_account(
         )
         is not None
     ]
-    return judge(plan, facts, endpoints), views
+    return judge(plan, facts, endpoints), views, facts
 
 
 # -- the checks ------------------------------------------------------------------------------
@@ -222,7 +235,7 @@ def _failed(
         return [_error(spec, resource, exc, facts)]
 
 
-def _service_from_plan(endpoint: PlannedEndpoint, plan: TerraformPlan) -> str | None:
+def service_from_plan(endpoint: PlannedEndpoint, plan: TerraformPlan) -> str | None:
     """The planned service the endpoint's unknown service name comes from, if any."""
     if not isinstance(endpoint.service_name, Unknown):
         return None
@@ -239,9 +252,9 @@ def _unknown_service(
     spec: CheckSpec, endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts
 ) -> Finding:
     assert isinstance(endpoint.service_name, Unknown)
-    source = _service_from_plan(endpoint, plan)
+    source = service_from_plan(endpoint, plan)
     why = (
-        f"its service is {source}, created in this plan"
+        f"its service is {source}, created in this plan (the link checks join the two)"
         if source
         else f"service_name is known only after apply: {endpoint.service_name.describe()}"
     )

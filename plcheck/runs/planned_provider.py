@@ -35,7 +35,6 @@ from plcheck.facts.provider import (
 from plcheck.facts.zones import AccountZones
 from plcheck.gate.tf_plan import TerraformPlan
 from plcheck.gate.tf_resources import (
-    PlannedEndpoint,
     PlannedLoadBalancer,
     PlannedService,
 )
@@ -82,14 +81,24 @@ class Live:
 
 
 def run(
-    ctx: AwsContext, default: Scope, plan: TerraformPlan, profiles: Mapping[str, Scope]
-) -> list[Finding]:
-    """Every ``plan`` check of subject ``service`` on each planned endpoint service."""
+    ctx: AwsContext,
+    default: Scope,
+    plan: TerraformPlan,
+    profiles: Mapping[str, Scope],
+    consumers: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
+) -> tuple[list[Finding], dict[str, Outcome[Built]]]:
+    """Every ``plan`` check of subject ``service`` on each planned endpoint service.
+
+    Also each service's built facts (or why its account could not be read), by address, for
+    the links (:mod:`plcheck.runs.planned_links`). ``consumers``: service address →
+    (accounts, Regions) of the endpoints that use it, expected by the provider checks.
+    """
     from plcheck.checks import checks_for
     from plcheck.runs import plan_accounts
 
     specs = checks_for("plan", "service")
     findings: list[Finding] = []
+    built: dict[str, Outcome[Built]] = {}
     by_scope: dict[Scope, list[PlannedService]] = {}
     for service in plan.services:
         reach = plan_accounts.reach(service, default, profiles)
@@ -97,7 +106,6 @@ def run(
             findings += plan_accounts.unmapped_all(specs, service, reach.provider)
         else:
             by_scope.setdefault(reach.scope, []).append(service)
-    consumers = _consumers(ctx, plan, default, profiles)
     groups = list(by_scope.items())
     outcomes = ctx.gather([partial(gather, ctx, s, plan, services) for s, services in groups])
     for (_, services), outcome in zip(groups, outcomes, strict=True):
@@ -107,39 +115,13 @@ def run(
                 for s in services
                 for spec in specs
             ]
+            built.update((s.address, Outcome(error=outcome.error)) for s in services)
             continue
         for service in services:
-            findings += judge(build(plan, service, outcome.get(), consumers.get(service.address)))
-    return findings
-
-
-def _consumers(
-    ctx: AwsContext, plan: TerraformPlan, default: Scope, profiles: Mapping[str, Scope]
-) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Planned service address → (accounts, Regions) of the plan's endpoints that use it."""
-    from plcheck.runs import plan_accounts
-
-    users: dict[str, list[PlannedEndpoint]] = {}
-    addresses = {s.address for s in plan.services}
-    for endpoint in plan.endpoints:
-        if isinstance(endpoint.service_name, Unknown):
-            for address in set(endpoint.service_name.resources) & addresses:
-                users.setdefault(address, []).append(endpoint)
-    scopes = {
-        e.address: plan_accounts.reach(e, default, profiles).scope
-        for found in users.values()
-        for e in found
-    }
-    known = sorted({s for s in scopes.values() if s is not None}, key=repr)
-    ids = ctx.gather([partial(ctx.account_id, s) for s in known])
-    account = {s: str(o.value or "") for s, o in zip(known, ids, strict=True)}
-    found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    for address, endpoints in users.items():
-        reached = [scopes[e.address] for e in endpoints if scopes[e.address] is not None]
-        accounts = sorted({account[s] for s in reached if s is not None and account[s]})
-        regions = sorted({ctx.region(s) for s in reached if s is not None})
-        found[address] = (tuple(accounts), tuple(regions))
-    return found
+            one = build(plan, service, outcome.get(), (consumers or {}).get(service.address))
+            findings += judge(one)
+            built[service.address] = Outcome(value=one)
+    return findings, built
 
 
 def gather(

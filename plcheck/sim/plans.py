@@ -178,7 +178,9 @@ def aliased_module_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
     creates one interface endpoint per key in the consumer account; the root module's
     ``aws_vpc_endpoint_service.tortilla`` is created through ``aws.provider`` in the
     provider account. As the documented format says, the module's resources point at the
-    original provider block (``aws.consumer``), not at ``module.pl:aws``.
+    original provider block (``aws.consumer``), not at ``module.pl:aws``. The plan also
+    holds :func:`linked_plan`'s service and endpoint, the endpoint in the consumer's
+    us-east-1a (use1-az4), a zone the planned NLB lacks.
     """
     supported = scenario.supported_consumer_subnet_ids[0]
     unsupported = scenario.unsupported_consumer_subnet_ids[0]
@@ -217,10 +219,12 @@ def aliased_module_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
         {"id": True, "vpc_endpoint_service_id": True},
     )
     region = {"region": {"constant_value": scenario.region}}
+    # And a link wholly in the plan, whose endpoint's zone the planned NLB lacks (link-zones).
+    linked = linked_plan(scenario, consumer_zone="a")
     return {
         "format_version": "1.2",
         "terraform_version": "1.9.8",
-        "resource_changes": [*changes, service, principal],
+        "resource_changes": [*changes, service, principal, *linked["resource_changes"]],
         "configuration": {
             "provider_config": {
                 "aws.consumer": {"name": "aws", "alias": "consumer", "expressions": region},
@@ -243,6 +247,7 @@ def aliased_module_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
                         ),
                         "provider_config_key": "aws.provider",
                     },
+                    *linked["configuration"]["root_module"]["resources"],
                 ],
                 "module_calls": {
                     "pl": {
@@ -263,5 +268,132 @@ def aliased_module_plan(scenario: AzMismatchScenario) -> dict[str, Any]:
                     }
                 },
             },
+        },
+    }
+
+
+def _instance(
+    address: str, kind: str, key: str, after: dict[str, Any], unknown: dict[str, Any]
+) -> Any:
+    """A ``for_each`` instance's change (``aws_subnet.nlb["a"]``)."""
+    change = _change(f'{address}["{key}"]', kind, after, unknown)
+    change.update(name=address.split(".", 1)[1], index=key)
+    return change
+
+
+def _aliased(address: str, alias: str, references: dict[str, list[str]]) -> dict[str, Any]:
+    return {**_config(address, references), "provider_config_key": f"aws.{alias}"}
+
+
+def linked_plan(
+    scenario: AzMismatchScenario,
+    *,
+    consumer_zone: str = "b",
+    principal: str | None = None,
+    private_dns: bool | None = False,
+) -> dict[str, Any]:
+    """A service and an endpoint to it in one apply, in two accounts (``salsa``).
+
+    Through ``aws.provider``: ``aws_lb.salsa`` (network, TCP:443) in two planned subnets
+    of the provider's VPC, by zone NAME (the provider's us-east-1a and 1b: use1-az1 and
+    use1-az2), behind ``aws_vpc_endpoint_service.salsa``, which allows ``principal``
+    (default: the consumer account). Through ``aws.consumer``: ``aws_vpc_endpoint.salsa``,
+    whose ``service_name`` is the planned service's, in a planned subnet in the consumer's
+    ``us-east-1{consumer_zone}``: 1b is use1-az1 (a zone of the NLB); 1a is use1-az4,
+    which the NLB lacks although the provider also has a zone named us-east-1a.
+    ``private_dns=None`` leaves ``private_dns_enabled`` to apply.
+    """
+    region = {"region": {"constant_value": scenario.region}}
+    subnets = [
+        _instance(
+            "aws_subnet.nlb",
+            "aws_subnet",
+            zone,
+            {
+                "vpc_id": scenario.provider_vpc_id,
+                "availability_zone": f"{scenario.region}{zone}",
+                "cidr_block": cidr,
+            },
+            {"id": True, "availability_zone_id": True},
+        )
+        for zone, cidr in (("a", "10.0.11.0/24"), ("b", "10.0.12.0/24"))
+    ]
+    endpoint: dict[str, Any] = {
+        "vpc_endpoint_type": "Interface",
+        "vpc_id": scenario.consumer_vpc_id,
+        "security_group_ids": [scenario.consumer_security_group_id],
+    }
+    unknown: dict[str, Any] = {"id": True, "service_name": True, "subnet_ids": True}
+    if private_dns is None:
+        unknown["private_dns_enabled"] = True
+    else:
+        endpoint["private_dns_enabled"] = private_dns
+    changes = [
+        *subnets,
+        _change(
+            "aws_lb.salsa",
+            "aws_lb",
+            {"name": "salsa-nlb", "load_balancer_type": "network", "internal": True},
+            {"id": True, "arn": True, "subnets": True},
+        ),
+        _change(
+            "aws_lb_listener.salsa",
+            "aws_lb_listener",
+            {"port": 443, "protocol": "TCP", "default_action": []},
+            {"id": True, "load_balancer_arn": True},
+        ),
+        _change(
+            "aws_vpc_endpoint_service.salsa",
+            "aws_vpc_endpoint_service",
+            {
+                "acceptance_required": False,
+                "allowed_principals": [
+                    principal or f"arn:aws:iam::{scenario.consumer_account}:root"
+                ],
+                "supported_regions": [scenario.region],
+            },
+            {"id": True, "service_name": True, "network_load_balancer_arns": True},
+        ),
+        _change(
+            "aws_subnet.salsa",
+            "aws_subnet",
+            {
+                "vpc_id": scenario.consumer_vpc_id,
+                "availability_zone": f"{scenario.region}{consumer_zone}",
+                "cidr_block": "10.1.21.0/24",
+            },
+            {"id": True, "availability_zone_id": True},
+        ),
+        _change("aws_vpc_endpoint.salsa", "aws_vpc_endpoint", endpoint, unknown),
+    ]
+    resources = [
+        _aliased("aws_subnet.nlb", "provider", {}),
+        _aliased("aws_lb.salsa", "provider", {"subnets": ["aws_subnet.nlb.id"]}),
+        _aliased("aws_lb_listener.salsa", "provider", {"load_balancer_arn": ["aws_lb.salsa.arn"]}),
+        _aliased(
+            "aws_vpc_endpoint_service.salsa",
+            "provider",
+            {"network_load_balancer_arns": ["aws_lb.salsa.arn"]},
+        ),
+        _aliased("aws_subnet.salsa", "consumer", {}),
+        _aliased(
+            "aws_vpc_endpoint.salsa",
+            "consumer",
+            {
+                "service_name": ["aws_vpc_endpoint_service.salsa.service_name"],
+                "subnet_ids": ["aws_subnet.salsa.id"],
+            },
+        ),
+    ]
+    return {
+        "format_version": "1.2",
+        "terraform_version": "1.9.8",
+        "resource_changes": changes,
+        "configuration": {
+            "provider_config": {
+                "aws.consumer": {"name": "aws", "alias": "consumer", "expressions": region},
+                "aws.provider": {"name": "aws", "alias": "provider", "expressions": region},
+            },
+            "root_module": {"resources": resources},
         },
     }
