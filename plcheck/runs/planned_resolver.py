@@ -22,7 +22,6 @@ from plcheck.checks import resolver_rules
 from plcheck.errors import AwsCallError
 from plcheck.facts.consumer import ResolverRule, ServiceDetail
 from plcheck.facts.outcome import Outcome
-from plcheck.facts.provider import verification_domain
 from plcheck.gate.tf_plan import TerraformPlan
 from plcheck.gate.tf_resources import (
     PlannedEndpoint,
@@ -32,6 +31,7 @@ from plcheck.gate.tf_resources import (
 from plcheck.gate.tf_values import Unknown
 from plcheck.model import Finding, Status
 from plcheck.runs.planned_subnets import EndpointVpc, endpoint_vpc
+from plcheck.service_names import verification_domain
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
