@@ -78,9 +78,9 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     actions: set[str] = set()
     close = AwsContext.close
 
-    def record(self: AwsContext) -> None:
+    def record(self: AwsContext, wait: bool = True) -> None:
         actions.update(call.action for call in self.calls)
-        close(self)
+        close(self, wait)
 
     monkeypatch.setattr(AwsContext, "close", record)
     return actions
