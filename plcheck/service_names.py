@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import re
 
-_REGION = r"[a-z]{2}(?:-[a-z]+)+-\d"
+#: What a region code looks like in every partition (``us-east-1``, ``us-gov-west-1``,
+#: ``cn-north-1``, ``eusc-de-east-1``); which codes exist is botocore's partitions data.
+REGION = r"[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}"
 
 #: An endpoint service ID (8 or 17 hex digits).
 SERVICE_ID = re.compile(r"vpce-svc-[0-9a-f]{8}(?:[0-9a-f]{9})?")
 
 #: The name of an endpoint service someone runs: region and ID in groups.
 ENDPOINT_SERVICE_NAME = re.compile(
-    rf"com\.amazonaws\.vpce\.(?P<region>{_REGION})\.(?P<id>vpce-svc-[0-9a-f]+)"
+    rf"com\.amazonaws\.vpce\.(?P<region>{REGION})\.(?P<id>vpce-svc-[0-9a-f]+)"
 )
 
 #: The region inside an AWS service's name (``com.amazonaws.<region>.…``).
-_AWS_SERVICE_REGION = re.compile(rf"(?:[a-z0-9-]+\.)?com\.amazonaws\.(?P<region>{_REGION})\.")
+_AWS_SERVICE_REGION = re.compile(rf"(?:[a-z0-9-]+\.)?com\.amazonaws\.(?P<region>{REGION})\.")
 
 #: Any service name: dotted lower-case labels.
 _SERVICE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+")

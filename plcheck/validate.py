@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 
 from plcheck.errors import UsageError
-from plcheck.service_names import SERVICE_ID
+from plcheck.service_names import REGION, SERVICE_ID
 
 _HEX_ID = "[0-9a-f]{8}([0-9a-f]{9})?"
 
@@ -30,7 +30,7 @@ _ID_FORMS = {
         "vpce-svc- then 8 or 17 hex digits, e.g. vpce-svc-0a1b2c3d4e5f67890",
     ),
     "account": (r"\d{12}", "12 digits, e.g. 123456789012"),
-    "region": (r"[a-z]{2}(-[a-z]+)+-\d", "a region code, e.g. us-east-1"),
+    "region": (REGION, "a region code, e.g. us-east-1"),
 }
 
 

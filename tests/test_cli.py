@@ -147,6 +147,35 @@ def test_missing_region_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.usefixtures("empty_aws")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["az-map"],
+        ["consumer", "vpc-12345678"],
+        ["provider"],
+        ["probe", "example.com"],
+        ["plan", str(Path(__file__).parent / "gate" / "data" / "plan_known.json")],
+    ],
+)
+def test_an_external_id_without_a_role_exits_2(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It is sent only with AssumeRole: alone it would be silently ignored.
+    assert run([*command, "--region", "us-east-1", "--external-id", "x-123"]) == 2
+    assert "--external-id is sent only when assuming --role-arn" in one_error_line(capsys)
+
+
+@pytest.mark.usefixtures("empty_aws")
+def test_an_unknown_consumer_region_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    # Well-formed, but no partition has it: a typo would otherwise be judged as a Region.
+    args = ["provider", "--region", "us-east-1", "--consumer-region", "us-est-2"]
+    assert run(args) == 2
+    line = one_error_line(capsys)
+    assert "unknown region 'us-est-2'" in line
+    assert "us-east-2" in line
+
+
+@pytest.mark.usefixtures("empty_aws")
 def test_malformed_region_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["az-map", "--region", "Mars!"]) == 2
     assert "Mars!" in one_error_line(capsys)

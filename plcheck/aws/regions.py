@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from plcheck.errors import UsageError
+from plcheck.service_names import REGION
 
 #: Region environment variables, highest precedence first. The SDKs and the AWS CLI v2 read
 #: ``AWS_REGION`` before ``AWS_DEFAULT_REGION`` (and both before the profile's ``region``):
@@ -20,8 +21,6 @@ from plcheck.errors import UsageError
 #: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html.
 #: botocore itself reads only ``AWS_DEFAULT_REGION``.
 REGION_ENV = ("AWS_REGION", "AWS_DEFAULT_REGION")
-#: What a region name looks like in every partition (``us-east-1``, ``us-gov-west-1``...).
-REGION_PATTERN = r"[a-z]{2,4}(-[a-z]+)+-\d{1,2}"
 
 
 def resolve_region(given: str | None, profile_region: str | None, profile: str | None) -> str:
@@ -53,7 +52,7 @@ def _partitions() -> tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]:
         (
             str(p["id"]),
             re.compile(str(p["regionRegex"])),
-            tuple(r for r in p.get("regions", {}) if re.fullmatch(REGION_PATTERN, r)),
+            tuple(r for r in p.get("regions", {}) if re.fullmatch(REGION, r)),
         )
         for p in data["partitions"]
     )
@@ -64,9 +63,7 @@ def validate_region(region: str) -> None:
     import difflib
 
     partitions = _partitions()
-    if re.fullmatch(REGION_PATTERN, region) and any(
-        region in listed for _, _, listed in partitions
-    ):
+    if re.fullmatch(REGION, region) and any(region in listed for _, _, listed in partitions):
         return
     known = [r for _, _, listed in partitions for r in listed]
     # An empty or far-off name still gets a list to choose from.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from plcheck.errors import UsageError
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -17,6 +19,14 @@ class Scope:
     """Role to assume on top of the profile's credentials."""
     external_id: str | None = None
     """External ID for the role assumption."""
+
+    def __post_init__(self) -> None:
+        if self.external_id and not self.role_arn:
+            # It is sent only with AssumeRole: alone it would be silently ignored.
+            raise UsageError(
+                "--external-id is sent only when assuming --role-arn: give the role too, or "
+                "put external_id in the profile that assumes it"
+            )
 
     @property
     def label(self) -> str:

@@ -107,8 +107,10 @@ def validate(options: ProviderOptions) -> Target:
         raise UsageError(f"service {options.service} is in {region}, not --region {asked}")
     for account in options.consumer_accounts:
         validate_id("account", account)
+    from plcheck.aws.regions import validate_region
+
     for consumer_region in options.consumer_regions:
-        validate_id("region", consumer_region)
+        validate_region(consumer_region)  # a region botocore knows, as --region is
     for principal in options.consumer_principals:
         if not service_allowed_principals.CONSUMER_PRINCIPAL.fullmatch(principal):
             raise UsageError(

@@ -545,7 +545,7 @@ def test_txt_lookup_without_an_answering_resolver_is_an_error(
             "bad --consumer-principal",
         ),
         (["vpce-svc-0123456789abcdef0", "--client-cidr", "10.0.0/8"], "bad --client-cidr"),
-        (["vpce-svc-0123456789abcdef0", "--consumer-region", "Europe"], "malformed region"),
+        (["vpce-svc-0123456789abcdef0", "--consumer-region", "Europe"], "unknown region 'Europe'"),
         (
             ["com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0", "--region", "us-east-1"],
             "is in eu-west-1",
