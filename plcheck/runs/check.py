@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
     from plcheck.facts.consumer import ConsumerFacts
     from plcheck.facts.provider import ProviderFacts
+    from plcheck.runs.provider import ProviderOptions
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ def gate(config: GateConfig, ctx: AwsContext, today: dt.date | None = None) -> G
     """Run every task concurrently, join each link's sides, and apply the config's ignores."""
     today = today or dt.date.today()
     planned = tasks(config)
-    outcomes = ctx.gather([_runner(config, task, ctx) for task in planned])
+    siblings = _siblings(planned)
+    outcomes = ctx.gather([_runner(config, task, ctx, siblings) for task in planned])
     done = {task: outcome.get() for task, outcome in zip(planned, outcomes, strict=True)}
     joined = joins(config)
     for task in joined:
@@ -152,8 +154,15 @@ def gate(config: GateConfig, ctx: AwsContext, today: dt.date | None = None) -> G
     return GateRun(tuple(judged), (*planned, *joined), counts, grids)
 
 
-def _runner(config: GateConfig, task: Task, ctx: AwsContext) -> Callable[[], Done]:
-    work = {"provider": _provider, "consumer": _consumer, "probe": _probe}[task.side]
+def _runner(
+    config: GateConfig, task: Task, ctx: AwsContext, siblings: dict[Task, tuple[str, ...]]
+) -> Callable[[], Done]:
+    sides: dict[str, Callable[[Task, AwsContext], Done]] = {
+        "provider": partial(_provider, siblings=siblings.get(task, ())),
+        "consumer": _consumer,
+        "probe": _probe,
+    }
+    work = sides[task.side]
 
     def run_task() -> Done:
         try:
@@ -166,7 +175,45 @@ def _runner(config: GateConfig, task: Task, ctx: AwsContext) -> Callable[[], Don
     return run_task
 
 
-def _provider(task: Task, ctx: AwsContext) -> Done:
+def _provider_options(link: Link, account: Account) -> ProviderOptions:
+    from plcheck.runs import provider
+
+    return provider.ProviderOptions(
+        service=link.service,
+        scope=scope_of(account),
+        resolver=account.resolver,
+        dns_timeout=account.dns_timeout,
+    )
+
+
+def _siblings(planned: Sequence[Task]) -> dict[Task, tuple[str, ...]]:
+    """Provider task → the other links' services in the same account and Region.
+
+    Each provider task reads its siblings' services too, in the same calls, so the run's
+    call cache makes one DescribeVpcEndpointServiceConfigurations (and one of each read
+    behind it) for all the links to one provider, not one per link.
+    """
+    from plcheck.runs import provider
+
+    by_place: dict[Scope, list[tuple[Task, str]]] = {}
+    for task in planned:
+        account = task.link.provider
+        if task.side != "provider" or account is None:
+            continue
+        try:
+            target = provider.validate(_provider_options(task.link, account))
+        except UsageError:
+            continue  # reported by the task itself
+        if target.service_id:
+            by_place.setdefault(target.scope, []).append((task, target.service_id))
+    return {
+        task: tuple(sorted({s for _, s in group} - {service_id}))
+        for group in by_place.values()
+        for task, service_id in group
+    }
+
+
+def _provider(task: Task, ctx: AwsContext, siblings: Sequence[str] = ()) -> Done:
     """The provider's facts of the link's service and its checks, expecting its consumers."""
     from plcheck.runs import provider
 
@@ -185,7 +232,7 @@ def _provider(task: Task, ctx: AwsContext) -> Done:
         consumer_principals=tuple(c.principal for c in link.consumers if c.principal),
     )
     target = provider.validate(options)
-    facts = provider.gather(ctx, options)
+    facts = provider.gather(ctx, options, siblings)
     findings = provider.judge(
         facts,
         target.service_id,

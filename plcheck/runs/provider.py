@@ -21,6 +21,7 @@ from plcheck.checks import (
     service_state,
 )
 from plcheck.errors import AwsErrorKind, UsageError
+from plcheck.facts.outcome import Outcome
 from plcheck.facts.provider import (
     ProviderFacts,
     ServiceConfig,
@@ -133,14 +134,24 @@ def validate(options: ProviderOptions) -> Target:
     return Target(service_id, replace(options.scope, region=asked or region), nameserver)
 
 
-def gather(ctx: AwsContext, options: ProviderOptions) -> ProviderFacts:
-    """The AWS facts, and concurrently with them the TXT lookups of each service."""
+def gather(
+    ctx: AwsContext, options: ProviderOptions, siblings: Sequence[str] = ()
+) -> ProviderFacts:
+    """The AWS facts, and concurrently with them the TXT lookups of each service.
+
+    ``siblings`` are other service IDs of the same account and Region that the run reads
+    too (``plcheck check``: the services of other links to this provider). They are read in
+    the same calls, which the run's call cache then shares, and left out of the facts
+    returned: those are this service's only.
+    """
     from plcheck.aws.provider import gather as gather_facts
 
     target = validate(options)
 
     def lookups(services: list[ServiceConfig]) -> Mapping[str, TxtLookups]:
-        asked = [(s, private_dns_txt_record.lookup_names(s)) for s in services]
+        # Only the asked service's names: each sibling's own run looks up its records.
+        mine = [s for s in services if not ids or s.service_id in ids]
+        asked = [(s, private_dns_txt_record.lookup_names(s)) for s in mine]
         asked = [(s, names) for s, names in asked if names]
         found = ctx.gather(
             [
@@ -153,10 +164,37 @@ def gather(ctx: AwsContext, options: ProviderOptions) -> ProviderFacts:
         return {s.service_id: o.get() for (s, _), o in zip(asked, found, strict=True)}
 
     ids = [target.service_id] if target.service_id else []
-    facts = gather_facts(
-        ctx, target.scope, ids, alongside=lookups, consumer_regions=options.consumer_regions
+    batch = sorted({*ids, *siblings}) if ids else []
+
+    def read(service_ids: list[str]) -> ProviderFacts:
+        return gather_facts(
+            ctx,
+            target.scope,
+            service_ids,
+            alongside=lookups,
+            consumer_regions=options.consumer_regions,
+        )
+
+    facts = read(batch)
+    error = facts.services.error
+    if batch != ids and error is not None and error.kind is AwsErrorKind.NOT_FOUND:
+        # One missing service fails DescribeVpcEndpointServiceConfigurations for all of them.
+        facts = read(ids)
+    return _with_memberships(ctx, target.scope, _only(facts, ids), options)
+
+
+def _only(facts: ProviderFacts, service_ids: Sequence[str]) -> ProviderFacts:
+    """``facts`` about ``service_ids`` alone (all of them when none is named)."""
+    from dataclasses import replace
+
+    if not service_ids or facts.services.error is not None:
+        return facts
+    kept = tuple(s for s in facts.services.value or () if s.service_id in service_ids)
+    return replace(
+        facts,
+        services=Outcome(value=kept),
+        permissions={k: v for k, v in facts.permissions.items() if k in service_ids},
     )
-    return _with_memberships(ctx, target.scope, facts, options)
 
 
 def _with_memberships(

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from plcheck.cli import run
+from plcheck.sim import SimulatedWorld
 from plcheck.sim.dns_server import DnsServer
 from plcheck.sim.scenarios import AzMismatchScenario
 from tests.gate.conftest import gate_toml, report
@@ -192,3 +193,102 @@ def test_unknown_profile_names_the_config_line(
     err = capsys.readouterr().err
     assert err.startswith(f"plcheck: error: {config}:6: link 'burrito' consumer: ")
     assert "nobody" in err
+
+
+def test_links_to_one_provider_read_its_services_in_the_same_calls(
+    world: SimulatedWorld,
+    scenario: AzMismatchScenario,
+    dns: DnsServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from plcheck.aws import AwsContext
+
+    ec2 = world.admin_client(scenario.provider_account, "ec2")
+    second = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[scenario.nlb_arn], AcceptanceRequired=False
+    )["ServiceConfiguration"]
+    missing = "vpce-svc-0123456789abcdef0"
+    one = gate_toml(scenario, dns.resolver)
+
+    def link(name: str, service: str) -> str:
+        return one.replace('name = "burrito"', f'name = "{name}"').replace(
+            scenario.service_name, service
+        )
+
+    config = write(
+        tmp_path,
+        one
+        + link("taco", second["ServiceName"])
+        + link("gone", f"com.amazonaws.vpce.us-east-1.{missing}"),
+    )
+    sent: list[str] = []
+    close = AwsContext.close
+
+    def record(self: AwsContext, wait: bool = True) -> None:
+        sent.extend(c.action for c in self.calls)
+        close(self, wait)
+
+    monkeypatch.setattr(AwsContext, "close", record)
+    code = run(["check", "--config", str(config), "--format", "json"])
+    assert code == 1, capsys.readouterr().err
+    data = report(capsys)
+    # One call for the three links' services, shared through the call cache; the missing
+    # service fails it for all three, so each link then reads its own service alone.
+    assert Counter(sent)["ec2:DescribeVpcEndpointServiceConfigurations"] == 1 + 3
+    by_link: dict[str, set[str]] = {}
+    for finding in data["findings"]:
+        if finding["details"].get("side") == "provider":
+            by_link.setdefault(finding["details"]["link"], set()).add(finding["resource"])
+    # Each link's provider findings are about its own service only.
+    assert by_link == {
+        "burrito": {scenario.service_id},
+        "taco": {second["ServiceId"]},
+        "gone": {missing},
+    }
+    state = {
+        f["details"]["link"]: f["status"] for f in data["findings"] if f["check"] == "service-state"
+    }
+    assert state == {"burrito": "pass", "taco": "pass", "gone": "fail"}
+
+
+def test_links_to_one_provider_share_one_read_of_its_services(
+    world: SimulatedWorld,
+    scenario: AzMismatchScenario,
+    dns: DnsServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from plcheck.aws import AwsContext
+
+    ec2 = world.admin_client(scenario.provider_account, "ec2")
+    second = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[scenario.nlb_arn], AcceptanceRequired=False
+    )["ServiceConfiguration"]
+    one = gate_toml(scenario, dns.resolver)
+    taco = one.replace('name = "burrito"', 'name = "taco"').replace(
+        scenario.service_name, second["ServiceName"]
+    )
+    config = write(tmp_path, one + taco)
+    sent: list[str] = []
+    close = AwsContext.close
+
+    def record(self: AwsContext, wait: bool = True) -> None:
+        sent.extend(c.action for c in self.calls)
+        close(self, wait)
+
+    monkeypatch.setattr(AwsContext, "close", record)
+    run(["check", "--config", str(config), "--format", "json"])
+    report(capsys)
+    counts = Counter(sent)
+    for action in (
+        "ec2:DescribeVpcEndpointServiceConfigurations",
+        "ec2:DescribeVpcEndpointConnections",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeListeners",
+    ):
+        assert counts[action] == 1, (action, counts)
+    # DescribeVpcEndpointServicePermissions takes one service: one call each.
+    assert counts["ec2:DescribeVpcEndpointServicePermissions"] == 2
