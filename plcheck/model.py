@@ -210,7 +210,7 @@ class FindingMaker:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """The result of one check on one resource."""
 
