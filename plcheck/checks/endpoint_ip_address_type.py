@@ -19,10 +19,11 @@ SPEC = CheckSpec(
     command="consumer",
     subject="endpoint",
     needs=("vpc.services", "vpc.subnets"),
+    also_in=("plan",),
     inspects=(
         "The endpoint's IpAddressType and DnsOptions.DnsRecordIpType (for a planned endpoint "
-        "the ones its plan sets, else ipv4, the default) against the service's SupportedIpAddressTypes, and the IPv6 "
-        "CIDRs of its subnets."
+        "the ones its plan sets, else ipv4, the default) against the service's "
+        "SupportedIpAddressTypes, and the IPv6 CIDRs of its subnets."
     ),
     why=(
         "An endpoint can only use the address families the service supports: AWS refuses an "

@@ -53,7 +53,7 @@ INPUTS: Mapping[str, tuple[str, ...]] = {
     "endpoint-az-coverage": ("service", "subnets"),
     "endpoint-private-dns": ("private_dns", "service"),
     "endpoint-security-groups": ("groups", "ports", "vpc"),
-    "endpoint-ip-address-type": ("service", "ip_type", "subnets", "ipv6"),
+    "endpoint-ip-address-type": ("service", "ip_type", "ipv6"),
     "private-dns-conflict": ("private_dns", "service", "hosted_zones"),
     "resolver-rules": ("private_dns", "service", "resolver"),
 }
@@ -434,7 +434,9 @@ def _ip_types(
                 "ip_type", Wait(f"{value.describe()} is known only after apply", (value.attribute,))
             )
         found.append(value if isinstance(value, str) else "")
-    if found[0] in ("dualstack", "ipv6"):
+    if found[0] in ("dualstack", "ipv6"):  # every subnet needs an IPv6 block
+        if "subnets" in waits:
+            waits.setdefault("ipv6", waits["subnets"])
         for subnet in subnets:
             for planned in plan.subnet(subnet.subnet_id):
                 if isinstance(planned.ipv6_cidr, Unknown):
