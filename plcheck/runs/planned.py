@@ -32,15 +32,12 @@ from plcheck.facts.zones import AccountZones
 from plcheck.gate.terraform import PlannedEndpoint, TerraformPlan, Unknown
 from plcheck.model import CheckSpec, Finding, Status, View
 from plcheck.runs import after_apply, planned_facts, planned_grid, planned_network, planned_resolver
-from plcheck.runs.planned_facts import service_from_plan
 from plcheck.runs.planned_network import NetworkFacts
 from plcheck.service_names import region_in_service_name
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
     from plcheck.checks.framework import Subject
-
-__all__ = ["ConsumerSide", "LiveFacts", "gather", "judge", "run", "service_from_plan"]
 
 
 @dataclass
@@ -248,13 +245,11 @@ def _judged_vpc(vpc: planned_facts.VpcSide) -> list[Finding]:
         else:
             findings += [replace(f, details={**f.details, "addresses": addresses}) for f in found]
     # An endpoint whose service apply decides: service-visible's skip of its own.
-    for spec in checks_for("plan", "vpc"):
-        if spec.id == service_visible.SPEC.id:
-            findings += [
-                _about(_skip(spec, e.waits["service"], e.facts), e.endpoint.address)
-                for e in vpc.endpoints
-                if "service" in e.waits
-            ]
+    findings += [
+        _about(_skip(service_visible.SPEC, e.waits["service"], e.facts), e.endpoint.address)
+        for e in vpc.endpoints
+        if "service" in e.waits
+    ]
     return findings
 
 

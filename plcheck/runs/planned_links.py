@@ -177,7 +177,7 @@ def joined(
     built_consumer = side.facts.vpc
     vpc_label = built_consumer.request.vpc_id
     if "vpc" in side.waits:
-        pending.setdefault("link-sources", side.waits["vpc"].reason)
+        pending.setdefault("link-sources", side.waits["vpc"].reason or side.waits["vpc"].text)
     subnets = built_consumer.subnets
     known, _ = subnets_of.endpoint_subnets(endpoint)
     if "subnets" in side.waits:
