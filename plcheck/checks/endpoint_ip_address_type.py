@@ -19,10 +19,11 @@ SPEC = CheckSpec(
     command="consumer",
     subject="endpoint",
     needs=("vpc.services", "vpc.subnets"),
+    also_in=("plan",),
     inspects=(
-        "The endpoint's IpAddressType and DnsOptions.DnsRecordIpType (ipv4 for a planned "
-        "endpoint, the default) against the service's SupportedIpAddressTypes, and the IPv6 "
-        "CIDRs of its subnets."
+        "The endpoint's IpAddressType and DnsOptions.DnsRecordIpType (for a planned endpoint "
+        "the ones its plan sets, else ipv4, the default) against the service's "
+        "SupportedIpAddressTypes, and the IPv6 CIDRs of its subnets."
     ),
     why=(
         "An endpoint can only use the address families the service supports: AWS refuses an "
@@ -85,8 +86,13 @@ def evaluate(
     planned: bool = False,
     account: str = "",
     region: str = "",
+    terraform: bool = False,
 ) -> list[Finding]:
-    """Every mismatch as a fail; one pass when none."""
+    """Every mismatch as a fail; one pass when none.
+
+    ``planned``: the endpoint does not exist and its address type is the default, a guess
+    (a mismatch warns). ``terraform``: a Terraform plan's endpoint, fixed in its attributes.
+    """
     details = {
         "supported_ip_address_types": list(supported),
         "ip_address_type": ip_address_type,
@@ -105,6 +111,8 @@ def evaluate(
     offered = ", ".join(supported)
     choices = [t for t, needed in NEEDS.items() if set(needed) <= set(supported)]
     what = "a planned endpoint (IPv4, the default)" if planned else "the endpoint"
+    if terraform and not planned:
+        what = resource  # the address type its plan sets
     findings = []
     missing = [f for f in NEEDS.get(ip_address_type, ()) if f not in supported]
     if missing:
@@ -123,7 +131,7 @@ def evaluate(
                 + (
                     f" (aws ec2 modify-vpc-endpoint --vpc-endpoint-id {resource} "
                     f"--ip-address-type {choices[0] if choices else 'ipv4'})."
-                    if not planned
+                    if not (planned or terraform)
                     else " when creating the endpoint (Terraform: ip_address_type)."
                 ),
             )
@@ -135,7 +143,9 @@ def evaluate(
                 Status.FAIL,
                 f"DNS records of type {dns_record_ip_type} on a {ip_address_type} endpoint: "
                 "the endpoint has no addresses of that family to answer with",
-                f"aws ec2 modify-vpc-endpoint --vpc-endpoint-id {resource} --dns-options "
+                f"Set dns_options.dns_record_ip_type = {ip_address_type} on {resource}."
+                if terraform
+                else f"aws ec2 modify-vpc-endpoint --vpc-endpoint-id {resource} --dns-options "
                 f"DnsRecordIpType={ip_address_type}.",
             )
         )
@@ -150,6 +160,8 @@ def evaluate(
                     "; ".join(
                         f"aws ec2 associate-subnet-cidr-block --subnet-id {s} "
                         "--ipv6-cidr-block <a /64 of the VPC's IPv6 block>"
+                        if s.startswith("subnet-")
+                        else f"set ipv6_cidr_block on {s}"  # a subnet a plan creates
                         for s in without
                     )
                     + ".",
@@ -171,23 +183,37 @@ def judge(facts: EndpointFacts) -> list[Finding]:
     service = facts.service
     if service is None:
         return [not_visible(SPEC, facts)]
-    endpoint = facts.target.endpoint
+    target = facts.target
+    endpoint = target.endpoint
     by_id = {s.subnet_id: s for s in facts.vpc.subnets.get()}
-    subnets = [by_id[s] for s in facts.target.subnet_ids if s in by_id]
+    subnets = [by_id[s] for s in target.subnet_ids if s in by_id]
+    kind = ip_address_type(facts)
+    if endpoint is not None:
+        records = endpoint.dns_record_ip_type
+    else:  # a record type the plan does not set cannot contradict the address type
+        records = target.dns_record_ip_type or kind
     return evaluate(
         facts.resource,
         service.supported_ip_address_types,
-        endpoint.ip_address_type if endpoint else "ipv4",
-        endpoint.dns_record_ip_type if endpoint else "ipv4",
+        kind,
+        records,
         subnets,
-        planned=endpoint is None,
+        # Only the default is a guess; an address type a plan sets is what AWS is asked for.
+        planned=endpoint is None and not target.ip_address_type,
         account=facts.account,
         region=facts.region,
+        terraform=bool(target.address),
     )
+
+
+def ip_address_type(facts: EndpointFacts) -> str:
+    """The endpoint's IP address type: its own, a plan's, or ipv4 (the default)."""
+    endpoint = facts.target.endpoint
+    if endpoint is not None:
+        return endpoint.ip_address_type
+    return facts.target.ip_address_type or "ipv4"
 
 
 def client_families(facts: EndpointFacts) -> tuple[int, ...]:
     """The IP versions clients reach the endpoint with: IPv6 too on dualstack and IPv6 ones."""
-    endpoint = facts.target.endpoint
-    kind = endpoint.ip_address_type if endpoint else "ipv4"
-    return {"dualstack": (4, 6), "ipv6": (6,)}.get(kind, (4,))
+    return {"dualstack": (4, 6), "ipv6": (6,)}.get(ip_address_type(facts), (4,))

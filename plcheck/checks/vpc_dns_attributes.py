@@ -125,14 +125,16 @@ def judge(facts: ConsumerFacts) -> list[Finding]:
 
 
 def _private_dns_users(facts: ConsumerFacts) -> list[str]:
-    services = facts.services.get()
     users = []
     for target in facts.targets.get():
         if target.endpoint is not None:
             if target.endpoint.private_dns_enabled:
                 users.append(target.endpoint.endpoint_id)
+        elif target.private_dns_enabled is not None:  # a Terraform plan says
+            if target.private_dns_enabled:
+                users.append(target.resource)
         else:
-            detail = services.get(target.service_name)
+            detail = facts.services.get().get(target.service_name)
             if detail is not None and detail.private_dns_name:
                 users.append(f"the planned endpoint to {target.service_name}")
     return users

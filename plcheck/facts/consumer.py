@@ -173,6 +173,9 @@ class ConsumerFacts:
     """(zone ID, domain) → the zone's records at the domain and below it, for each customer
     zone that is a parent of a service's private DNS name (ListResourceRecordSets from the
     domain on). A pair not read is absent: whether the zone holds such records is unknown."""
+    planned: tuple[Target, ...] | None = None
+    """The targets a run gives instead of those of the request: a Terraform plan's endpoints
+    in this VPC (None: the endpoints read and the request's services, see :func:`targets`)."""
 
     @property
     def resource(self) -> str:
@@ -188,7 +191,9 @@ class ConsumerFacts:
     def service_names(self) -> tuple[str, ...]:
         """Every service asked for or connected to, once each, asked-for first."""
         found = self.targets.value or ()
-        return tuple(dict.fromkeys([*self.request.services, *(t.service_name for t in found)]))
+        # A planned target whose service is known only after apply ("") names none.
+        names = [*self.request.services, *(t.service_name for t in found if t.service_name)]
+        return tuple(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)
@@ -207,15 +212,27 @@ class Target:
     """False for a plan without --subnet: every subnet of the VPC is a candidate."""
     notes: tuple[str, ...] = ()
     """Why the plan looks as it does."""
+    address: str = ""
+    """A Terraform plan's endpoint: its resource address, which findings name."""
+    private_dns_enabled: bool | None = None
+    """A Terraform plan's endpoint: private DNS as planned (None: as the service offers it)."""
+    ip_address_type: str = ""
+    """A Terraform plan's endpoint: ``ip_address_type`` ("": not set, AWS's default)."""
+    dns_record_ip_type: str = ""
+    """A Terraform plan's endpoint: ``dns_options.dns_record_ip_type`` ("": not set)."""
 
     @property
     def resource(self) -> str:
-        """The endpoint ID, or the service name for a plan."""
-        return self.endpoint.endpoint_id if self.endpoint else self.service_name
+        """The endpoint ID, or for a plan its address (else the service name)."""
+        if self.endpoint:
+            return self.endpoint.endpoint_id
+        return self.address or self.service_name
 
 
 def targets(facts: ConsumerFacts) -> Outcome[tuple[Target, ...]]:
     """The endpoints to check, and the planned endpoints for services without one."""
+    if facts.planned is not None:
+        return Outcome(value=facts.planned)
     if facts.endpoints.error is not None:
         return Outcome(error=facts.endpoints.error)
     request = facts.request

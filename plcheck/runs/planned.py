@@ -1,48 +1,43 @@
 """Judge a Terraform plan's interface endpoints against the live account, before apply.
 
-What is known at plan time is checked with the consumer's own gatherers and
-judges (service-visible, endpoint-az-coverage, vpc-dns-attributes,
-endpoint-private-dns): planned subnet IDs against the AZ IDs the service is
-offered in, ``private_dns_enabled`` against the VPC's DNS attributes (the
-planned ``aws_vpc``'s when the plan creates or changes it), the service name's
-visibility. Subnets created in the same plan are judged by their planned zone:
-``availability_zone_id``, or ``availability_zone`` translated through this
-account's own zone names. Whatever is known only after apply is a ``skip``
-saying what it waits for.
+Each account's facts are read once for all its planned endpoints (:func:`gather`); each
+VPC's endpoints and each endpoint then become the facts the consumer's checks take
+(:mod:`plcheck.runs.planned_facts`), and the checks of ``plcheck consumer`` that also run
+in ``plan`` judge them through :mod:`plcheck.checks.framework`, unchanged: planned subnets
+against the AZ IDs the service is offered in, ``private_dns_enabled`` against the VPC's
+DNS attributes (the planned ``aws_vpc``'s when the plan creates or changes it), security
+groups with the plan's rules, hosted zones, Resolver rules, IP address types. Whatever is
+known only after apply is a ``skip`` saying what it waits for; findings name the planned
+resource (``address``/``addresses``) so that the report locates its ``.tf`` block.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from plcheck.checks import (
-    endpoint_az_coverage,
-    endpoint_private_dns,
+    checks_for,
+    framework,
+    resolver_rules,
     service_visible,
     vpc_dns_attributes,
 )
-from plcheck.errors import AwsCallError
 from plcheck.facts.consumer import ServiceDetail, VpcDnsAttributes
 from plcheck.facts.network import Subnet
 from plcheck.facts.outcome import Outcome
 from plcheck.facts.zones import AccountZones
-from plcheck.gate.terraform import (
-    PlannedEndpoint,
-    PlannedVpc,
-    TerraformPlan,
-    Unknown,
-)
-from plcheck.model import CheckSpec, Finding, View
-from plcheck.runs import after_apply, planned_grid, planned_network
-from plcheck.runs import planned_subnets as subnets_of
+from plcheck.gate.terraform import PlannedEndpoint, TerraformPlan, Unknown
+from plcheck.model import CheckSpec, Finding, Status, View
+from plcheck.runs import after_apply, planned_facts, planned_grid, planned_network, planned_resolver
 from plcheck.runs.planned_network import NetworkFacts
 from plcheck.service_names import region_in_service_name
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
+    from plcheck.checks.framework import Subject
 
 
 @dataclass
@@ -114,23 +109,19 @@ def gather(
 def judge(
     plan: TerraformPlan, facts: LiveFacts, endpoints: Sequence[PlannedEndpoint] | None = None
 ) -> list[Finding]:
-    """Every finding for ``endpoints`` (default: the plan's); ``skip`` for what apply decides."""
+    """Every finding for ``endpoints`` (default: the plan's); ``skip`` for what apply decides.
+
+    Each VPC's planned endpoints are judged by the ``plan`` checks of subject ``vpc``, then
+    each endpoint by those of subject ``endpoint`` (:mod:`plcheck.runs.planned_facts` builds
+    their facts), as ``plcheck consumer`` judges a VPC and its endpoints.
+    """
     endpoints = plan.endpoints if endpoints is None else endpoints
     findings: list[Finding] = []
-    findings += _visibility(plan, facts, endpoints)
-    for endpoint in endpoints:
-        findings += _coverage(endpoint, plan, facts)
-        if endpoint.private_dns_enabled is not False:
-            findings += _private_dns(endpoint, facts)
-    findings += _dns_attributes(plan, facts, endpoints)
-    findings += planned_network.judge(
-        plan,
-        facts.network,
-        partial(_service, facts=facts),
-        endpoints,
-        planned_network.Where(facts.account, facts.region),
-    )
-    return findings
+    for vpc in planned_facts.sides(plan, facts, endpoints):
+        findings += _judged_vpc(vpc)
+        for side in vpc.endpoints:
+            findings += _judged_endpoint(side)
+    return _one_per_service(findings)
 
 
 @dataclass
@@ -206,274 +197,139 @@ def _one_account(
     return judge(plan, facts, endpoints), views, facts
 
 
-# -- the checks ------------------------------------------------------------------------------
-
-
-def _with(findings: Sequence[Finding], **details: Any) -> list[Finding]:
-    """The findings with the plan's context added to their details."""
-    return [replace(f, details={**f.details, **details}) for f in findings]
-
-
-def _skip(
-    spec: CheckSpec, resource: str, facts: LiveFacts, message: str, **details: Any
-) -> Finding:
-    return after_apply.skip(
-        spec, resource, message, account=facts.account, region=facts.region, **details
-    )
-
-
-def _error(spec: CheckSpec, resource: str, error: AwsCallError, facts: LiveFacts) -> Finding:
-    return spec.error(resource, error, account=facts.account, region=facts.region)
-
-
-def _failed(
-    spec: CheckSpec, resource: str, facts: LiveFacts, thunk: Callable[[], list[Finding]]
-) -> list[Finding]:
-    try:
-        return thunk()
-    except AwsCallError as exc:
-        return [_error(spec, resource, exc, facts)]
-
-
-def service_from_plan(endpoint: PlannedEndpoint, plan: TerraformPlan) -> str | None:
-    """The planned service the endpoint's unknown service name comes from, if any."""
-    if not isinstance(endpoint.service_name, Unknown):
-        return None
-    unknown = endpoint.service_name
-    for ref in (*unknown.resources, *unknown.references):
-        for service in plan.services:
-            # A reference to the resource itself, or to an output of the module holding it.
-            if service.address == ref or service.address.startswith((f"{ref}.", f"{ref}[")):
-                return service.address
-    return None
-
-
-def _unknown_service(
-    spec: CheckSpec, endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts
-) -> Finding:
-    assert isinstance(endpoint.service_name, Unknown)
-    source = service_from_plan(endpoint, plan)
-    why = (
-        f"its service is {source}, created in this plan (the link checks join the two)"
-        if source
-        else f"service_name is known only after apply: {endpoint.service_name.describe()}"
-    )
-    return _skip(
-        spec,
-        endpoint.address,
-        facts,
-        f"{endpoint.address}: not checked before apply: {why}",
-        address=endpoint.address,
-        unknown=["service_name"],
-    )
-
-
-def _visibility(
-    plan: TerraformPlan, facts: LiveFacts, endpoints: Sequence[PlannedEndpoint]
-) -> list[Finding]:
-    """service-visible once per service name, naming the endpoints that use it."""
-    spec = service_visible.SPEC
-    findings: list[Finding] = []
-    by_name: dict[str, list[str]] = {}
-    for endpoint in endpoints:
-        if isinstance(endpoint.service_name, Unknown):
-            findings.append(_unknown_service(spec, endpoint, plan, facts))
-        else:
-            by_name.setdefault(endpoint.service_name, []).append(endpoint.address)
-    for name, addresses in by_name.items():
-        findings += _with(
-            _failed(
-                spec,
-                name,
-                facts,
-                lambda name=name: service_visible.evaluate(  # type: ignore[misc]
-                    [name], facts.services.get(), account=facts.account, region=facts.region
-                ),
-            ),
-            addresses=addresses,
-        )
-    return findings
-
-
 def _service(endpoint: PlannedEndpoint, facts: LiveFacts) -> ServiceDetail | None:
     if isinstance(endpoint.service_name, Unknown) or facts.services.error is not None:
         return None
     return (facts.services.value or {}).get(endpoint.service_name)
 
 
-def _coverage(endpoint: PlannedEndpoint, plan: TerraformPlan, facts: LiveFacts) -> list[Finding]:
-    spec = endpoint_az_coverage.SPEC
-    address = endpoint.address
-    if isinstance(endpoint.service_name, Unknown):
-        return [_unknown_service(spec, endpoint, plan, facts)]
-    if facts.services.error is not None:
-        return [_error(spec, address, facts.services.error, facts)]
-    if facts.zones.error is not None:
-        return [_error(spec, address, facts.zones.error, facts)]
-    service = _service(endpoint, facts)
-    if service is None:
-        return [
-            _skip(
-                spec,
-                address,
-                facts,
-                f"{address}: {endpoint.service_name} is not visible (see service-visible), so "
-                "its zones cannot be compared",
-                address=address,
-            )
-        ]
-    zones = facts.zones.get()
-    vpc_id = endpoint.vpc_id
-    live: list[Subnet] = []
-    if isinstance(vpc_id, str) and vpc_id:
-        outcome = facts.subnets.get(vpc_id)
-        if outcome is not None and outcome.error is not None:
-            return [_error(spec, address, outcome.error, facts)]
-        live = list(outcome.value or []) if outcome else []
-    vpc_label = vpc_id if isinstance(vpc_id, str) else subnets_of.vpc_label(vpc_id, plan)
-    known_ids, unknown = subnets_of.endpoint_subnets(endpoint)
-    subnet_ids: list[str] = list(known_ids)
-    source = "live"
-    if unknown is not None:
-        resolved = subnets_of.planned_subnets(unknown, plan, zones, vpc_label)
-        if isinstance(resolved, str):
-            return [
-                _skip(
-                    spec,
-                    address,
-                    facts,
-                    f"{address}: subnets not checked before apply: {resolved}",
-                    address=address,
-                    unknown=["subnet_ids"],
-                )
-            ]
-        live += resolved
-        subnet_ids += [s.subnet_id for s in resolved if s.subnet_id not in subnet_ids]
-        source = "plan" if not known_ids else "plan and live"
-    found = endpoint_az_coverage.evaluate(
-        address,
-        service,
-        subnet_ids,
-        live,
-        zones,
-        vpc_id=vpc_label,
-        chosen=bool(subnet_ids),
-        existing=False,
-    )
-    return _with(found, address=address, subnets_from=source)
+# -- judging --------------------------------------------------------------------------------
 
 
-def _private_dns(endpoint: PlannedEndpoint, facts: LiveFacts) -> list[Finding]:
-    spec = endpoint_private_dns.SPEC
-    if isinstance(endpoint.private_dns_enabled, Unknown):
-        return [
-            _skip(
-                spec,
-                endpoint.address,
-                facts,
-                f"{endpoint.address}: private_dns_enabled is known only after apply",
-                address=endpoint.address,
-                unknown=["private_dns_enabled"],
-            )
-        ]
-    service = _service(endpoint, facts)
-    if service is None:
-        return []  # service-visible / the unknown service name already say why
-    return _with(
-        endpoint_private_dns.evaluate(
-            endpoint.address, service, None, account=facts.account, region=facts.region
-        ),
-        address=endpoint.address,
+def _checked(
+    subject: str,
+    facts: Subject,
+    waits: Mapping[str, planned_facts.Wait],
+    quiet: frozenset[str] = frozenset(),
+) -> Iterator[tuple[CheckSpec, list[Finding]]]:
+    """Each ``plan`` check of ``subject``: its findings, or its skip for what apply decides."""
+    for spec in checks_for("plan", subject):
+        if spec.id in quiet:
+            continue
+        inputs = planned_facts.INPUTS.get(spec.id, ())
+        wait = next((waits[i] for i in inputs if i in waits), None)
+        yield spec, framework.apply(spec, facts) if wait is None else [_skip(spec, wait, facts)]
+
+
+def _skip(spec: CheckSpec, wait: planned_facts.Wait, facts: Subject) -> Finding:
+    resource = wait.resource or facts.resource
+    return after_apply.skip(
+        spec,
+        resource,
+        f"{resource}: {wait.text}",
+        account=facts.account,
+        region=facts.region,
+        unknown=list(wait.unknown),
     )
 
 
-def _dns_attributes(
-    plan: TerraformPlan, facts: LiveFacts, endpoints: Sequence[PlannedEndpoint]
-) -> list[Finding]:
-    """vpc-dns-attributes once per VPC, naming the planned endpoints that use private DNS."""
-    spec = vpc_dns_attributes.SPEC
-    by_vpc: dict[str, list[PlannedEndpoint]] = {}
+def _judged_vpc(vpc: planned_facts.VpcSide) -> list[Finding]:
+    """The ``vpc`` checks on one VPC's planned endpoints, naming the endpoints they concern."""
+    addresses = [e.endpoint.address for e in vpc.endpoints]
     findings: list[Finding] = []
-    for endpoint in endpoints:
-        if isinstance(endpoint.vpc_id, Unknown):
-            planned = subnets_of.planned_vpc(plan, endpoint.vpc_id)
-            key = planned.address if planned else ""
-            if not key:
-                findings.append(
-                    _skip(
-                        spec,
-                        endpoint.address,
-                        facts,
-                        f"{endpoint.address}: the VPC's DNS attributes are not checked before "
-                        f"apply: {endpoint.vpc_id.describe()} is known only after apply",
-                        address=endpoint.address,
-                        unknown=["vpc_id"],
-                    )
-                )
-                continue
+    for spec, found in _checked("vpc", vpc.facts, vpc.waits, _quiet_vpc(vpc)):
+        if spec.id == service_visible.SPEC.id:
+            findings += [_named(f, vpc) for f in found]
+        elif spec.id == vpc_dns_attributes.SPEC.id:
+            findings += [_dns_placed(f, vpc, addresses) for f in found]
         else:
-            key = endpoint.vpc_id
-        by_vpc.setdefault(key, []).append(endpoint)
-    for key, in_vpc in by_vpc.items():
-        users = [e.address for e in in_vpc if e.private_dns_enabled is True]
-        addresses = [e.address for e in in_vpc]
-        planned_vpc = plan.vpc_by_id(key) or next(iter(plan.vpc(key)), None)
-        if planned_vpc is not None:
-            findings += _planned_dns(planned_vpc, key, users, addresses, facts)
-            continue
-        outcome = facts.dns.get(key)
-        if outcome is None:
-            continue
-        if outcome.error is not None:
-            findings.append(_error(spec, key, outcome.error, facts))
-            continue
-        findings += _with(
-            vpc_dns_attributes.evaluate(
-                outcome.get(), users, account=facts.account, region=facts.region
-            ),
-            addresses=addresses,
-            attributes_from="live",
-        )
+            findings += [replace(f, details={**f.details, "addresses": addresses}) for f in found]
+    # An endpoint whose service apply decides: service-visible's skip of its own.
+    findings += [
+        _about(_skip(service_visible.SPEC, e.waits["service"], e.facts), e.endpoint.address)
+        for e in vpc.endpoints
+        if "service" in e.waits
+    ]
     return findings
 
 
-def _planned_dns(
-    vpc: PlannedVpc, key: str, users: list[str], addresses: list[str], facts: LiveFacts
-) -> list[Finding]:
-    spec = vpc_dns_attributes.SPEC
-    unknown = [
-        name
-        for name, value in (
-            ("enable_dns_support", vpc.dns_support),
-            ("enable_dns_hostnames", vpc.dns_hostnames),
-        )
-        if isinstance(value, Unknown)
+def _quiet_vpc(vpc: planned_facts.VpcSide) -> frozenset[str]:
+    """service-visible has nothing to judge when apply decides every endpoint's service."""
+    if all(t.service_name == "" for t in vpc.facts.planned or ()):
+        return frozenset({service_visible.SPEC.id})
+    return frozenset()
+
+
+def _named(finding: Finding, vpc: planned_facts.VpcSide) -> Finding:
+    """service-visible's finding on a service, naming the planned endpoints that use it."""
+    users = [
+        e.endpoint.address for e in vpc.endpoints if e.facts.target.service_name == finding.resource
     ]
-    if unknown:
-        return [
-            _skip(
-                spec,
-                vpc.address,
-                facts,
-                f"{vpc.address}: {' and '.join(unknown)} known only after apply",
-                addresses=addresses,
-                unknown=unknown,
-            )
-        ]
-    attrs = VpcDnsAttributes(
-        vpc_id=key, dns_support=bool(vpc.dns_support), dns_hostnames=bool(vpc.dns_hostnames)
-    )
+    addresses = users or [e.endpoint.address for e in vpc.endpoints]
+    return replace(finding, details={**finding.details, "addresses": addresses})
+
+
+def _dns_placed(finding: Finding, vpc: planned_facts.VpcSide, addresses: list[str]) -> Finding:
+    """vpc-dns-attributes with where the attributes come from, and the plan's fix."""
+    details: dict[str, Any] = {**finding.details, "addresses": addresses}
+    planned = vpc.planned_vpc
+    if finding.details.get("known_after_apply") or finding.status is Status.ERROR:
+        return replace(finding, details=details)
+    details["attributes_from"] = f"plan ({planned.address})" if planned else "live"
     off = [
         name
         for name, on in (
-            ("enable_dns_support", attrs.dns_support),
-            ("enable_dns_hostnames", attrs.dns_hostnames),
+            ("enable_dns_support", finding.details.get("enableDnsSupport", True)),
+            ("enable_dns_hostnames", finding.details.get("enableDnsHostnames", True)),
         )
         if not on
     ]
-    found = vpc_dns_attributes.evaluate(attrs, users, account=facts.account, region=facts.region)
-    if off:
+    if planned is not None and off and finding.remediation:
         # The plan is where to fix it, not the CLI.
-        fix = f"Set {' and '.join(f'{n} = true' for n in off)} on {vpc.address}."
-        found = [replace(f, remediation=fix) if f.remediation else f for f in found]
-    return _with(found, addresses=addresses, attributes_from=f"plan ({vpc.address})")
+        fix = f"Set {' and '.join(f'{n} = true' for n in off)} on {planned.address}."
+        return replace(finding, details=details, remediation=fix)
+    return replace(finding, details=details)
+
+
+def _judged_endpoint(side: planned_facts.EndpointSide) -> list[Finding]:
+    """The ``endpoint`` checks on one planned endpoint, located at its block."""
+    address = side.endpoint.address
+    findings: list[Finding] = []
+    for spec, found in _checked("endpoint", side.facts, side.waits, side.quiet):
+        extra = side.details.get(spec.id, {})
+        for one in found:
+            finding = replace(one, details={**one.details, "address": address, **extra})
+            if spec.id == resolver_rules.SPEC.id and not finding.details.get("known_after_apply"):
+                service = side.facts.service if side.facts.vpc.services.ok else None
+                finding = planned_resolver.placed(
+                    finding,
+                    address,
+                    side.rules.sources,
+                    service.private_dns_name if service else "",
+                    side.facts.vpc.request.vpc_id,
+                )
+            findings.append(finding)
+    return findings
+
+
+def _about(finding: Finding, address: str) -> Finding:
+    return replace(finding, details={**finding.details, "address": address})
+
+
+def _one_per_service(findings: list[Finding]) -> list[Finding]:
+    """service-visible once per service name in the account, naming every endpoint using it."""
+    first: dict[tuple[str, str], int] = {}
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.check != service_visible.SPEC.id or "address" in finding.details:
+            out.append(finding)
+            continue
+        key = (finding.resource, finding.message)
+        if key not in first:
+            first[key] = len(out)
+            out.append(finding)
+            continue
+        kept = out[first[key]]
+        merged = [*kept.details.get("addresses", []), *finding.details.get("addresses", [])]
+        out[first[key]] = replace(kept, details={**kept.details, "addresses": merged})
+    return out

@@ -23,20 +23,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from plcheck.errors import AwsCallError, AwsErrorKind
-from plcheck.facts.consumer import ConsumerFacts, ConsumerRequest, Vpc
+from plcheck.facts.consumer import ConsumerRequest
 from plcheck.facts.link import LinkFacts
-from plcheck.facts.network import Subnet
 from plcheck.facts.outcome import Outcome
 from plcheck.gate.tf_plan import TerraformPlan
 from plcheck.gate.tf_resources import PlannedEndpoint, PlannedService
 from plcheck.gate.tf_values import Unknown
 from plcheck.model import Finding
-from plcheck.runs import after_apply, planned_groups
+from plcheck.runs import after_apply, planned_facts, planned_groups
 from plcheck.runs import planned_subnets as subnets_of
-from plcheck.runs.planned import LiveFacts, service_from_plan
+from plcheck.runs.planned import LiveFacts
+from plcheck.runs.planned_facts import service_from_plan
 from plcheck.runs.planned_provider import Built
 
 if TYPE_CHECKING:
@@ -173,14 +172,22 @@ def joined(
     for check, provider_check in _WAITS_WITH:
         if provider_check in built.pending:
             pending.setdefault(check, built.pending[provider_check])
-    vpc_label, vpc = _vpc(plan, live, endpoint)
-    if isinstance(vpc, str):
-        pending.setdefault("link-sources", vpc)
-        vpc = _not_read(f"the VPC's CIDRs ({vpc})")
-    subnets = _subnets(plan, live, endpoint, vpc_label)
-    if isinstance(subnets, str):
-        pending.setdefault("link-zones", f"the endpoint's subnets: {subnets}")
-        subnets = Outcome(value=())
+    (vpc_side,) = planned_facts.sides(plan, live, [endpoint])
+    (side,) = vpc_side.endpoints
+    built_consumer = side.facts.vpc
+    vpc_label = built_consumer.request.vpc_id
+    if "vpc" in side.waits:
+        pending.setdefault("link-sources", side.waits["vpc"].reason or side.waits["vpc"].text)
+    subnets = built_consumer.subnets
+    known, _ = subnets_of.endpoint_subnets(endpoint)
+    if "subnets" in side.waits:
+        pending.setdefault("link-zones", f"the endpoint's subnets: {side.waits['subnets'].reason}")
+    elif subnets.error is None and not isinstance(endpoint.vpc_id, str) and known:
+        why = f"{', '.join(known)} outside a VPC read here"
+        pending.setdefault("link-zones", f"the endpoint's subnets: {why}")
+    chosen = side.facts.target.subnet_ids
+    if subnets.value is not None:  # the endpoint's own: the link judges where it will be
+        subnets = Outcome(value=tuple(s for s in subnets.value if s.subnet_id in chosen))
     ports = admitted_ports(plan, live, endpoint)
     if isinstance(ports, str):
         pending.setdefault("link-port", f"client port unknown: {ports}")
@@ -203,24 +210,15 @@ def joined(
         security_groups=() if isinstance(groups, Unknown) else tuple(groups),
         ports=ports,
     )
-    consumer = ConsumerFacts(
+    # The consumer side as the consumer checks see it (planned_facts), but with the planned
+    # service as its one service: none to it exists yet, so the target is the planned one.
+    consumer = replace(
+        built_consumer,
         request=request,
-        account=live.account,
-        region=live.region,
-        vpc=vpc,
-        dns=_not_read("the VPC's DNS attributes"),
-        dhcp=_not_read("the VPC's DHCP options"),
-        zones=live.zones,
         subnets=subnets,
-        # The endpoint is created by this apply: none to the planned service exists yet,
-        # so the join's target is the planned one (its subnets and groups).
-        endpoints=Outcome(value=()),
-        services=_not_read("the services the consumer account sees"),
-        groups=_not_read("the VPC's security groups"),
-        acls=_not_read("the VPC's network ACLs"),
-        hosted_zones=_not_read("the VPC's private hosted zones"),
-        resolver_rules=_not_read("the VPC's Resolver rules"),
-        region_opt_in=_not_read("the account's Regions"),
+        planned=None,
+        services=planned_facts.not_read("the services the consumer account sees"),
+        resolver_rules=planned_facts.not_read("the VPC's Resolver rules"),
     )
     # The service is created by this apply: no endpoint is connected to it yet.
     provider = replace(built.facts.provider, connections=Outcome(value=()))
@@ -236,52 +234,6 @@ def joined(
         private_dns_planned=None if isinstance(private_dns, Unknown) else private_dns,
     )
     return facts, pending
-
-
-def _not_read(what: str) -> Outcome[Any]:
-    """A consumer fact the link checks do not read: an error if one ever needs it."""
-    return Outcome(
-        error=AwsCallError(
-            AwsErrorKind.OTHER, "plcheck plan", "NotReadForPlan", f"{what}: not read for a plan"
-        )
-    )
-
-
-def _vpc(
-    plan: TerraformPlan, live: LiveFacts, endpoint: PlannedEndpoint
-) -> tuple[str, Outcome[Vpc] | str]:
-    """The VPC's label (ID or planned address) and the VPC (live or as planned), or why not."""
-    vpc_id = endpoint.vpc_id
-    if isinstance(vpc_id, str):
-        return vpc_id, live.network.vpcs.get(vpc_id) or "vpc_id is empty"
-    found = [v for r in vpc_id.resources for v in plan.vpc(r)]
-    label = found[0].address if len(found) == 1 else subnets_of.vpc_label(vpc_id, plan)
-    if len(found) != 1 or not isinstance(found[0].cidr, str) or not found[0].cidr:
-        return label, f"the VPC's CIDRs: {vpc_id.describe()} is known only after apply"
-    return label, Outcome(value=Vpc(label, "", (found[0].cidr,), "default"))
-
-
-def _subnets(
-    plan: TerraformPlan, live: LiveFacts, endpoint: PlannedEndpoint, vpc_label: str
-) -> Outcome[tuple[Subnet, ...]] | str:
-    """The endpoint's subnets with their AZ IDs in the endpoint's account, or why unknown."""
-    known, unknown = subnets_of.endpoint_subnets(endpoint)
-    found: list[Subnet] = []
-    if known:
-        in_vpc = live.subnets.get(endpoint.vpc_id) if isinstance(endpoint.vpc_id, str) else None
-        if in_vpc is None:
-            return f"{', '.join(known)} outside a VPC read here"
-        if in_vpc.error is not None:
-            return Outcome(error=in_vpc.error)
-        found += [s for s in in_vpc.value or [] if s.subnet_id in known]
-    if unknown is not None:
-        if live.zones.error is not None:
-            return Outcome(error=live.zones.error)
-        resolved = subnets_of.planned_subnets(unknown, plan, live.zones.get(), vpc_label)
-        if isinstance(resolved, str):
-            return resolved
-        found += resolved
-    return Outcome(value=tuple(found))
 
 
 def admitted_ports(

@@ -1,33 +1,27 @@
-"""Planned endpoints' security groups and private hosted zones, judged as live ones.
+"""What a plan's endpoints need read about their VPCs: CIDRs, security groups, hosted zones.
 
-``endpoint-security-groups``: the endpoint's groups as they will be after apply
-(live groups with the plan's rules merged in, :mod:`plcheck.runs.planned_groups`)
-must admit the client port from the VPC's CIDRs. ``private-dns-conflict``: a private
-hosted zone associated with the endpoint's VPC (live, or an ``aws_route53_zone``
-the plan creates with a ``vpc`` block) must not overlap the service's private DNS
-name when the endpoint turns private DNS on; ``resolver-rules``
-(:mod:`plcheck.runs.planned_resolver`): no Resolver rule the VPC will have takes the
-name elsewhere. What apply decides is a ``skip``.
+The existing VPCs (their CIDRs), the existing security groups the endpoints name (the
+plan's rules are merged into them, :mod:`plcheck.runs.planned_groups`), the private
+hosted zones of the VPCs whose endpoints turn private DNS on, and their Resolver rules
+(:mod:`plcheck.runs.planned_resolver`); and the ports clients use through an endpoint.
+:mod:`plcheck.runs.planned_facts` builds the consumer checks' facts from them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from plcheck.checks import endpoint_security_groups, private_dns_conflict
-from plcheck.facts.consumer import HostedZone, ServiceDetail, Vpc
+from plcheck.facts.consumer import HostedZone, Vpc
 from plcheck.facts.network import SecurityGroup
 from plcheck.facts.outcome import Outcome
 from plcheck.gate.tf_plan import TerraformPlan
 from plcheck.gate.tf_resources import PlannedEndpoint
 from plcheck.gate.tf_values import Unknown
-from plcheck.model import CheckSpec, Finding
-from plcheck.runs import after_apply, planned_groups, planned_resolver
+from plcheck.runs import planned_groups, planned_resolver
 from plcheck.runs.planned_resolver import ResolverFacts
-from plcheck.runs.planned_subnets import endpoint_vpc, planned_vpc
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
@@ -93,107 +87,6 @@ def gather(
     )
 
 
-@dataclass(frozen=True)
-class Where:
-    """The account and Region findings are filed under."""
-
-    account: str
-    region: str
-
-    def skip(self, spec: CheckSpec, address: str, message: str, unknown: str) -> Finding:
-        return after_apply.skip(
-            spec,
-            address,
-            f"{address}: {message}",
-            account=self.account,
-            region=self.region,
-            address=address,
-            unknown=[unknown],
-        )
-
-
-def judge(
-    plan: TerraformPlan,
-    net: NetworkFacts,
-    services: Callable[[PlannedEndpoint], ServiceDetail | None],
-    endpoints: Sequence[PlannedEndpoint],
-    where: Where,
-) -> list[Finding]:
-    """``endpoint-security-groups`` and ``private-dns-conflict`` of each planned endpoint."""
-    findings: list[Finding] = []
-    groups: planned_groups.Groups | None = None
-    if net.groups.error is None:
-        groups = planned_groups.merged(plan, net.groups.value or [])
-    for endpoint in endpoints:
-        findings += _security_groups(plan, net, groups, endpoint, where)
-        if endpoint.private_dns_enabled is True:
-            service = services(endpoint)
-            if service is not None:
-                findings += _conflicts(plan, net, service, endpoint, where)
-                findings += planned_resolver.judge(plan, net.resolver, service, endpoint, where)
-    return findings
-
-
-def _vpc(plan: TerraformPlan, net: NetworkFacts, endpoint: PlannedEndpoint) -> Outcome[Vpc] | str:
-    """The endpoint's VPC (live, or as planned), or why it is known only after apply."""
-    if isinstance(endpoint.vpc_id, str):
-        return net.vpcs.get(endpoint.vpc_id) or "vpc_id is empty"
-    planned = planned_vpc(plan, endpoint.vpc_id)
-    if planned is None or not isinstance(planned.cidr, str) or not planned.cidr:
-        return f"the VPC's CIDRs: {endpoint.vpc_id.describe()} is known only after apply"
-    return Outcome(value=Vpc(planned.address, "", (planned.cidr,), "default"))
-
-
-def _security_groups(
-    plan: TerraformPlan,
-    net: NetworkFacts,
-    groups: planned_groups.Groups | None,
-    endpoint: PlannedEndpoint,
-    where: Where,
-) -> list[Finding]:
-    spec = endpoint_security_groups.SPEC
-    address = endpoint.address
-    if net.groups.error is not None:
-        return [spec.error(address, net.groups.error, account=where.account, region=where.region)]
-    assert groups is not None  # merged whenever the live groups could be read
-    keys = planned_groups.group_keys(endpoint.security_group_ids, plan)
-    if isinstance(keys, Unknown):
-        return [where.skip(spec, address, f"{keys.describe()} is known only after apply", "groups")]
-    if not keys:
-        return [
-            where.skip(
-                spec,
-                address,
-                "no security_group_ids: AWS attaches the VPC's default group, which the plan "
-                "does not name; its rules are not checked",
-                "security_group_ids",
-            )
-        ]
-    pending = [groups.unknown[k] for k in keys if k in groups.unknown]
-    if pending:
-        return [where.skip(spec, address, "; ".join(pending), "rules")]
-    ports = client_ports(endpoint, plan)
-    if isinstance(ports, str):
-        return [where.skip(spec, address, f"client port unknown: {ports}", "ports")]
-    vpc = _vpc(plan, net, endpoint)
-    if isinstance(vpc, str):
-        return [where.skip(spec, address, vpc, "vpc")]
-    if vpc.error is not None:
-        return [spec.error(address, vpc.error, account=where.account, region=where.region)]
-    found = vpc.get()
-    in_vpc = [
-        g
-        for k, g in groups.by_key.items()
-        if g.vpc_id in (found.vpc_id, "") or (k in groups.planned and not g.vpc_id)
-    ]
-    return [
-        _noted(f, address, keys, groups)
-        for f in endpoint_security_groups.evaluate(
-            address, keys, in_vpc, found, ports, account=where.account, region=where.region
-        )
-    ]
-
-
 def client_ports(endpoint: PlannedEndpoint, plan: TerraformPlan) -> tuple[int, ...] | str:
     """The ports clients use through ``endpoint``, or why they are not known before apply.
 
@@ -233,59 +126,3 @@ def client_ports(endpoint: PlannedEndpoint, plan: TerraformPlan) -> tuple[int, .
 
 def _label(name: str | Unknown) -> str:
     return name.describe() if isinstance(name, Unknown) else name
-
-
-def _noted(
-    finding: Finding, address: str, keys: Sequence[str], groups: planned_groups.Groups
-) -> Finding:
-    planned = [k for k in keys if k in groups.planned]
-    details = {**finding.details, "address": address, "groups_from_plan": planned}
-    return replace(finding, details=details)
-
-
-def _conflicts(
-    plan: TerraformPlan,
-    net: NetworkFacts,
-    service: ServiceDetail,
-    endpoint: PlannedEndpoint,
-    where: Where,
-) -> list[Finding]:
-    spec = private_dns_conflict.SPEC
-    address = endpoint.address
-    zones: list[HostedZone] = []
-    if isinstance(endpoint.vpc_id, str):
-        live = net.zones.get(endpoint.vpc_id)
-        if live is not None and live.error is not None:
-            return [spec.error(address, live.error, account=where.account, region=where.region)]
-        zones += live.value or [] if live is not None else []
-    vpc = endpoint_vpc(plan, endpoint)
-    vpc_label = vpc.label if vpc else _label(endpoint.vpc_id)
-    matches = set(vpc.keys) if vpc else set()
-    for zone in plan.hosted_zones:
-        if isinstance(zone.vpcs, Unknown):
-            continue  # a public zone or one whose VPCs apply decides: not associated here
-        associated = any(
-            (isinstance(v.vpc_id, str) and v.vpc_id in matches)
-            or (isinstance(v.vpc_id, Unknown) and matches & set(v.vpc_id.resources))
-            for v in zone.vpcs
-        )
-        if not associated:
-            continue
-        if isinstance(zone.zone_name, Unknown):
-            return [
-                where.skip(
-                    spec, address, f"{zone.address}: its name is known only after apply", "name"
-                )
-            ]
-        zones.append(HostedZone(zone.address, zone.zone_name.rstrip(".").lower(), where.account))
-    found = private_dns_conflict.evaluate(
-        address,
-        service,
-        zones,
-        vpc_id=vpc_label,
-        private_dns_in_use=False,
-        private_dns_planned=True,
-        account=where.account,
-        region=where.region,
-    )
-    return [replace(f, details={**f.details, "address": address}) for f in found]

@@ -6,7 +6,7 @@ by :func:`plcheck.aws.consumer.resolver_rule_index` as for ``plcheck consumer``)
 plan's ``aws_route53_resolver_rule_association`` resources for it (an association to a
 planned ``aws_vpc`` counts for the endpoints in that VPC). A planned association's
 rule is an ``aws_route53_resolver_rule`` of the same plan or an existing rule, read
-live. They are judged by :func:`plcheck.checks.resolver_rules.evaluate`, as live
+live. They become the endpoint's ``resolver_rules`` fact, judged by the check as live
 rules are: the most specific domain decides. What apply decides (a rule's domain or
 type, whether an association is for this VPC, whether a live association the plan may
 delete stays) is a ``skip`` saying so, never a pass or a fail.
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from plcheck.checks import resolver_rules
 from plcheck.errors import AwsCallError
-from plcheck.facts.consumer import ResolverRule, ServiceDetail
+from plcheck.facts.consumer import ResolverRule
 from plcheck.facts.outcome import Outcome
 from plcheck.gate.tf_plan import TerraformPlan
 from plcheck.gate.tf_resources import (
@@ -36,9 +36,6 @@ from plcheck.service_names import verification_domain
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
     from plcheck.aws.consumer import ResolverIndex
-    from plcheck.runs.planned_network import Where
-
-SPEC = resolver_rules.SPEC
 
 #: The Terraform types whose deletion may take a live rule away from a VPC.
 RESOLVER_TYPES = ("aws_route53_resolver_rule", "aws_route53_resolver_rule_association")
@@ -166,49 +163,34 @@ def _deleted(plan: TerraformPlan) -> list[str]:
 Sourced = tuple[ResolverRule, tuple[str, ...]]
 
 
-def judge(
-    plan: TerraformPlan,
-    facts: ResolverFacts,
-    service: ServiceDetail,
-    endpoint: PlannedEndpoint,
-    where: Where,
-) -> list[Finding]:
-    """``resolver-rules`` of one planned endpoint with private DNS on."""
-    address = endpoint.address
-    if not service.private_dns_name:
-        return [
-            SPEC.finding(
-                Status.SKIP,
-                address,
-                f"{address}: {service.service_name} has no private DNS name",
-                account=where.account,
-                region=where.region,
-                details={"address": address},
-            )
-        ]
+@dataclass(frozen=True)
+class VpcRules:
+    """The Resolver rules a planned endpoint's VPC will have, or what apply decides of them."""
+
+    rules: Outcome[tuple[ResolverRule, ...]] = field(default_factory=lambda: Outcome(value=()))
+    """The rules (live associations and the plan's), or the call that failed to read them."""
+    sources: Mapping[str, Sourced] = field(default_factory=dict)
+    """Rule ID → the rule and the plan's addresses that bring it (none for a live one)."""
+    pending: str = ""
+    """What apply decides about them ("" when nothing); the check waits for it."""
+
+
+def rules(
+    plan: TerraformPlan, facts: ResolverFacts, endpoint: PlannedEndpoint, private_dns_name: str
+) -> VpcRules:
+    """The rules that will apply to the endpoint's VPC, for a service with that DNS name."""
     vpc = endpoint_vpc(plan, endpoint)
     if vpc is None:
-        assert isinstance(endpoint.vpc_id, Unknown) or not endpoint.vpc_id
         what = endpoint.vpc_id.describe() if isinstance(endpoint.vpc_id, Unknown) else "vpc_id"
-        message = f"the VPC's Resolver rules: {what} is known only after apply"
-        return [where.skip(SPEC, address, message, "vpc_id")]
-    name = verification_domain(service.private_dns_name)
-    gathered = _rules(plan, facts, vpc, name, wildcard=service.private_dns_name.startswith("*."))
+        return VpcRules(pending=f"the VPC's Resolver rules: {what} is known only after apply")
+    name = verification_domain(private_dns_name)
+    gathered = _rules(plan, facts, vpc, name, wildcard=private_dns_name.startswith("*."))
     if isinstance(gathered, AwsCallError):
-        return [_error(address, gathered, where)]
-    rules, pending = gathered
+        return VpcRules(Outcome(error=gathered))
+    found, pending = gathered
     if pending:
-        message = f"Resolver rules not judged before apply: {'; '.join(pending)}"
-        return [where.skip(SPEC, address, message, "resolver_rules")]
-    found = resolver_rules.evaluate(
-        address,
-        service.private_dns_name,
-        [r for r, _ in rules.values()],
-        vpc.label,
-        account=where.account,
-        region=where.region,
-    )
-    return [_placed(f, address, rules, name, vpc.label) for f in found]
+        return VpcRules(pending=f"Resolver rules not judged before apply: {'; '.join(pending)}")
+    return VpcRules(Outcome(value=tuple(r for r, _ in found.values())), found)
 
 
 def _rules(
@@ -257,11 +239,6 @@ def _rules(
     return rules, pending
 
 
-def _error(address: str, error: AwsCallError, where: Where) -> Finding:
-    found = SPEC.error(address, error, account=where.account, region=where.region)
-    return replace(found, details={**found.details, "address": address})
-
-
 def _causes(rules: Mapping[str, Sourced], name: str) -> list[Sourced]:
     """The rules that take the name away: the deciding one, or those below a wildcard."""
     autodefined = ResolverRule(resolver_rules.AUTODEFINED, name, "SYSTEM")
@@ -275,10 +252,11 @@ def _causes(rules: Mapping[str, Sourced], name: str) -> list[Sourced]:
     ]
 
 
-def _placed(
-    finding: Finding, endpoint: str, rules: Mapping[str, Sourced], name: str, vpc: str
+def placed(
+    finding: Finding, endpoint: str, rules: Mapping[str, Sourced], private_dns_name: str, vpc: str
 ) -> Finding:
     """The finding with the plan's context: where the cause is, and how to fix it in the plan."""
+    name = verification_domain(private_dns_name)
     sources = [s for _, s in rules.values()]
     origin = sorted({"plan" if s else "live" for s in sources}) or ["none"]
     details = {**finding.details, "address": endpoint, "endpoint": endpoint}

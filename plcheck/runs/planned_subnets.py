@@ -142,6 +142,12 @@ def subnet_fact(planned: PlannedSubnet, zones: AccountZones | None, vpc: str) ->
     if not zone_id:
         return None
     cidr = planned.cidr if isinstance(planned.cidr, str) else ""
+    ipv6 = planned.ipv6_cidr if isinstance(planned.ipv6_cidr, str) and planned.ipv6_cidr else ""
     return Subnet(
-        subnet_id=planned.address, vpc_id=vpc, zone_name=zone_name, zone_id=zone_id, cidr=cidr
+        subnet_id=planned.address,
+        vpc_id=vpc,
+        zone_name=zone_name,
+        zone_id=zone_id,
+        cidr=cidr,
+        ipv6_cidrs=(ipv6,) if ipv6 else (),
     )

@@ -151,16 +151,27 @@ def test_a_rule_known_only_after_apply_is_not_guessed() -> None:
 
 
 def _network(plan: TerraformPlan, zones: list[HostedZone] | None = None) -> list[Finding]:
+    """The consumer side's findings on plain data: every service with a private DNS name."""
+    from plcheck.facts.consumer import VpcDnsAttributes
+    from plcheck.runs import planned
+
     net = planned_network.NetworkFacts(
         vpcs={VPC: Outcome(value=Vpc(VPC, CONSUMER, ("10.0.0.0/16",), "default"))},
         groups=Outcome(value=[]),
         zones={VPC: Outcome(value=zones or [])},
     )
-    service = ServiceDetail(
-        "com.amazonaws.vpce.us-east-1.vpce-svc-0abc", private_dns_name="api.example.com"
+    names = {e.service_name for e in plan.endpoints if isinstance(e.service_name, str)}
+    services = {n: ServiceDetail(n, private_dns_name="api.example.com") for n in names}
+    live = planned.LiveFacts(
+        CONSUMER,
+        "us-east-1",
+        Outcome(value=ZONES),
+        Outcome(value=services),
+        subnets={VPC: Outcome(value=[])},
+        dns={VPC: Outcome(value=VpcDnsAttributes(VPC, True, True))},
+        network=net,
     )
-    where = planned_network.Where(CONSUMER, "us-east-1")
-    return planned_network.judge(plan, net, lambda _: service, plan.endpoints, where)
+    return planned.judge(plan, live)
 
 
 def test_planned_group_admitting_https_passes() -> None:
@@ -418,7 +429,7 @@ def test_plan_context_keeps_every_field_of_a_finding() -> None:
         location=Location("main.tf", 3),
         suppressed_reason="accepted",
     )
-    [noted] = planned._with([found], address="aws_vpc_endpoint.x")
+    noted = planned._about(found, "aws_vpc_endpoint.x")
     assert noted.location == Location("main.tf", 3)
     assert noted.suppressed_reason == "accepted"
     assert noted.details == {"a": 1, "address": "aws_vpc_endpoint.x"}

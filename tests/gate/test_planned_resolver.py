@@ -18,17 +18,16 @@ from plcheck.facts.consumer import ResolverRule, ServiceDetail
 from plcheck.facts.outcome import Outcome
 from plcheck.gate.terraform import TerraformPlan, parse
 from plcheck.model import Finding
-from plcheck.runs import planned_network, planned_resolver
+from plcheck.runs import planned, planned_network, planned_resolver
 from plcheck.sim import SimulatedWorld
 from plcheck.sim.faults import FaultInjector
 from plcheck.sim.scenarios import AzMismatchScenario
 from tests.gate.conftest import report
-from tests.gate.test_planned_judges import config
+from tests.gate.test_planned_judges import ZONES, config
 
 VPC = "vpc-0123456789abcdef0"
 NAME = "api.example.com"
 SERVICE = ServiceDetail("com.amazonaws.vpce.us-east-1.vpce-svc-0abc", private_dns_name=NAME)
-WHERE = planned_network.Where("222222222222", "us-east-1")
 ENDPOINT = "aws_vpc_endpoint.api"
 LIVE_FORWARD = ResolverRule("rslvr-rr-live", NAME, "FORWARD", target_ips=("10.9.0.2:53",))
 
@@ -103,8 +102,15 @@ def judged(
         if error
         else Outcome(value=(live or {}, {r.rule_id: r for r in rules}))
     )
-    facts = planned_resolver.ResolverFacts(index)
-    (found,) = planned_resolver.judge(plan, facts, SERVICE, plan.endpoints[0], WHERE)
+    live = planned.LiveFacts(
+        "222222222222",
+        "us-east-1",
+        Outcome(value=ZONES),
+        Outcome(value={SERVICE.service_name: SERVICE}),
+        network=planned_network.NetworkFacts(resolver=planned_resolver.ResolverFacts(index)),
+    )
+    # The consumer side as the plan judges it: resolver-rules' one finding on the endpoint.
+    (found,) = [f for f in planned.judge(plan, live) if f.check == "resolver-rules"]
     return found
 
 
