@@ -24,20 +24,28 @@ def bench_plan(bench: Bench, count: int = 20_000) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     from plans import write_endpoint_plan
 
+    from plcheck.sim.scenarios import az_mismatch
+
     print(f"plan ({count} endpoints)", flush=True)
+    # The endpoints connect to a service the consumer sees, in its VPC, and the plan's
+    # provider alias is mapped to the consumer's profile: every endpoint is judged, as in
+    # a user's run (an unmapped alias would only skip them).
+    scenario = bench.scenario = bench.scenario or az_mismatch(bench.world)
+    service, vpc = scenario.service_name, scenario.consumer_vpc_id
     with tempfile.TemporaryDirectory() as directory:
         plan = Path(directory) / "plan.json"
-        size = write_endpoint_plan(plan, count)
+        size = write_endpoint_plan(plan, count, service, vpc)
         env = {**os.environ, **bench.world.env}
         env.pop("PLCHECK_DEBUG", None)
 
         small = Path(directory) / "small.json"
-        write_endpoint_plan(small, 1)
+        write_endpoint_plan(small, 1, service, vpc)
 
         def once(fmt: str, path: Path = plan) -> tuple[float, int]:
             out = Path(directory) / f"report.{fmt}"
             rss = Path(directory) / "rss"
-            command = [str(PLCHECK), "plan", str(path), "--profile", "consumer"]
+            command = [str(PLCHECK), "plan", str(path), "--profile", scenario.consumer_profile]
+            command += ["--provider-profile", f"consumer={scenario.consumer_profile}"]
             command += ["--region", "us-east-1", "--format", fmt, "--output", str(out)]
             if TIME.exists():
                 command = [str(TIME), "-f", "%M", "-o", str(rss), *command]

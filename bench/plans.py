@@ -25,6 +25,7 @@ from typing import Any
 
 ZONES = {"a": "use1-az1", "b": "use1-az2", "c": "use1-az4"}
 SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-{:017x}"
+VPC = "vpc-0123456789abcdef0"
 
 
 def _change(
@@ -51,15 +52,19 @@ def _change(
     }
 
 
-def _changes(count: int) -> Iterator[dict[str, Any]]:
+def _changes(count: int, service: str | None, vpc_id: str) -> Iterator[dict[str, Any]]:
     for key, zone in ZONES.items():
         yield _change(
             f'aws_subnet.pl["{key}"]',
             "aws_subnet",
             "pl",
-            {"availability_zone_id": zone, "cidr_block": f"10.0.{ord(key)}.0/24"},
+            {
+                "availability_zone_id": zone,
+                "cidr_block": f"10.0.{ord(key)}.0/24",
+                "vpc_id": vpc_id,
+            },
             index=key,
-            unknown=["vpc_id", "availability_zone"],
+            unknown=["availability_zone"],
         )
     for i in range(count):
         module = f'module.pl["svc{i:05d}"]'
@@ -68,10 +73,10 @@ def _changes(count: int) -> Iterator[dict[str, Any]]:
             "aws_vpc_endpoint",
             "this",
             {
-                "service_name": SERVICE.format(i),
+                "service_name": service or SERVICE.format(i),
                 "vpc_endpoint_type": "Interface",
                 "private_dns_enabled": False,
-                "vpc_id": "vpc-0123456789abcdef0",
+                "vpc_id": vpc_id,
                 "tags": {"Name": f"svc{i:05d}"},
             },
             module_address=module,
@@ -79,9 +84,13 @@ def _changes(count: int) -> Iterator[dict[str, Any]]:
         )
 
 
-def endpoint_plan(count: int) -> dict[str, Any]:
-    """A plan creating ``count`` interface endpoints, one per ``module.pl`` instance."""
-    changes = list(_changes(count))
+def endpoint_plan(count: int, service: str | None = None, vpc_id: str = VPC) -> dict[str, Any]:
+    """A plan creating ``count`` interface endpoints, one per ``module.pl`` instance.
+
+    Each endpoint connects to ``service``, or to a service of its own (which no account
+    sees) when None; all of them, and the subnets, in ``vpc_id``.
+    """
+    changes = list(_changes(count, service, vpc_id))
     root_resources = [
         {
             "address": c["address"],
@@ -135,7 +144,7 @@ def endpoint_plan(count: int) -> dict[str, Any]:
                         "provider_config_key": "aws.consumer",
                         "expressions": {
                             "availability_zone_id": {"references": ["each.value"]},
-                            "vpc_id": {"constant_value": "vpc-0123456789abcdef0"},
+                            "vpc_id": {"constant_value": vpc_id},
                         },
                         "for_each_expression": {"references": ["local.zones"]},
                     }
@@ -171,9 +180,11 @@ def endpoint_plan(count: int) -> dict[str, Any]:
     }
 
 
-def write_endpoint_plan(path: Path, count: int) -> int:
+def write_endpoint_plan(
+    path: Path, count: int, service: str | None = None, vpc_id: str = VPC
+) -> int:
     """Write :func:`endpoint_plan` to ``path``; its size in bytes."""
-    path.write_text(json.dumps(endpoint_plan(count)), encoding="utf-8")
+    path.write_text(json.dumps(endpoint_plan(count, service, vpc_id)), encoding="utf-8")
     return path.stat().st_size
 
 
