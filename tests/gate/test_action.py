@@ -31,6 +31,8 @@ from typing import Any
 
 import pytest
 
+from tests.support import offline
+
 yaml = pytest.importorskip("yaml")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -594,6 +596,9 @@ class World:
             "LANG": "C.UTF-8",
             "PLCHECK_FAKE_STATE": str(self.state),
             "REAL_PYTHON": real_python,
+            # The suite's offline guard for the Python the steps start (the action's helper
+            # scripts). bash itself cannot be guarded: the steps here reach no network.
+            **offline.child_environment(os.environ),
         }
         runner = Runner(
             self.action,
