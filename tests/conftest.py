@@ -3,16 +3,15 @@ guard that keeps every test on this machine."""
 
 from __future__ import annotations
 
-import ipaddress
-import socket
+import os
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from plcheck.sim import SimulatedWorld
 from plcheck.sim.scenarios import AzMismatchScenario, az_mismatch
+from tests.support import offline
 
 # Property tests judge logic, not speed: on a machine busy with other work, input
 # generation and examples may be slow, and that must not fail the suite.
@@ -33,30 +32,17 @@ def scenario(world: SimulatedWorld) -> AzMismatchScenario:
     return az_mismatch(world)
 
 
-def _loopback_only(name: str) -> Any:
-    original = getattr(socket.socket, name)
-
-    def guarded(sock: socket.socket, address: Any, *rest: Any) -> Any:
-        # sendto(data, [flags,] address) passes the address last; connect(address) first.
-        target = rest[-1] if name == "sendto" else address
-        if sock.family in (socket.AF_INET, socket.AF_INET6):
-            host = str(target[0]).split("%")[0]
-            try:
-                loopback = ipaddress.ip_address(host).is_loopback
-            except ValueError:
-                loopback = host == "localhost"
-            if not loopback:
-                raise OSError(f"tests must not leave this machine: {name} {target}")
-        return original(sock, address, *rest)
-
-    return guarded
-
-
-@pytest.fixture(autouse=True)
-def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Refuse any connection or datagram to an address that is not loopback."""
-    for name in ("connect", "connect_ex", "sendto"):
-        monkeypatch.setattr(socket.socket, name, _loopback_only(name))
+@pytest.fixture(scope="session", autouse=True)
+def _no_internet() -> Iterator[None]:
+    """Refuse connections, datagrams and name lookups that would leave this machine, here
+    and in every Python process a test starts (see :mod:`tests.support.offline`). Session
+    scope: module-scoped fixtures are guarded too."""
+    with pytest.MonkeyPatch.context() as patch:
+        for owner, name, guarded in offline.patches():
+            patch.setattr(owner, name, guarded)
+        for name, value in offline.child_environment(os.environ).items():
+            patch.setenv(name, value)
+        yield
 
 
 @pytest.fixture(autouse=True)

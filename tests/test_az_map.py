@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from plcheck.cli import run
 from plcheck.sim import SimulatedWorld
 from plcheck.sim.scenarios import AzMismatchScenario, az_mismatch
+from tests.support import offline
 
 
 def az_map(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
@@ -180,7 +182,7 @@ def test_piped_table_with_no_color_from_a_subprocess() -> None:
             [sys.executable, "-m", "plcheck", "az-map", "-p", "provider", "-p", "consumer"],
             capture_output=True,
             text=True,
-            env={**served.env, "NO_COLOR": "1"},
+            env={**served.env, **offline.child_environment(os.environ), "NO_COLOR": "1"},
             check=False,
             timeout=60,
         )

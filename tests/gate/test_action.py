@@ -31,6 +31,8 @@ from typing import Any
 
 import pytest
 
+from tests.support import offline
+
 yaml = pytest.importorskip("yaml")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +56,10 @@ _TOKEN = re.compile(
 
 class ExpressionError(AssertionError):
     """An expression this runner does not know: the test must learn it, not guess."""
+
+
+class StepFailure(Exception):
+    """Raised by a ``uses:`` stand-in: that action failed (as a failing action exits 1)."""
 
 
 class Outputs(dict[str, str]):
@@ -273,10 +279,15 @@ class StepResult:
 
     name: str
     outcome: str
-    """``success``, ``failure`` or ``skipped``."""
+    """``success``, ``failure`` or ``skipped``, before ``continue-on-error`` is applied."""
     returncode: int | None = None
     stdout: str = ""
     stderr: str = ""
+    conclusion: str = ""
+    """The outcome after ``continue-on-error``: a failure it allows concludes ``success``."""
+
+    def __post_init__(self) -> None:
+        self.conclusion = self.conclusion or self.outcome
 
 
 @dataclass
@@ -301,7 +312,8 @@ class Run:
 
     @property
     def failed(self) -> bool:
-        return any(step.outcome == "failure" for step in self.steps)
+        """Whether the action fails: one of its steps concluded ``failure``."""
+        return any(step.conclusion == "failure" for step in self.steps)
 
     def step(self, name: str) -> StepResult:
         return next(step for step in self.steps if step.name == name)
@@ -353,6 +365,7 @@ class Runner:
         inputs = {name: str(spec.get("default", "")) for name, spec in definitions.items()}
         inputs.update(self.inputs)
         step_outputs: dict[str, dict[str, str]] = {}
+        step_results: dict[str, StepResult] = {}
         results: list[StepResult] = []
         calls: list[UsesCall] = []
         summary_path = self.temp / "step_summary.md"
@@ -378,15 +391,31 @@ class Runner:
         }
 
         def steps_context() -> dict[str, Any]:
+            # https://docs.github.com/actions/learn-github-actions/contexts#steps-context:
+            # outcome is before continue-on-error is applied, conclusion after it.
             return {
-                sid: {"outputs": Outputs(step_outputs.get(sid, {}), names)}
+                sid: {
+                    "outputs": Outputs(step_outputs.get(sid, {}), names),
+                    "outcome": step_results[sid].outcome if sid in step_results else None,
+                    "conclusion": step_results[sid].conclusion if sid in step_results else None,
+                }
                 for sid, names in known.items()
             }
+
+        def record(step: dict[str, Any], result: StepResult, evaluate: Any) -> None:
+            allowed = step.get("continue-on-error", False)
+            if isinstance(allowed, str):
+                allowed = truthy(evaluate(allowed.strip().removeprefix("${{").removesuffix("}}")))
+            if result.outcome == "failure" and allowed:
+                result.conclusion = "success"
+            results.append(result)
+            if "id" in step:
+                step_results[step["id"]] = result
 
         for index, step in enumerate(steps):
             name = step.get("name", f"step {index}")
             contexts["steps"] = steps_context()
-            failed_before = any(r.outcome == "failure" for r in results)
+            failed_before = any(r.conclusion == "failure" for r in results)
             functions: dict[str, Callable[[], Any]] = {
                 "always": lambda: True,
                 "success": lambda failed=failed_before: not failed,
@@ -410,7 +439,7 @@ class Runner:
             if not re.search(r"\b(always|success|failure|cancelled)\(", condition):
                 condition = f"success() && ({condition})"
             if not truthy(evaluate(condition)):
-                results.append(StepResult(name, "skipped"))
+                record(step, StepResult(name, "skipped"), evaluate)
                 continue
             if "uses" in step:
                 call = UsesCall(
@@ -421,9 +450,15 @@ class Runner:
                     (f for prefix, f in self.uses_outputs.items() if call.uses.startswith(prefix)),
                     None,
                 )
+                try:
+                    produced = produce(call) if produce else {}
+                except StepFailure as failure:
+                    produced, result = {}, StepResult(name, "failure", 1, "", str(failure))
+                else:
+                    result = StepResult(name, "success")
                 if "id" in step:
-                    step_outputs[step["id"]] = produce(call) if produce else {}
-                results.append(StepResult(name, "success"))
+                    step_outputs[step["id"]] = produced
+                record(step, result, evaluate)
                 continue
             assert step.get("shell") == "bash", f"{name}: only bash steps are run here"
             assert "${{" not in step["run"], f"{name}: an expression inside run: is injectable"
@@ -463,7 +498,9 @@ class Runner:
                 check=False,
             )
             outcome = "success" if done.returncode == 0 else "failure"
-            results.append(StepResult(name, outcome, done.returncode, done.stdout, done.stderr))
+            record(
+                step, StepResult(name, outcome, done.returncode, done.stdout, done.stderr), evaluate
+            )
             if "id" in step:
                 step_outputs[step["id"]] = parse_output_file(
                     output_path.read_text(encoding="utf-8")
@@ -490,7 +527,10 @@ class Runner:
 # -- stand-ins -------------------------------------------------------------------------------
 
 # The stand-in plcheck: writes every report it is asked for, as the real one does after a run
-# that got as far as checking (exit 0, 1 and 3); a usage error (exit 2) writes nothing.
+# that got as far as checking (exit 0, 1 and 3); a usage error (exit 2) writes nothing. A
+# `writes` file in the state directory lists the only formats it writes: plcheck writes the
+# reports in the order given, so a report it cannot write (exit 3) or an internal error while
+# rendering one (exit 4) leaves some of them missing.
 FAKE_PLCHECK = r"""#!/usr/bin/env bash
 set -u
 state="$PLCHECK_FAKE_STATE"
@@ -501,6 +541,7 @@ if [ "$code" = 2 ]; then echo "plcheck: error: stand-in usage error" >&2; exit 2
 while [ $# -gt 0 ]; do
   case "$1" in
     --report) format="${2%%=*}"; file="${2#*=}"; shift 2
+      if [ -f "$state/writes" ] && ! grep -qx "$format" "$state/writes"; then continue; fi
       case "$format" in
         sarif) printf '{"version": "2.1.0", "runs": []}\n' > "$file" ;;
         markdown) printf '## plcheck check\n\nstand-in report, exit %s\n' "$code" > "$file" ;;
@@ -573,6 +614,8 @@ class World:
         _executable(self.job_bin / "plcheck", TRAP_PLCHECK)
         (self.workspace / "plcheck.toml").write_text("# stand-in\n", encoding="utf-8")
         self.cache_hit = False
+        self.upload_error: str | None = None
+        """What ``upload-sarif`` fails with, or None when it succeeds."""
 
     def setup_python(self, call: UsesCall) -> dict[str, str]:
         return {"python-path": str(self.python), "python-version": "3.12.7"}
@@ -580,12 +623,22 @@ class World:
     def cache(self, call: UsesCall) -> dict[str, str]:
         return {"cache-hit": "true" if self.cache_hit else "false"}
 
+    def upload_sarif(self, call: UsesCall) -> dict[str, str]:
+        if self.upload_error is not None:
+            raise StepFailure(self.upload_error)
+        return {"sarif-id": "stand-in"}
+
     def read(self, name: str) -> list[str]:
         path = self.state / name
         return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
-    def run(self, exit_code: int = 0, **inputs: str) -> Run:
+    def run(self, exit_code: int = 0, writes: tuple[str, ...] | None = None, **inputs: str) -> Run:
+        """Run the action with plcheck exiting ``exit_code`` after writing the reports of
+        ``writes`` (default: all it is asked for)."""
         (self.state / "exit-code").write_text(str(exit_code), encoding="utf-8")
+        (self.state / "writes").unlink(missing_ok=True)
+        if writes is not None:
+            (self.state / "writes").write_text("".join(f"{w}\n" for w in writes), "utf-8")
         real_python = shutil.which("python3") or shutil.which("python")
         assert real_python is not None
         env = {
@@ -594,6 +647,9 @@ class World:
             "LANG": "C.UTF-8",
             "PLCHECK_FAKE_STATE": str(self.state),
             "REAL_PYTHON": real_python,
+            # The suite's offline guard for the Python the steps start (the action's helper
+            # scripts). bash itself cannot be guarded: the steps here reach no network.
+            **offline.child_environment(os.environ),
         }
         runner = Runner(
             self.action,
@@ -604,6 +660,7 @@ class World:
             {
                 "actions/setup-python@": self.setup_python,
                 "actions/cache@": self.cache,
+                "github/codeql-action/upload-sarif@": self.upload_sarif,
             },
         )
         return runner.run()
@@ -682,9 +739,17 @@ def test_reports_are_published_whatever_plcheck_found(world: World, code: int) -
     assert upload.inputs == {"sarif_file": SARIF, "category": "plcheck-check"}
     # upload-sarif resolves sarif_file against the workspace.
     assert (world.workspace / upload.inputs["sarif_file"]).is_file()
-    assert run.summary == f"## plcheck check\n\nstand-in report, exit {code}\n"
+    report = f"## plcheck check\n\nstand-in report, exit {code}\n"
+    if code == 3:  # an unfinished run says so below its report
+        assert run.summary == (
+            f"{report}\n**plcheck** exited 3: some checks could not complete or a report could "
+            "not be written; see the step's log.\n"
+        )
+    else:
+        assert run.summary == report
     last = run.steps[-1]
     assert last.name == "Fail on findings"
+    assert "::warning" not in last.stdout  # the upload worked
     if code == 0:
         assert last.outcome == "success"
         assert not run.failed
@@ -700,11 +765,97 @@ def test_a_usage_error_fails_with_a_summary_and_nothing_to_upload(world: World) 
     assert run.outputs == {"exit-code": "2", "sarif-file": "", "markdown-file": "", "json-file": ""}
     assert run.call("github/codeql-action/upload-sarif@") is None
     assert run.step("Upload SARIF to code scanning").outcome == "skipped"
-    assert "exited 2 without a report" in run.summary
+    assert run.summary == (
+        "**plcheck** exited 2 without a markdown report: bad input; see the step's log.\n"
+    )
     assert run.step("Run plcheck").outcome == "success"
     last = run.steps[-1]
     assert (last.outcome, last.returncode) == ("failure", 2)
     assert "usage error" in last.stdout
+
+
+@pytest.mark.parametrize("code", [0, 1, 3])
+def test_a_failed_upload_is_shown_and_plcheck_still_decides(world: World, code: int) -> None:
+    # e.g. a pull request from a fork, whose token cannot write security events.
+    world.upload_error = "Error: Resource not accessible by integration"
+    run = world.run(exit_code=code)
+    upload = run.step("Upload SARIF to code scanning")
+    # The action's continue-on-error: the step failed, and the action goes on as if not.
+    assert (upload.outcome, upload.conclusion) == ("failure", "success")
+    assert "Resource not accessible by integration" in upload.stderr
+    for step in run.steps[:-1]:
+        assert step.conclusion == "success", (step.name, step.stdout, step.stderr)
+    assert run.outputs["sarif-file"] == SARIF
+    # The report still reaches the summary, and the summary says the upload failed.
+    assert run.summary.startswith(f"## plcheck check\n\nstand-in report, exit {code}\n")
+    assert run.summary.endswith(
+        "\n**plcheck**: the SARIF upload to code scanning failed; see that step's log.\n"
+    )
+    last = run.steps[-1]
+    assert last.stdout.startswith(
+        "::warning title=plcheck::the SARIF upload to code scanning failed (see that step); "
+        "plcheck's exit code decides the result\n"
+    )
+    # plcheck's exit code alone decides the result.
+    assert last.returncode == code
+    assert run.failed is (code != 0)
+
+
+def test_an_internal_error_publishes_the_reports_written_before_it(world: World) -> None:
+    # plcheck writes the reports in the order given: a bug while rendering the markdown one
+    # leaves the SARIF written before it and no markdown or JSON.
+    run = world.run(exit_code=4, writes=("sarif",))
+    assert run.outputs == {
+        "exit-code": "4",
+        "sarif-file": SARIF,
+        "markdown-file": "",
+        "json-file": "",
+    }
+    upload = run.call("github/codeql-action/upload-sarif@")
+    assert upload is not None
+    assert upload.inputs["sarif_file"] == SARIF
+    assert run.summary == (
+        "**plcheck** exited 4 without a markdown report: an internal error in plcheck; "
+        "see the step's log.\n"
+    )
+    for step in run.steps[:-1]:
+        assert step.conclusion == "success", (step.name, step.stdout, step.stderr)
+    last = run.steps[-1]
+    assert (last.outcome, last.returncode) == ("failure", 4)
+    assert (
+        last.stdout
+        == "::error title=plcheck::internal error in plcheck: see the log above (exit 4)\n"
+    )
+
+
+def test_an_internal_error_before_any_report_still_fails_with_its_code(world: World) -> None:
+    run = world.run(exit_code=4, writes=())
+    assert run.outputs == {"exit-code": "4", "sarif-file": "", "markdown-file": "", "json-file": ""}
+    assert run.step("Upload SARIF to code scanning").outcome == "skipped"
+    assert "exited 4 without a markdown report: an internal error in plcheck" in run.summary
+    last = run.steps[-1]
+    assert (last.outcome, last.returncode) == ("failure", 4)
+
+
+def test_a_report_that_could_not_be_written_is_exit_3_and_the_others_are_published(
+    world: World,
+) -> None:
+    # A report file plcheck cannot write makes the run exit 3; it writes the others.
+    run = world.run(exit_code=3, writes=("sarif", "json"))
+    assert run.outputs == {
+        "exit-code": "3",
+        "sarif-file": SARIF,
+        "markdown-file": "",
+        "json-file": JSON,
+    }
+    assert run.call("github/codeql-action/upload-sarif@") is not None
+    assert run.summary == (
+        "**plcheck** exited 3 without a markdown report: some checks could not complete or a "
+        "report could not be written; see the step's log.\n"
+    )
+    last = run.steps[-1]
+    assert (last.outcome, last.returncode) == ("failure", 3)
+    assert "checks could not complete (exit 3)" in last.stdout
 
 
 def test_plcheck_gets_one_run_with_three_reports_and_the_inputs(world: World) -> None:

@@ -55,6 +55,8 @@ def actionlint() -> str:
 
 
 def lint(files: list[Path], cwd: Path) -> subprocess.CompletedProcess[str]:
+    # actionlint is a Go program: the suite's offline guard (tests/support/offline.py) cannot
+    # reach into it. It reads local files only; -shellcheck= and -pyflakes= start nothing else.
     return subprocess.run(
         [actionlint(), "-oneline", "-no-color", "-shellcheck=", "-pyflakes=", *map(str, files)],
         cwd=cwd,
