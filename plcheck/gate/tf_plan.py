@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from plcheck.gate.tf_resources import (
     PlannedAllowedPrincipal,
@@ -76,8 +76,19 @@ class TerraformPlan:
     """Configuration module address (``module.a.module.b``) → its call's ``source``."""
 
     def of(self, kind: type[R]) -> tuple[R, ...]:
-        """The resources of one class, e.g. ``plan.of(PlannedLoadBalancer)``."""
-        return tuple(r for r in self.resources if isinstance(r, kind))
+        """The resources of one class, e.g. ``plan.of(PlannedLoadBalancer)``.
+
+        Computed once per class: judging asks for them once per endpoint, and a pass over
+        every resource each time made a large plan quadratic.
+        """
+        cached: dict[type[Any], tuple[Any, ...]] | None = self.__dict__.get("_kinds")
+        if cached is None:
+            cached = {}
+            object.__setattr__(self, "_kinds", cached)
+        found = cached.get(kind)
+        if found is None:
+            found = cached[kind] = tuple(r for r in self.resources if isinstance(r, kind))
+        return found
 
     @property
     def endpoints(self) -> tuple[PlannedEndpoint, ...]:

@@ -184,16 +184,9 @@ def _one_account(
     ctx: AwsContext, scope: Scope, plan: TerraformPlan, endpoints: Sequence[PlannedEndpoint]
 ) -> tuple[list[Finding], list[View], LiveFacts]:
     facts = gather(ctx, scope, plan, endpoints)
-    views = [
-        grid
-        for endpoint in endpoints
-        if (
-            grid := planned_grid.grid(
-                endpoint, plan, _service(endpoint, facts), facts.zones.value, facts.subnets
-            )
-        )
-        is not None
-    ]
+    views = planned_grid.grids(
+        endpoints, plan, lambda e: _service(e, facts), facts.zones.value, facts.subnets
+    )
     return judge(plan, facts, endpoints), views, facts
 
 
@@ -294,19 +287,20 @@ def _dns_placed(finding: Finding, vpc: planned_facts.VpcSide, addresses: list[st
 def _judged_endpoint(side: planned_facts.EndpointSide) -> list[Finding]:
     """The ``endpoint`` checks on one planned endpoint, located at its block."""
     address = side.endpoint.address
+    facts = side.facts
     findings: list[Finding] = []
-    for spec, found in _checked("endpoint", side.facts, side.waits, side.quiet):
+    for spec, found in _checked("endpoint", facts, side.waits, side.quiet):
         extra = side.details.get(spec.id, {})
         for one in found:
             finding = replace(one, details={**one.details, "address": address, **extra})
             if spec.id == resolver_rules.SPEC.id and not finding.details.get("known_after_apply"):
-                service = side.facts.service if side.facts.vpc.services.ok else None
+                service = facts.service if facts.vpc.services.ok else None
                 finding = planned_resolver.placed(
                     finding,
                     address,
                     side.rules.sources,
                     service.private_dns_name if service else "",
-                    side.facts.vpc.request.vpc_id,
+                    facts.vpc.request.vpc_id,
                 )
             findings.append(finding)
     return findings

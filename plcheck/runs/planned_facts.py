@@ -81,7 +81,12 @@ class EndpointSide:
     """One planned endpoint as the ``endpoint`` checks take it, and what apply decides."""
 
     endpoint: PlannedEndpoint
-    facts: EndpointFacts
+    target: Target
+    vpc: ConsumerFacts
+    """Its VPC's facts, shared by the VPC's endpoints (``planned``: every one's target)."""
+    own: dict[str, Any]
+    """The :class:`ConsumerFacts` fields this endpoint has of its own (request, subnets,
+    Resolver rules)."""
     waits: dict[str, Wait] = field(default_factory=dict)
     """Input → what apply decides of it."""
     quiet: frozenset[str] = frozenset()
@@ -90,6 +95,16 @@ class EndpointSide:
     """Check → what the plan adds to its findings' details."""
     rules: planned_resolver.VpcRules = field(default_factory=planned_resolver.VpcRules)
     """The VPC's Resolver rules and where each comes from."""
+
+    @property
+    def facts(self) -> EndpointFacts:
+        """The endpoint's facts, built each time they are asked for.
+
+        Not kept: a plan may have tens of thousands of endpoints, and each copy of its
+        VPC's facts costs memory.
+        """
+        vpc = replace(self.vpc, **self.own)
+        return EndpointFacts(vpc, self.target, self.vpc.planned or (self.target,))
 
 
 @dataclass
@@ -122,7 +137,9 @@ def sides(
         # An endpoint whose VPC apply decides is a VPC of its own.
         by_vpc.setdefault(vpc.label if vpc else f"\0{endpoint.address}", []).append(endpoint)
     groups = planned_groups.merged(plan, live.network.groups.value or [])
-    return [_vpc_side(plan, live, members, groups) for members in by_vpc.values()]
+    # Endpoints placed alike (a module's for_each) share their planned subnets' facts.
+    resolved: dict[tuple[object, ...], Outcome[tuple[Subnet, ...]] | Wait] = {}
+    return [_vpc_side(plan, live, members, groups, resolved) for members in by_vpc.values()]
 
 
 def _vpc_side(
@@ -130,6 +147,7 @@ def _vpc_side(
     live: LiveFacts,
     members: Sequence[PlannedEndpoint],
     groups: planned_groups.Groups,
+    resolved: dict[tuple[object, ...], Outcome[tuple[Subnet, ...]] | Wait],
 ) -> VpcSide:
     first = members[0]
     found = subnets_of.endpoint_vpc(plan, first)
@@ -172,12 +190,10 @@ def _vpc_side(
         hosted_zones=zones,
         resolver_rules=not_read("the VPC's Resolver rules"),  # each endpoint's, below
     )
-    ends = [_endpoint_side(plan, live, facts, e, groups) for e in members]
-    targets = tuple(e.facts.target for e in ends)
-    facts = replace(facts, planned=targets)
+    ends = [_endpoint_side(plan, live, facts, e, groups, resolved) for e in members]
+    facts = replace(facts, planned=tuple(e.target for e in ends))
     for one in ends:
-        vpc_facts = replace(one.facts.vpc, planned=targets)
-        one.facts = EndpointFacts(vpc_facts, one.facts.target, targets)
+        one.vpc = facts
         one.waits = {**waits, **one.waits}
     return VpcSide(facts, ends, {k: w for k, w in waits.items() if k == "dns"}, planned_vpc)
 
@@ -272,6 +288,7 @@ def _endpoint_side(
     vpc: ConsumerFacts,
     endpoint: PlannedEndpoint,
     groups: planned_groups.Groups,
+    resolved: dict[tuple[object, ...], Outcome[tuple[Subnet, ...]] | Wait],
 ) -> EndpointSide:
     address = endpoint.address
     waits: dict[str, Wait] = {}
@@ -285,7 +302,7 @@ def _endpoint_side(
             "private_dns_enabled is known only after apply", ("private_dns_enabled",)
         )
     known, _ = subnets_of.endpoint_subnets(endpoint)
-    subnets = _subnets(plan, live, endpoint, vpc.request.vpc_id)
+    subnets = _subnets(plan, live, endpoint, vpc.request.vpc_id, resolved)
     if isinstance(subnets, Wait):
         waits["subnets"], subnets = subnets, Outcome(value=())
     else:
@@ -326,10 +343,12 @@ def _endpoint_side(
                 rules.pending, ("vpc_id" if vpc_unknown else "resolver_rules",)
             )
     request = replace(vpc.request, subnets=subnet_ids, security_groups=tuple(keys), ports=ports)
-    facts = replace(vpc, request=request, subnets=subnets, resolver_rules=rules.rules)
+    own = {"request": request, "subnets": subnets, "resolver_rules": rules.rules}
     return EndpointSide(
         endpoint,
-        EndpointFacts(facts, target, (target,)),
+        target,
+        vpc,
+        own,
         waits,
         PRIVATE_DNS_CHECKS if private_dns is False else frozenset(),
         side_details,
@@ -369,9 +388,28 @@ def _source(endpoint: PlannedEndpoint) -> str:
 
 
 def _subnets(
+    plan: TerraformPlan,
+    live: LiveFacts,
+    endpoint: PlannedEndpoint,
+    vpc_label: str,
+    resolved: dict[tuple[object, ...], Outcome[tuple[Subnet, ...]] | Wait],
+) -> Outcome[tuple[Subnet, ...]] | Wait:
+    """The VPC's live subnets and the endpoint's planned ones (with their zones), or why not.
+
+    Kept in ``resolved`` by what they depend on, for the endpoints placed alike.
+    """
+    vpc_id = endpoint.vpc_id
+    _, unknown = subnets_of.endpoint_subnets(endpoint)
+    key = (vpc_id, vpc_label, unknown)
+    found_before = resolved.get(key)
+    if found_before is None:
+        found_before = resolved[key] = _read_subnets(plan, live, endpoint, vpc_label)
+    return found_before
+
+
+def _read_subnets(
     plan: TerraformPlan, live: LiveFacts, endpoint: PlannedEndpoint, vpc_label: str
 ) -> Outcome[tuple[Subnet, ...]] | Wait:
-    """The VPC's live subnets and the endpoint's planned ones (with their zones), or why not."""
     found: list[Subnet] = []
     vpc_id = endpoint.vpc_id
     if isinstance(vpc_id, str) and vpc_id:
