@@ -27,6 +27,14 @@ def test_known_values_and_other_endpoint_types() -> None:
     assert plan.skipped == (("aws_vpc_endpoint.s3", "a Gateway endpoint, not Interface"),)
 
 
+def test_resources_of_a_class_are_collected_once() -> None:
+    # Judging asks for them once per endpoint: a pass over every resource each time made a
+    # 20,000-endpoint plan quadratic.
+    plan = load(DATA / "plan_known.json")
+    assert plan.endpoints is plan.endpoints
+    assert plan.endpoints == tuple(r for r in plan.resources if r in plan.endpoints)
+
+
 def test_unknown_values_keep_their_references() -> None:
     plan = load(DATA / "plan_unknown.json")
     burrito, spare, tacos = plan.endpoints
