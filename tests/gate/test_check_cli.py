@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -195,42 +196,55 @@ def test_unknown_profile_names_the_config_line(
     assert "nobody" in err
 
 
+@pytest.fixture
+def second_service(world: SimulatedWorld, scenario: AzMismatchScenario) -> dict[str, Any]:
+    """Another endpoint service of the scenario's provider, on the same load balancer."""
+    ec2 = world.admin_client(scenario.provider_account, "ec2")
+    created: dict[str, Any] = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[scenario.nlb_arn], AcceptanceRequired=False
+    )["ServiceConfiguration"]
+    return created
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The IAM action of every AWS call the run sends (cache hits are not sent)."""
+    from plcheck.aws import AwsContext
+
+    actions: list[str] = []
+    close = AwsContext.close
+
+    def record(self: AwsContext, wait: bool = True) -> None:
+        actions.extend(c.action for c in self.calls)
+        close(self, wait)
+
+    monkeypatch.setattr(AwsContext, "close", record)
+    return actions
+
+
+def _named(text: str, scenario: AzMismatchScenario, name: str, service: str) -> str:
+    """``text``'s link under another name and service."""
+    return text.replace('name = "burrito"', f'name = "{name}"').replace(
+        scenario.service_name, service
+    )
+
+
 def test_links_to_one_provider_read_its_services_in_the_same_calls(
-    world: SimulatedWorld,
     scenario: AzMismatchScenario,
     dns: DnsServer,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    second_service: dict[str, Any],
+    sent: list[str],
 ) -> None:
-    from plcheck.aws import AwsContext
-
-    ec2 = world.admin_client(scenario.provider_account, "ec2")
-    second = ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[scenario.nlb_arn], AcceptanceRequired=False
-    )["ServiceConfiguration"]
     missing = "vpce-svc-0123456789abcdef0"
     one = gate_toml(scenario, dns.resolver)
-
-    def link(name: str, service: str) -> str:
-        return one.replace('name = "burrito"', f'name = "{name}"').replace(
-            scenario.service_name, service
-        )
-
     config = write(
         tmp_path,
         one
-        + link("taco", second["ServiceName"])
-        + link("gone", f"com.amazonaws.vpce.us-east-1.{missing}"),
+        + _named(one, scenario, "taco", second_service["ServiceName"])
+        + _named(one, scenario, "gone", f"com.amazonaws.vpce.us-east-1.{missing}"),
     )
-    sent: list[str] = []
-    close = AwsContext.close
-
-    def record(self: AwsContext, wait: bool = True) -> None:
-        sent.extend(c.action for c in self.calls)
-        close(self, wait)
-
-    monkeypatch.setattr(AwsContext, "close", record)
     code = run(["check", "--config", str(config), "--format", "json"])
     assert code == 1, capsys.readouterr().err
     data = report(capsys)
@@ -244,7 +258,7 @@ def test_links_to_one_provider_read_its_services_in_the_same_calls(
     # Each link's provider findings are about its own service only.
     assert by_link == {
         "burrito": {scenario.service_id},
-        "taco": {second["ServiceId"]},
+        "taco": {second_service["ServiceId"]},
         "gone": {missing},
     }
     state = {
@@ -254,32 +268,15 @@ def test_links_to_one_provider_read_its_services_in_the_same_calls(
 
 
 def test_links_to_one_provider_share_one_read_of_its_services(
-    world: SimulatedWorld,
     scenario: AzMismatchScenario,
     dns: DnsServer,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    second_service: dict[str, Any],
+    sent: list[str],
 ) -> None:
-    from plcheck.aws import AwsContext
-
-    ec2 = world.admin_client(scenario.provider_account, "ec2")
-    second = ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[scenario.nlb_arn], AcceptanceRequired=False
-    )["ServiceConfiguration"]
     one = gate_toml(scenario, dns.resolver)
-    taco = one.replace('name = "burrito"', 'name = "taco"').replace(
-        scenario.service_name, second["ServiceName"]
-    )
-    config = write(tmp_path, one + taco)
-    sent: list[str] = []
-    close = AwsContext.close
-
-    def record(self: AwsContext, wait: bool = True) -> None:
-        sent.extend(c.action for c in self.calls)
-        close(self, wait)
-
-    monkeypatch.setattr(AwsContext, "close", record)
+    config = write(tmp_path, one + _named(one, scenario, "taco", second_service["ServiceName"]))
     run(["check", "--config", str(config), "--format", "json"])
     report(capsys)
     counts = Counter(sent)
