@@ -61,6 +61,8 @@ TRIMMED_ENDPOINTS = (
     "portal.sso",
     "oidc",
 )
+#: What the cache holds besides the models; a change here makes a new cache directory.
+_LAYOUT = ("service-2", "paginators-1")
 #: Environment variable: ``0`` builds every client from botocore's full models.
 TRIM_ENV = "PLCHECK_TRIM_MODELS"
 
@@ -89,7 +91,7 @@ def trimmed_models() -> Path | None:
 
     import botocore
 
-    wanted = [TRIMMED_OPERATIONS, TRIMMED_ENDPOINTS]
+    wanted = [TRIMMED_OPERATIONS, TRIMMED_ENDPOINTS, _LAYOUT]
     digest = hashlib.sha256(json.dumps(wanted, sort_keys=True).encode()).hexdigest()
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     root = base / "plcheck" / f"botocore-{botocore.__version__}-{digest[:12]}"
@@ -123,6 +125,9 @@ def _write_trimmed_models(root: Path) -> None:
         version = loader.determine_latest_version(service, "service-2")
         model = loader.load_service_model(service, "service-2", version)
         write(root / service / version / "service-2.json", trim_model(model, operations))
+        pages = loader.load_service_model(service, "paginators-1", version)
+        kept = {k: v for k, v in pages.get("pagination", {}).items() if k in operations}
+        write(root / service / version / "paginators-1.json", {**pages, "pagination": kept})
     endpoints = loader.load_data("endpoints")
     for partition in endpoints.get("partitions", []):
         services = partition.get("services", {})

@@ -243,6 +243,9 @@ class Sessions:
             service, region_name=region, config=self._client_config(profile.core)
         )
         client.meta.events.register("before-parameter-build", _refuse_writes)
+        # Load the pagination model now, under the caller's lock: the client is shared, and
+        # threads paginating at once would each load it (~15 ms of CPU apiece).
+        client.can_paginate(next(iter(client.meta.method_to_api_mapping)))
         return sign_with_scope(client, profile.credentials)
 
 
