@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from moto import mock_aws
@@ -279,3 +280,31 @@ def test_the_terminal_status_is_off_when_stderr_is_not_a_terminal() -> None:
     import io
 
     assert terminal_status(io.StringIO()) is None
+
+
+@pytest.mark.usefixtures("moto_env")
+def test_a_shared_client_loads_its_pagination_model_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import botocore.loaders
+
+    from plcheck.aws.models import trimmed_models
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert trimmed_models() is not None  # the cache is written first (it reads every model)
+    loaded: list[str] = []
+    original = botocore.loaders.Loader.load_service_model
+
+    def counting(self: Any, service: str, type_name: str, *rest: Any, **named: Any) -> Any:
+        if type_name == "paginators-1":
+            loaded.append(service)
+        return original(self, service, type_name, *rest, **named)
+
+    monkeypatch.setattr(botocore.loaders.Loader, "load_service_model", counting)
+    operations = ["describe_subnets", "describe_security_groups", "describe_network_acls"]
+    with AwsContext() as ctx:
+        ctx.gather(
+            [lambda op=op: ctx.paginate(SCOPE, "ec2", op) for op in operations * 3]  # type: ignore[misc]
+        )
+    # Loaded when the shared client was built, not by each thread that paginates with it.
+    assert loaded == ["ec2"]
