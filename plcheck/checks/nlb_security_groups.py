@@ -27,8 +27,9 @@ SPEC = CheckSpec(
         "For a Network Load Balancer with security groups and "
         "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic on: whether their inbound rules "
         "admit each listener port from the consumers' client CIDRs (--client-cidr; in "
-        "plcheck check also the consumer VPCs). With security groups at all: whether their "
-        "outbound rules admit the health checks to the targets."
+        "plcheck check, link-sources judges each consumer VPC's CIDRs against the same "
+        "rules). With security groups at all: whether their outbound rules admit the health "
+        "checks to the targets."
     ),
     why=(
         "With enforcement on, PrivateLink traffic is checked against the NLB's inbound rules "
@@ -98,8 +99,12 @@ def evaluate(
     client_cidrs: Sequence[str] = (),
     target_groups: Mapping[str, Outcome[TargetGroup]] | None = None,
     vpc_cidrs: Sequence[str] = (),
+    sources_by_link: bool = False,
 ) -> list[Finding]:
     """Inbound rules against the clients (with enforcement on), outbound against health checks.
+
+    ``sources_by_link``: ``plcheck check``, where link-sources judges each consumer's
+    addresses against the inbound rules; without client CIDRs they are left to it.
 
     ``resource`` names what findings are filed under (default: the load balancer ARN);
     ``client_cidrs`` are the sources PrivateLink traffic arrives from; ``target_groups``
@@ -134,7 +139,9 @@ def evaluate(
             "traffic (enforcement off)"
         )
     else:
-        findings += _inbound(lb, listeners, attached, client_cidrs, finding, passes)
+        findings += _inbound(
+            lb, listeners, attached, client_cidrs, finding, passes, sources_by_link
+        )
     findings += _health_checks(
         lb, listeners, attached, target_groups or {}, vpc_cidrs, finding, passes
     )
@@ -157,6 +164,7 @@ def _inbound(
     client_cidrs: Sequence[str],
     finding: Any,
     passes: list[str],
+    sources_by_link: bool = False,
 ) -> list[Finding]:
     names = ", ".join(lb.security_groups)
     findings: list[Finding] = []
@@ -208,6 +216,17 @@ def _inbound(
                         f"--load-balancer-arn {lb.arn} "
                         f"--security-groups {' '.join(lb.security_groups)} "
                         "--enforce-security-group-inbound-rules-on-private-link-traffic off",
+                        **port_details,
+                    )
+                )
+                continue
+            if not client_cidrs and sources_by_link:
+                findings.append(
+                    finding(
+                        Status.SKIP,
+                        f"{lb.name} ({names}, enforcement on) admits {port_text} from "
+                        f"{', '.join(cidrs + prefix_lists)}; link-sources judges each consumer "
+                        "VPC's CIDRs and client_cidrs against these rules",
                         **port_details,
                     )
                 )
@@ -409,5 +428,6 @@ def judge(facts: ServiceFacts) -> list[Finding]:
             client_cidrs=facts.client_cidrs,
             target_groups=facts.provider.target_groups,
             vpc_cidrs=vpc_cidrs,
+            sources_by_link=facts.sources_by_link,
         )
     return findings

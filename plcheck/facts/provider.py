@@ -284,6 +284,9 @@ class ServiceFacts:
     """CIDRs the consumers' clients connect from (``--client-cidr``): the sources the NLB's
     security groups see. ``plcheck check`` passes none: link-sources judges each consumer
     VPC's CIDRs and declared client_cidrs against the rules instead."""
+    sources_by_link: bool = False
+    """``plcheck check``: link-sources judges the consumers' addresses against the load
+    balancers' inbound rules, so nlb-security-groups leaves them to it."""
 
     @property
     def resource(self) -> str:

@@ -239,6 +239,7 @@ def _provider(task: Task, ctx: AwsContext, siblings: Sequence[str] = ()) -> Done
         options.consumer_accounts,
         options.consumer_regions,
         consumer_principals=options.consumer_principals,
+        sources_by_link=True,
     )
     return Done(findings, facts)
 

@@ -255,8 +255,12 @@ def judge(
     now: datetime | None = None,
     consumer_principals: Sequence[str] = (),
     client_cidrs: Sequence[str] = (),
+    sources_by_link: bool = False,
 ) -> list[Finding]:
-    """Every provider check on every service; an unreadable part becomes its checks' errors."""
+    """Every provider check on every service; an unreadable part becomes its checks' errors.
+
+    ``sources_by_link``: the consumers' addresses are judged by link-sources (check run).
+    """
     account, region = facts.account, facts.region
     now = now or datetime.now(timezone.utc)
     if facts.services.error is not None:
@@ -280,6 +284,7 @@ def judge(
             now,
             tuple(consumer_principals),
             tuple(client_cidrs),
+            sources_by_link,
         )
         findings += framework.judge("provider", "service", subject)
     return findings

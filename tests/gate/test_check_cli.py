@@ -289,3 +289,28 @@ def test_links_to_one_provider_share_one_read_of_its_services(
         assert counts[action] == 1, (action, counts)
     # DescribeVpcEndpointServicePermissions takes one service: one call each.
     assert counts["ec2:DescribeVpcEndpointServicePermissions"] == 2
+
+
+def test_the_consumers_addresses_are_judged_by_link_sources_not_warned_about(
+    world: SimulatedWorld,
+    scenario: AzMismatchScenario,
+    dns: DnsServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.provider.conftest import good_service
+
+    # A load balancer with groups, enforcement on, 443 from 10.0.0.0/8.
+    good = good_service(world, security_groups=True)
+    one = gate_toml(scenario, dns.resolver)
+    config = write(tmp_path, _named(one, scenario, "burrito", good.service_name))
+    run(["check", "--config", str(config), "--format", "json"])
+    data = report(capsys)
+    [groups] = [f for f in data["findings"] if f["check"] == "nlb-security-groups"]
+    # plcheck provider would warn that the clients' addresses are unknown; here link-sources
+    # judges the consumer VPC's CIDRs against the same rules, so a --fail-on warn gate does
+    # not stop on it.
+    assert groups["status"] == "skip"
+    assert "link-sources judges" in groups["message"]
+    [sources] = [f for f in data["findings"] if f["check"] == "link-sources"]
+    assert sources["status"] in ("pass", "warn", "fail")

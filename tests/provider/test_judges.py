@@ -305,6 +305,20 @@ def test_without_client_cidrs_a_cidr_rule_cannot_be_judged() -> None:
     assert "link-sources judges" in finding.remediation
 
 
+def test_in_a_check_run_the_consumers_addresses_are_left_to_link_sources() -> None:
+    lb = nlb("subnet-a", groups=("sg-1",), enforce="on")
+    rules = sg(rule(443, cidrs=("10.0.0.0/8",)))
+    [finding] = nlb_security_groups.evaluate(lb, TCP_443, rules, sources_by_link=True)
+    # Not a warning a --fail-on warn gate would stop on: link-sources judges each consumer.
+    assert finding.status is Status.SKIP
+    assert "link-sources judges each consumer VPC's CIDRs" in finding.message
+    # Declared client CIDRs are still judged here.
+    [judged] = nlb_security_groups.evaluate(
+        lb, TCP_443, rules, client_cidrs=CLIENTS, sources_by_link=True
+    )
+    assert judged.status is Status.PASS
+
+
 def egress(port: int | None, *cidrs: str, protocol: str = "tcp") -> SgRule:
     return SgRule("sg-1", protocol, port, port, cidrs=cidrs)
 
