@@ -10,8 +10,10 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from plcheck.facts.network import NaclEntry, NetworkAcl, SecurityGroup, SgRule
+if TYPE_CHECKING:  # the check catalog loads this module; the facts only when judging
+    from plcheck.facts.network import NaclEntry, NetworkAcl, SecurityGroup, SgRule
 
 #: The ephemeral port range clients use for return traffic (Linux uses 32768-60999,
 #: Windows 49152-65535, NAT devices 1024-65535); AWS recommends allowing 1024-65535.

@@ -48,3 +48,12 @@ def test_one_command_imports_no_other_command() -> None:
         "plcheck.commands.invoke",
     }
     assert "boto3" not in loaded
+
+
+def test_listing_the_checks_loads_no_facts_they_judge() -> None:
+    # Every check module is imported to list the catalog (plcheck checks, and each run's
+    # --check validation); the facts each judges are imported only when it judges.
+    loaded = _loaded_after(["checks"])
+    assert "plcheck.checks.resolver_rules" in loaded
+    heavy = {"consumer", "provider", "probe", "network", "endpoints", "org", "link", "plan"}
+    assert not {f"plcheck.facts.{name}" for name in heavy} & loaded

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from plcheck.checks._shared import not_visible
-from plcheck.facts.consumer import ResolverRule
 from plcheck.model import CheckSpec, Finding, Status
 from plcheck.service_names import verification_domain
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from plcheck.facts.consumer import EndpointFacts
+    from plcheck.facts.consumer import EndpointFacts, ResolverRule
 
 SPEC = CheckSpec(
     id="resolver-rules",
@@ -114,6 +113,8 @@ def evaluate(
     Called only with private DNS on (or planned), so the endpoint's private hosted zone for
     the name is associated with the VPC and Resolver's autodefined rule for it takes part.
     """
+    from plcheck.facts.consumer import ResolverRule  # the catalog loads no facts module
+
     name = verification_domain(private_dns_name)
     zone_rule = ResolverRule(AUTODEFINED, name, "SYSTEM")
     decider = deciding_rule([*rules, zone_rule], name)

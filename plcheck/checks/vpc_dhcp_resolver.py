@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import TYPE_CHECKING
 
-from plcheck.facts.consumer import AMAZON_PROVIDED_DNS, ConsumerFacts, DhcpOptions, Vpc
 from plcheck.model import CheckSpec, Finding, Status
+
+if TYPE_CHECKING:
+    from plcheck.facts.consumer import ConsumerFacts, DhcpOptions, Vpc
 
 SPEC = CheckSpec(
     id="vpc-dhcp-resolver",
@@ -51,6 +54,8 @@ def vpc_resolver_addresses(vpc: Vpc) -> tuple[str, ...]:
 
 def evaluate(vpc: Vpc, dhcp: DhcpOptions, *, account: str, region: str) -> list[Finding]:
     """Pass on the VPC resolver; warn naming every other name server."""
+    from plcheck.facts.consumer import AMAZON_PROVIDED_DNS  # the catalog loads no facts module
+
     resolvers = vpc_resolver_addresses(vpc)
     custom = [s for s in dhcp.name_servers if s != AMAZON_PROVIDED_DNS and s not in resolvers]
     details = {
