@@ -29,7 +29,7 @@ from plcheck.facts.consumer import (
     Vpc,
 )
 from plcheck.facts.network import Subnet
-from plcheck.facts.outcome import Outcome
+from plcheck.facts.outcome import Outcome, outcome_of
 from plcheck.facts.zones import AccountZones
 from plcheck.model import Finding, Report, View
 from plcheck.runs.zone_grid import ConsumerZones, ProviderZones, by_zone, zone_grid
@@ -96,7 +96,11 @@ def validate(options: ConsumerOptions) -> None:
 
 
 def gather(ctx: AwsContext, options: ConsumerOptions) -> ConsumerFacts:
-    """Read everything the consumer checks need, in two concurrent rounds."""
+    """Read everything the consumer checks need, concurrently.
+
+    A read that needs another's answer follows it at once (the DHCP options their VPC,
+    the services the VPC's endpoints) rather than waiting for the whole first round.
+    """
     from plcheck.aws import consumer as aws
     from plcheck.aws.endpoints import interface_endpoints
     from plcheck.aws.network import (
@@ -109,51 +113,65 @@ def gather(ctx: AwsContext, options: ConsumerOptions) -> ConsumerFacts:
     validate(options)
     scope, vpc_id = options.scope, options.vpc_id
     region = ctx.region(scope)
+
+    def vpc_then_dhcp() -> tuple[Outcome[Vpc], Outcome[Any]]:
+        # The DHCP options follow the VPC at once, not after the whole first round.
+        vpc: Outcome[Vpc] = outcome_of(lambda: aws.vpc(ctx, scope, vpc_id))
+        dhcp = outcome_of(lambda: aws.dhcp_options(ctx, scope, vpc.get().dhcp_options_id))
+        return vpc, dhcp
+
+    def endpoints_then_services() -> tuple[Outcome[Any], Outcome[Any], Outcome[Any]]:
+        # The services of the asked names and of the VPC's endpoints, and the Regions'
+        # opt-in status, as soon as the endpoints are known.
+        endpoints = outcome_of(lambda: tuple(interface_endpoints(ctx, scope, vpc_id)))
+        names = list(options.services)
+        regions = [region_in_service_name(n) for n in names]
+        for endpoint in endpoints.value or ():
+            names.append(endpoint.service_name)
+            regions.append(endpoint.service_region or region_in_service_name(endpoint.service_name))
+        # The opt-in status matters only across Regions: read it only then.
+        remote = sorted({r for r in regions if r and r != region})
+        services, opt_in = ctx.gather(
+            [
+                lambda: aws.endpoint_services(ctx, scope, names, regions),
+                lambda: aws.region_opt_in(ctx, scope, [region, *remote] if remote else []),
+            ]
+        )
+        return endpoints, services, opt_in
+
     first = _settle(
         ctx,
         {
+            # The two chains first: the run waits for their second calls.
+            "endpoints": endpoints_then_services,
+            "vpc": vpc_then_dhcp,
             "account": lambda: ctx.account_id(scope),
-            "vpc": lambda: aws.vpc(ctx, scope, vpc_id),
             "dns": lambda: aws.vpc_dns_attributes(ctx, scope, vpc_id),
             "zones": lambda: ctx.call(scope, "ec2", "describe_availability_zones"),
             "subnets": lambda: tuple(subnets_in_vpcs(ctx, scope, [vpc_id])),
-            "endpoints": lambda: tuple(interface_endpoints(ctx, scope, vpc_id)),
             "groups": lambda: tuple(security_groups_in_vpcs(ctx, scope, [vpc_id])),
             "acls": lambda: tuple(network_acls_for_vpcs(ctx, scope, [vpc_id])),
             "hosted_zones": lambda: tuple(aws.hosted_zones_for_vpc(ctx, scope, vpc_id, region)),
             "resolver_rules": lambda: tuple(aws.resolver_rules_for_vpc(ctx, scope, vpc_id)),
         },
     )
-    for key in ("vpc", "dns"):
-        error = first[key].error
+    vpc, dhcp = first["vpc"].get()
+    endpoints, services, region_opt_in = first["endpoints"].get()
+    for error in (vpc.error, first["dns"].error):
         if error is not None and error.kind is AwsErrorKind.NOT_FOUND:
             raise UsageError(
                 f"VPC {vpc_id} does not exist in {scope.label} ({region}); "
                 "check the VPC ID, --profile and --region"
             )
-    vpc: Outcome[Vpc] = first["vpc"]
     account = first["account"].value or (vpc.value.owner if vpc.value else "")
-    names = list(options.services)
-    regions = [region_in_service_name(n) for n in names]
-    for endpoint in first["endpoints"].value or ():
-        names.append(endpoint.service_name)
-        regions.append(endpoint.service_region or region_in_service_name(endpoint.service_name))
-    # The opt-in status matters only across Regions: read it only then.
-    remote = sorted({r for r in regions if r and r != region})
-    second = _settle(
-        ctx,
-        {
-            "services": lambda: aws.endpoint_services(ctx, scope, names, regions),
-            "region_opt_in": lambda: aws.region_opt_in(
-                ctx, scope, [region, *remote] if remote else []
-            ),
-            "dhcp": lambda: aws.dhcp_options(ctx, scope, vpc.get().dhcp_options_id),
-            # Served from the call cache: the zones were read in the first round.
-            "zones": lambda: account_zones(ctx, scope, str(account)),
-        },
+    # Served from the call cache: the zones were read in the first round.
+    zones = (
+        outcome_of(lambda: account_zones(ctx, scope, str(account)))
+        if first["zones"].error is None
+        else first["zones"]
     )
     # Third round, only with a customer zone above a private DNS name: its records there.
-    dns_names = [d.private_dns_name for d in (second["services"].value or {}).values()]
+    dns_names = [d.private_dns_name for d in (services.value or {}).values()]
     pairs = parent_zone_reads(first["hosted_zones"].value or (), dns_names)
     zone_records = aws.records_under(ctx, scope, pairs) if pairs else {}
     return ConsumerFacts(
@@ -162,16 +180,16 @@ def gather(ctx: AwsContext, options: ConsumerOptions) -> ConsumerFacts:
         region=region,
         vpc=vpc,
         dns=first["dns"],
-        dhcp=second["dhcp"],
-        zones=second["zones"] if first["zones"].error is None else first["zones"],
+        dhcp=dhcp,
+        zones=zones,
         subnets=first["subnets"],
-        endpoints=first["endpoints"],
-        services=second["services"],
+        endpoints=endpoints,
+        services=services,
         groups=first["groups"],
         acls=first["acls"],
         hosted_zones=first["hosted_zones"],
         resolver_rules=first["resolver_rules"],
-        region_opt_in=second["region_opt_in"],
+        region_opt_in=region_opt_in,
         zone_records=zone_records,
     )
 
