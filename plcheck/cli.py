@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from plcheck import __version__
+from plcheck.errors import UsageError
 from plcheck.model import ExitCode
 
 if TYPE_CHECKING:
@@ -218,11 +219,43 @@ def _stdout_is_broken() -> bool:
     return False
 
 
+#: The parameters of ``checks`` and ``explain``, as their PLCHECK_* variables name them
+#: (``tests/test_cli_lazy.py`` keeps this in step with the commands).
+CATALOG_PARAMETERS = ("FMT", "AS_JSON", "CHECK_ID")
+
+
+def _catalog(args: list[str]) -> int | None:
+    """``plcheck checks`` and ``plcheck explain ID`` in their plain forms, without Typer.
+
+    Building the CLI costs them a third of their start; any other form (options, help,
+    PLCHECK_* variables set) goes through it as usual, and prints the same.
+    """
+    plain_explain = len(args) == 2 and args[0] == "explain" and not args[1].startswith("-")
+    if args != ["checks"] and not plain_explain:
+        return None
+    if any(f"{ENV_PREFIX}_{name}" in os.environ for name in CATALOG_PARAMETERS):
+        return None  # a PLCHECK_<OPTION> variable sets an option: Typer reads them
+    from plcheck.commands.catalog import print_checks, print_explanation
+
+    try:
+        if plain_explain:
+            print_explanation(args[1])
+        else:
+            print_checks()
+    except UsageError as exc:
+        sys.stderr.write(f"plcheck: error: {exc}\n")
+        return int(ExitCode.USAGE)
+    return 0
+
+
 def run(args: list[str]) -> int:
     """Run the CLI on ``args`` and return the exit code."""
     if args in (["--version"], ["-V"]):  # the fast path: nothing else to load
         print(f"plcheck {__version__}")
         return 0
+    fast = _catalog(args)
+    if fast is not None:
+        return fast
     import typer
 
     from plcheck.commands.invoke import invoke
