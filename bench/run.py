@@ -425,7 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--org-accounts", default="100,1000", help="az-map --org member account counts"
     )
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs per measurement (the fastest counts)"
+        "--repeat", type=int, default=5, help="runs per measurement (the fastest counts)"
     )
     parser.add_argument("--cold-runs", type=int, default=7, help="runs per cold-start command")
     parser.add_argument("--demo-runs", type=int, default=3, help="runs of plcheck demo (median)")
