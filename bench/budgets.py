@@ -192,10 +192,10 @@ class Bench:
         """The plain boto3 script's CPU beside plcheck's (``args``), with no delay.
 
         The two are run in turn, so drift in the machine's load reaches both alike; the
-        least CPU of each counts (at least 5 runs each).
+        least CPU of each counts (at least 9 runs each: the host's speed drifts).
         """
         ours, theirs = [], []
-        for _ in range(max(self.repeat, 5)):
+        for _ in range(max(self.repeat, 9)):
             ours.append(self.plcheck(args, 0.0).cpu)
             theirs.append(self.subprocess(command, 0.0).cpu)
         plcheck_cpu, cpu = min(ours), min(theirs)
