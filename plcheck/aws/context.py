@@ -32,7 +32,7 @@ from plcheck.aws.errors import classify, usage_error_for
 from plcheck.aws.models import IAM_PREFIX, TRIMMED_OPERATIONS, trim_model
 from plcheck.aws.regions import validate_region
 from plcheck.aws.scope import Scope
-from plcheck.aws.sessions import ReadOnlyViolation, Sessions
+from plcheck.aws.sessions import ReadOnlyViolation, ScopeState, Sessions
 from plcheck.aws.settings import MAX_POOL, MAX_WORKERS_ENV, AwsSettings
 from plcheck.aws.status import SlowCalls, terminal_status
 from plcheck.aws.timeouts import EndpointGuard, EndpointTimeout
@@ -104,6 +104,7 @@ class AwsContext:
         self._clock = clock
         self._lock = threading.Lock()
         self._cache: dict[tuple[Any, ...], Future[Any]] = {}
+        self._warmed: set[int] = set()
         self._pools: list[ThreadPoolExecutor] = []
         # Not self._lock: that one guards the call cache.
         self._pool_lock = threading.Lock()
@@ -162,11 +163,28 @@ class AwsContext:
 
     def region(self, scope: Scope) -> str:
         """The region a scope resolves to (flag, environment or profile), validated."""
-        return self._sessions.state(scope).region
+        return self._state(scope).region
+
+    def _state(self, scope: Scope) -> ScopeState:
+        """The scope's state; its role, if it has one, starts being assumed at once."""
+        state = self._sessions.state(scope)
+        credentials = state.credentials
+        needed = getattr(credentials, "refresh_needed", None)
+        if needed is None or id(credentials) in self._warmed:
+            return state
+        with self._lock:
+            first = id(credentials) not in self._warmed
+            self._warmed.add(id(credentials))
+        if first and needed():
+            # AssumeRole needs no client: waiting for it beside building the clients (CPU)
+            # takes a round trip off a run's critical path. A failure here is met again,
+            # and reported, by the first call that signs with these credentials.
+            self._pool.submit(_quietly, credentials.get_frozen_credentials)
+        return state
 
     def client(self, scope: Scope, service: str) -> Any:
         """A read-only client for ``service`` acting as the scope's account and region."""
-        state = self._sessions.state(scope)
+        state = self._state(scope)
         return BoundClient(
             self._sessions.shared_client(state, service),
             state.credentials,
@@ -234,7 +252,7 @@ class AwsContext:
         import botocore.exceptions
         from botocore.parsers import ResponseParserError
 
-        state = self._sessions.state(scope)
+        state = self._state(scope)
         client = self._sessions.shared_client(state, service)
         if not hasattr(client, operation):  # not in the trimmed model
             client = self._sessions.full_client(state, service)
@@ -294,3 +312,11 @@ class AwsContext:
         next page is listed).
         """
         return Started([(self._pool.submit(outcome_of, thunk), thunk) for thunk in thunks])
+
+
+def _quietly(fetch: Callable[[], Any]) -> None:
+    """Run ``fetch`` for its effect; its failure is the caller's to meet again."""
+    try:
+        fetch()
+    except Exception:  # reported by the call that needs the credentials
+        return

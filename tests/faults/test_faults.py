@@ -453,3 +453,25 @@ def test_in_a_subprocess_endless_throttling_exits_3_with_a_valid_report(
     report = json.loads(done.stdout)
     assert done.returncode == expected_exit(report) == 3
     assert {f["details"]["error_kind"] for f in report["findings"]} == {"throttled"}
+
+
+def test_a_roles_assumption_starts_before_the_first_call(
+    served: Served, faults: FaultInjector
+) -> None:
+    import time
+
+    from plcheck.aws import AwsContext, Scope
+
+    faults.reset_calls()
+    with AwsContext() as ctx:
+        # Resolving the scope (as every run does first) sets AssumeRole going in the pool,
+        # beside the clients' construction, before any call of the run's own.
+        ctx.region(Scope(profile="consumer"))
+        deadline = time.monotonic() + 30
+        while not faults.count("sts:AssumeRole") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert faults.count("sts:AssumeRole") == 1
+        ctx.call(Scope(profile="consumer"), "ec2", "describe_availability_zones")
+    # ... and the call uses those credentials: the role is assumed once.
+    assert faults.count("sts:AssumeRole") == 1
+    assert faults.count() == 2
