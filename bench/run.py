@@ -392,7 +392,11 @@ def write_results(bench: Bench, path: Path, command: str, seconds: float) -> Non
                 f"{demo.max_rss_kb / 1024:.0f} MiB | {demo.load:.1f} |"
             )
     if bench.cold:
-        lines += ["", "| Cold start | Median | boto3 imported |", "|---|---:|---|"]
+        lines += [
+            "",
+            "| Cold start (installed from the wheel, fresh process) | Median | boto3 imported |",
+            "|---|---:|---|",
+        ]
         for name, median, boto in bench.cold:
             lines.append(f"| {name} | {median * 1000:.0f} ms | {'yes' if boto else 'no'} |")
     lines += ["", "## Budgets", ""]
