@@ -241,20 +241,16 @@ def installed_as_a_user(directory: Path) -> Path:
         [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
         check=True,
     )
-    ours = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    theirs = subprocess.run(
-        [str(BIN_PYTHON), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    ours, theirs = _purelib(python), _purelib(BIN_PYTHON)
     (Path(ours) / "plcheck-bench-dependencies.pth").write_text(theirs + "\n", encoding="utf-8")
     return venv / "bin" / "plcheck"
+
+
+def _purelib(python: Path) -> str:
+    """Where ``python`` installs pure-Python packages."""
+    probe = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    done = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
 
 
 def bench_cold_start(bench: Bench, runs: int) -> None:

@@ -79,10 +79,10 @@ def test_a_dualstack_endpoint_to_an_ipv4_only_service_fails() -> None:
     assert found.details["ip_address_type"] == "dualstack"
 
 
-def test_a_dualstack_endpoint_in_a_planned_subnet_without_an_ipv6_block_fails() -> None:
+def _dualstack_in_a_planned_subnet(subnet_values: dict[str, Any]) -> Any:
+    """ip-address-type's finding on a dualstack endpoint in a subnet the plan creates."""
     subnet = change(
-        "aws_subnet.new",
-        {"vpc_id": VPC, "availability_zone_id": "use1-az2", "cidr_block": "10.0.1.0/24"},
+        "aws_subnet.new", {"vpc_id": VPC, "availability_zone_id": "use1-az2", **subnet_values}
     )
     endpoint = change(
         "aws_vpc_endpoint.api",
@@ -90,24 +90,18 @@ def test_a_dualstack_endpoint_in_a_planned_subnet_without_an_ipv6_block_fails() 
         {"subnet_ids": True},
     )
     configs = [config("aws_vpc_endpoint.api", subnet_ids="aws_subnet.new.id")]
-    found = _judged([subnet, endpoint], configs, supported=("ipv4", "ipv6"))
+    return _judged([subnet, endpoint], configs, supported=("ipv4", "ipv6"))
+
+
+def test_a_dualstack_endpoint_in_a_planned_subnet_without_an_ipv6_block_fails() -> None:
+    found = _dualstack_in_a_planned_subnet({"cidr_block": "10.0.1.0/24"})
     assert found.status.value == "fail"
     assert "without an IPv6 CIDR block: aws_subnet.new" in found.message
     assert "set ipv6_cidr_block on aws_subnet.new" in found.remediation
 
 
 def test_a_planned_subnet_with_an_ipv6_block_passes() -> None:
-    subnet = change(
-        "aws_subnet.new",
-        {"vpc_id": VPC, "availability_zone_id": "use1-az2", "ipv6_cidr_block": "2600:1f18::/64"},
-    )
-    endpoint = change(
-        "aws_vpc_endpoint.api",
-        _endpoint(subnet_ids=None, ip_address_type="dualstack"),
-        {"subnet_ids": True},
-    )
-    configs = [config("aws_vpc_endpoint.api", subnet_ids="aws_subnet.new.id")]
-    found = _judged([subnet, endpoint], configs, supported=("ipv4", "ipv6"))
+    found = _dualstack_in_a_planned_subnet({"ipv6_cidr_block": "2600:1f18::/64"})
     assert found.status.value == "pass"
 
 
