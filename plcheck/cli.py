@@ -9,6 +9,7 @@ into one line on stderr and a documented exit code, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import os
@@ -205,8 +206,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = ExitCode.BROKEN_PIPE
     if code == ExitCode.INTERRUPTED:
         # The interpreter would join the AWS worker threads first, each waiting out its
-        # call's timeout: Ctrl-C ends the run now.
-        sys.stderr.flush()
+        # call's timeout: Ctrl-C ends the run now, with what was printed so far flushed.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a reader that went away
+                stream.flush()
         os._exit(int(code))
     sys.exit(int(code))
 
