@@ -56,3 +56,31 @@ def consumer(capsys: pytest.CaptureFixture[str]) -> Any:
         return Result(code, json.loads(out))
 
     return call
+
+
+def west_service(story: Story, cidr: str, name: str) -> tuple[Any, dict[str, Any]]:
+    """A service of the story's provider in us-west-2, open to its consumer account.
+
+    Returns the provider's us-west-2 EC2 client and the service's configuration.
+    """
+    base, world = story.base, story.world
+    west = "us-west-2"
+    ec2 = world.admin_client(base.provider_account, "ec2", west)
+    elb = world.admin_client(base.provider_account, "elbv2", west)
+    vpc = ec2.create_vpc(CidrBlock=f"{cidr}.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"{cidr}.{i}.0/24", AvailabilityZone=f"{west}{z}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, z in enumerate("ab", start=1)
+    ]
+    nlb = elb.create_load_balancer(Name=name, Subnets=subnets, Scheme="internal", Type="network")
+    service: dict[str, Any] = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[nlb["LoadBalancers"][0]["LoadBalancerArn"]],
+        AcceptanceRequired=False,
+    )["ServiceConfiguration"]
+    ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=service["ServiceId"],
+        AddAllowedPrincipals=[f"arn:aws:iam::{base.consumer_account}:root"],
+    )
+    return ec2, service

@@ -10,7 +10,7 @@ from plcheck.checks import checks_for
 from plcheck.cli import run
 from plcheck.sim.consumer_scenarios import consumer_vpc, tortilla_service
 
-from .conftest import Story
+from .conftest import Story, west_service
 
 #: Every check the consumer command runs, from the catalog.
 CHECKS = tuple(spec.id for spec in checks_for("consumer"))
@@ -159,27 +159,8 @@ def test_service_not_allowed_for_this_account_is_invisible(story: Story, consume
 def test_cross_region_service_is_visible_and_named_region_is_a_cause(
     story: Story, consumer: Any
 ) -> None:
-    base, world = story.base, story.world
-    west = "us-west-2"
-    ec2 = world.admin_client(base.provider_account, "ec2", west)
-    elb = world.admin_client(base.provider_account, "elbv2", west)
-    vpc = ec2.create_vpc(CidrBlock="10.50.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.50.{i}.0/24", AvailabilityZone=f"{west}{z}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i, z in enumerate("ab", start=1)
-    ]
-    nlb = elb.create_load_balancer(
-        Name="west-nlb", Subnets=subnets, Scheme="internal", Type="network"
-    )["LoadBalancers"][0]
-    service = ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[nlb["LoadBalancerArn"]], AcceptanceRequired=False
-    )["ServiceConfiguration"]
-    ec2.modify_vpc_endpoint_service_permissions(
-        ServiceId=service["ServiceId"],
-        AddAllowedPrincipals=[f"arn:aws:iam::{base.consumer_account}:root"],
-    )
+    base = story.base
+    ec2, service = west_service(story, "10.50", "west-nlb")
     name = service["ServiceName"]
     before = consumer(base.consumer_vpc_id, "--service", name)
     found = before.one("service-visible")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from plcheck.sim.consumer_scenarios import FORWARD_TARGETS
-from tests.consumer.conftest import Story
+from tests.consumer.conftest import Story, west_service
 
 
 def test_forward_rule_fails_until_a_system_rule_overrides_it(story: Story, consumer: Any) -> None:
@@ -73,25 +73,7 @@ def test_ipv6_only_service_warns_a_plan_and_fails_an_ipv4_endpoint(
 def test_cross_region_endpoint_needs_the_region_enabled(story: Story, consumer: Any) -> None:
     base, world = story.base, story.world
     west = "us-west-2"
-    ec2 = world.admin_client(base.provider_account, "ec2", west)
-    elb = world.admin_client(base.provider_account, "elbv2", west)
-    vpc = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.60.{i}.0/24", AvailabilityZone=f"{west}{z}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i, z in enumerate("ab", start=1)
-    ]
-    nlb = elb.create_load_balancer(
-        Name="west2-nlb", Subnets=subnets, Scheme="internal", Type="network"
-    )["LoadBalancers"][0]
-    service = ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[nlb["LoadBalancerArn"]], AcceptanceRequired=False
-    )["ServiceConfiguration"]
-    ec2.modify_vpc_endpoint_service_permissions(
-        ServiceId=service["ServiceId"],
-        AddAllowedPrincipals=[f"arn:aws:iam::{base.consumer_account}:root"],
-    )
+    ec2, service = west_service(story, "10.60", "west2-nlb")
     ec2.modify_vpc_endpoint_service_configuration(
         ServiceId=service["ServiceId"], AddSupportedRegions=[base.region]
     )
