@@ -109,31 +109,6 @@ def test_bad_flags_exit_2_with_one_line(
     assert needle in one_error_line(capsys)
 
 
-@pytest.fixture
-def empty_aws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An environment with no AWS credentials, configuration or region at all."""
-    config = tmp_path / "config"
-    config.write_text("[profile nocreds]\nregion = us-east-1\n")
-    for name in (
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_ENDPOINT_URL",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    return config
-
-
 @pytest.mark.usefixtures("empty_aws")
 def test_unknown_profile_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["az-map", "--profile", "nope"]) == 2

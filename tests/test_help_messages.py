@@ -205,29 +205,7 @@ def test_toml_ignore_suggests_the_nearest_check(
     assert "unknown check 'nlb-az-coverag' (did you mean 'nlb-az-coverage'?)" in line
 
 
-@pytest.fixture
-def no_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A profile with a region and no credentials anywhere."""
-    config = tmp_path / "config"
-    config.write_text("[profile nocreds]\nregion = us-east-1\n")
-    for name in (
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_ENDPOINT_URL",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-
-
-@pytest.mark.usefixtures("no_credentials")
+@pytest.mark.usefixtures("empty_aws")
 @pytest.mark.parametrize("fmt", ["table", "json"])
 def test_no_credentials_is_one_line_on_stderr_then_the_report(
     fmt: str, capsys: pytest.CaptureFixture[str]
