@@ -31,25 +31,14 @@ VPC = "vpc-0123456789abcdef0"
 def _change(
     address: str, kind: str, name: str, after: dict[str, Any], **extra: Any
 ) -> dict[str, Any]:
+    from plcheck.sim.plans import resource_change
+
     unknown = {"id": True, "arn": True}
     for attribute in extra.pop("unknown", ()):
         unknown[attribute] = True
-    return {
-        "address": address,
-        "mode": "managed",
-        "type": kind,
-        "name": name,
-        "provider_name": "registry.terraform.io/hashicorp/aws",
-        **extra,
-        "change": {
-            "actions": ["create"],
-            "before": None,
-            "after": after,
-            "after_unknown": unknown,
-            "before_sensitive": False,
-            "after_sensitive": {"tags": {}},
-        },
-    }
+    return resource_change(
+        address, kind, after, unknown, name=name, sensitive={"tags": {}}, **extra
+    )
 
 
 def _changes(count: int, service: str | None, vpc_id: str) -> Iterator[dict[str, Any]]:

@@ -7,15 +7,45 @@ from typing import Any
 from plcheck.sim.scenarios import AzMismatchScenario
 
 
-def _change(address: str, kind: str, after: dict[str, Any], unknown: dict[str, Any]) -> Any:
-    name = address.rsplit(".", 1)[-1]
-    return {
+def resource_change(
+    address: str,
+    kind: str,
+    after: dict[str, Any],
+    unknown: dict[str, Any],
+    *,
+    name: str | None = None,
+    index: int | str | None = None,
+    module_address: str | None = None,
+    sensitive: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One ``resource_changes`` entry that creates a managed AWS resource.
+
+    As ``terraform show -json`` (format 1.2) writes it; ``unknown`` is its ``after_unknown``.
+    """
+    change: dict[str, Any] = {
         "address": address,
         "mode": "managed",
         "type": kind,
-        "name": name,
-        "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": unknown},
+        "name": name or address.rsplit(".", 1)[-1].split("[", 1)[0],
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "change": {
+            "actions": ["create"],
+            "before": None,
+            "after": after,
+            "after_unknown": unknown,
+            "before_sensitive": False,
+            "after_sensitive": sensitive or {},
+        },
     }
+    if index is not None:
+        change["index"] = index
+    if module_address:
+        change["module_address"] = module_address
+    return change
+
+
+def _change(address: str, kind: str, after: dict[str, Any], unknown: dict[str, Any]) -> Any:
+    return resource_change(address, kind, after, unknown)
 
 
 def demo_plan(scenario: AzMismatchScenario) -> dict[str, Any]:

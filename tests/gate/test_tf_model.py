@@ -26,6 +26,7 @@ from plcheck.gate.tf_resources import (
     PlannedService,
 )
 from plcheck.gate.tf_source import locate, resource_lines
+from plcheck.sim.plans import resource_change
 
 DATA = Path(__file__).parent / "data" / "tf"
 
@@ -363,26 +364,15 @@ def _change(
     module_address: str | None = None,
     unknown: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    change: dict[str, Any] = {
-        "address": address,
-        "mode": "managed",
-        "type": kind,
-        "name": name,
-        "provider_name": "registry.terraform.io/hashicorp/aws",
-        "change": {
-            "actions": ["create"],
-            "before": None,
-            "after": after,
-            "after_unknown": {"id": True, **(unknown or {})},
-            "before_sensitive": False,
-            "after_sensitive": {},
-        },
-    }
-    if index is not None:
-        change["index"] = index
-    if module_address:
-        change["module_address"] = module_address
-    return change
+    return resource_change(
+        address,
+        kind,
+        after,
+        {"id": True, **(unknown or {})},
+        name=name,
+        index=index,
+        module_address=module_address,
+    )
 
 
 def _config(expressions: dict[str, dict[str, Any]]) -> dict[str, Any]:
