@@ -71,19 +71,10 @@ def evaluate(
         "private_dns_enabled": endpoint.private_dns_enabled if endpoint else None,
     }
 
+    make = SPEC.on(resource, account=account, region=region, details=details)
+
     def finding(status: Status, message: str, remediation: str = "") -> list[Finding]:
-        return [
-            Finding(
-                check=SPEC.id,
-                status=status,
-                resource=resource,
-                account=account,
-                region=region,
-                message=message,
-                remediation=remediation,
-                details=details,
-            )
-        ]
+        return [make(status, message, remediation)]
 
     if not name:
         return finding(

@@ -93,19 +93,10 @@ def evaluate(
         "cidrs": cidrs,
     }
 
+    make = SPEC.on(resource, account=account, region=region, details=details)
+
     def finding(status: Status, message: str, remediation: str = "") -> list[Finding]:
-        return [
-            Finding(
-                check=SPEC.id,
-                status=status,
-                resource=resource,
-                account=account,
-                region=region,
-                message=message,
-                remediation=remediation,
-                details=details,
-            )
-        ]
+        return [make(status, message, remediation)]
 
     if missing:
         details["missing_group_ids"] = missing
