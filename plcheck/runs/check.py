@@ -176,6 +176,7 @@ def _runner(
 
 
 def _provider_options(link: Link, account: Account) -> ProviderOptions:
+    """The provider run's options for a link's service, before its consumers are known."""
     from plcheck.runs import provider
 
     return provider.ProviderOptions(
@@ -220,13 +221,10 @@ def _provider(task: Task, ctx: AwsContext, siblings: Sequence[str] = ()) -> Done
     link, account = task.link, task.link.provider
     assert account is not None
     consumer_accounts, consumer_regions = _consumers_seen(ctx, link)
-    options = provider.ProviderOptions(
-        service=link.service,
-        scope=scope_of(account),
+    options = replace(
+        _provider_options(link, account),
         consumer_accounts=tuple(consumer_accounts),
         consumer_regions=tuple(consumer_regions),
-        resolver=account.resolver,
-        dns_timeout=account.dns_timeout,
         # The roles that create the consumers' endpoints. Their client CIDRs (VPC blocks and
         # client_cidrs) are judged once, per consumer, by link-sources: not passed here.
         consumer_principals=tuple(c.principal for c in link.consumers if c.principal),
