@@ -77,3 +77,19 @@ def report(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     out = capsys.readouterr().out
     parsed: dict[str, Any] = json.loads(out)
     return parsed
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The IAM action of every AWS call the run sends (cache hits are not sent)."""
+    from plcheck.aws import AwsContext
+
+    actions: list[str] = []
+    close = AwsContext.close
+
+    def record(self: AwsContext, wait: bool = True) -> None:
+        actions.extend(c.action for c in self.calls)
+        close(self, wait)
+
+    monkeypatch.setattr(AwsContext, "close", record)
+    return actions

@@ -206,22 +206,6 @@ def second_service(world: SimulatedWorld, scenario: AzMismatchScenario) -> dict[
     return created
 
 
-@pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The IAM action of every AWS call the run sends (cache hits are not sent)."""
-    from plcheck.aws import AwsContext
-
-    actions: list[str] = []
-    close = AwsContext.close
-
-    def record(self: AwsContext, wait: bool = True) -> None:
-        actions.extend(c.action for c in self.calls)
-        close(self, wait)
-
-    monkeypatch.setattr(AwsContext, "close", record)
-    return actions
-
-
 def _named(text: str, scenario: AzMismatchScenario, name: str, service: str) -> str:
     """``text``'s link under another name and service."""
     return text.replace('name = "burrito"', f'name = "{name}"').replace(
