@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -288,8 +289,10 @@ class Report:
 
     command: str
     """The command that produced the report (``az-map``)."""
-    findings: tuple[Finding, ...]
-    """Every finding, in the order the checks produced them."""
+    findings: Sequence[Finding]
+    """Every finding, in the order the checks produced them: a tuple, or for a run that
+    grows with its input (``plan``) a :class:`~plcheck.spool.FindingSpool`, read a
+    finding at a time."""
     fail_on: FailOn = FailOn.FAIL
     """Threshold for exit code 1."""
     views: tuple[View, ...] = ()
@@ -308,21 +311,33 @@ class Report:
     hide_passes: bool = False
     """Table and markdown show problems only (``--quiet``); counts still cover everything."""
 
+    @cached_property
+    def _tally(self) -> tuple[Counter[Status], tuple[str, ...]]:
+        """Findings by status, and check ids in first-seen order: one pass over a spool."""
+        counts: Counter[Status] = Counter()
+        checks: dict[str, None] = {}
+        for finding in self.findings:
+            counts[finding.status] += 1
+            checks.setdefault(finding.check)
+        return counts, tuple(checks)
+
     @property
     def summary(self) -> dict[str, int]:
-        counts = Counter(f.status for f in self.findings)
+        counts = self._tally[0]
         return {s.value: counts.get(s, 0) for s in SUMMARY_ORDER}
 
     @property
     def exit_code(self) -> ExitCode:
-        return exit_code_for(self.findings, self.fail_on)
+        return exit_code_for(self._tally[0], self.fail_on)
 
     def checks_used(self) -> list[str]:
         """Check ids in first-seen order."""
-        return list(dict.fromkeys(f.check for f in self.findings))
+        return list(self._tally[1])
 
 
-def exit_code_for(findings: Iterable[Finding], fail_on: FailOn = FailOn.FAIL) -> ExitCode:
+def exit_code_for(
+    findings: Iterable[Finding] | Mapping[Status, int], fail_on: FailOn = FailOn.FAIL
+) -> ExitCode:
     """Exit code of a run, the whole policy in one place.
 
     * 1 (:attr:`ExitCode.FINDINGS`) when a finding other than an error is at or above
@@ -333,11 +348,17 @@ def exit_code_for(findings: Iterable[Finding], fail_on: FailOn = FailOn.FAIL) ->
       AWS did not report.
     * 0 otherwise.
 
+    ``findings`` may also be their count by status (a report counts them once).
+
     The CLI adds the codes that are not about findings: 2 usage, 3 also for a report
     file it could not write, 4 internal error, 130 Ctrl-C, 141 broken pipe (see
     :class:`ExitCode`).
     """
-    statuses = {f.status for f in findings}
+    statuses = (
+        {s for s, n in findings.items() if n}
+        if isinstance(findings, Mapping)
+        else {f.status for f in findings}
+    )
     if fail_on is not FailOn.NEVER:
         threshold = Status.WARN.rank if fail_on is FailOn.WARN else Status.FAIL.rank
         if any(s is not Status.ERROR and s.rank >= threshold for s in statuses):

@@ -22,7 +22,7 @@ import typer
 
 from plcheck.commands.invoke import credentials_problem
 from plcheck.errors import UsageError
-from plcheck.model import ExitCode, FailOn, Report
+from plcheck.model import ExitCode, FailOn, Finding, Report
 from plcheck.report import Format, emit
 from plcheck.validate import validate_role_arn
 
@@ -344,6 +344,15 @@ def aws_settings(aws_timeout: float | None, *, status: bool = True, **overrides:
     return AwsSettings.from_env(**overrides)
 
 
+def _wanted(findings: Sequence[Finding], out: OutputOptions) -> Sequence[Finding]:
+    """The findings of the checks ``--check``/``--skip-check`` leave in (all: as they are)."""
+    if not out.checks and not out.skip_checks:
+        return findings
+    from plcheck.spool import select
+
+    return select(findings, lambda f: out.wants(f.check))
+
+
 def finish(report: Report, out: OutputOptions) -> None:
     """Select the checks, write every report, and exit with the run's exit code.
 
@@ -353,7 +362,7 @@ def finish(report: Report, out: OutputOptions) -> None:
     """
     report = replace(
         report,
-        findings=tuple(f for f in report.findings if out.wants(f.check)),
+        findings=_wanted(report.findings, out),
         fail_on=out.fail_on,
         include_passes=out.sarif_include_passes,
         hide_passes=out.quiet,

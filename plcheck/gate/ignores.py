@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from plcheck.facts.ignores import IgnoreEntry, IgnoreFacts
@@ -46,18 +46,19 @@ def apply(
     *,
     source: str,
     today: dt.date,
-) -> list[Finding]:
-    """The findings with the ignored ones as ``skip`` (expired ignores no longer apply)."""
+) -> Iterator[Finding]:
+    """The findings with the ignored ones as ``skip`` (expired ignores no longer apply).
+
+    One at a time, as they are read: a plan's may be a spool too large to hold as objects.
+    """
     active = [i for i in ignores if not i.expired(today)]
-    out = []
     for finding in findings:
         rule = next((i for i in active if matches(i, finding)), None)
-        out.append(
+        yield (
             finding
             if rule is None or finding.status not in IGNORABLE
             else skip(finding, rule, source)
         )
-    return out
 
 
 def facts(ignores: Sequence[Ignore], *, source: str, today: dt.date) -> IgnoreFacts:

@@ -47,7 +47,7 @@ def render(report: Report, max_bytes: int = MAX_BYTES) -> str:
     head.append("")
     views = [line for view in report.views for line in _view(view)]
 
-    findings = report.findings
+    findings = tuple(report.findings)  # indexed below: a spool is read once
     if report.hide_passes:  # --quiet: the counts above still cover every finding
         findings = tuple(f for f in findings if f.status in PROBLEMS)
         head[-1:-1] = ["Passes and skips are not listed (`--quiet`)."]

@@ -10,7 +10,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from itertools import groupby
 
 from rich.console import Console, Group, RenderableType
@@ -94,11 +94,13 @@ def print_report(report: Report, console: Console) -> None:
         if view.note:
             print_trimmed(console, Text(view.note, style="dim"))
         console.print()
-    findings = report.findings
+    findings: Iterable[Finding] = report.findings
+    count = len(report.findings)
     if report.hide_passes:  # --quiet: problems only; the summary line still counts all
-        findings = tuple(f for f in findings if f.status.rank > Status.PASS.rank)
-    if findings or not report.hide_passes:
-        console.print(_findings_table(report.command, findings))
+        findings = (f for f in findings if f.status.rank > Status.PASS.rank)
+        count -= report.summary[Status.PASS.value] + report.summary[Status.SKIP.value]
+    if count or not report.hide_passes:
+        console.print(_findings_table(report.command, findings, count))
     console.print(summary_line(report))
 
 
@@ -125,9 +127,10 @@ def summary_line(report: Report) -> Text:
     return text
 
 
-def _findings_table(command: str, findings: Sequence[Finding]) -> Table:
-    if len(findings) > LARGE:
-        return _grouped_table(command, findings)
+def _findings_table(command: str, findings: Iterable[Finding], count: int) -> Table:
+    """``count`` findings: each under its resource, or alike ones grouped when many."""
+    if count > LARGE:
+        return _grouped_table(command, findings, count)
     table = Table(title=f"plcheck {command}", title_justify="default", expand=False)
     table.add_column("Status", overflow="fold")
     table.add_column("Check", overflow="fold")
@@ -175,18 +178,36 @@ def shape(finding: Finding) -> tuple[str, str, str]:
     return finding.check, finding.status.value, _VARYING.sub("#", message)
 
 
-def _grouped_table(command: str, findings: Sequence[Finding]) -> Table:
+class _Group:
+    """Alike findings: the first, how many, and the resources they are about."""
+
+    def __init__(self, first: Finding) -> None:
+        self.first = first
+        self.count = 0
+        self.resources: dict[str, None] = {}
+
+    def add(self, finding: Finding) -> None:
+        self.count += 1
+        self.resources.setdefault(finding.resource)
+
+
+def _grouped_table(command: str, findings: Iterable[Finding], count: int) -> Table:
     """One row per check, status and message shape: its count, first resources, one fix whole.
 
     Problems come first (fail, error, warn, skip, then pass), so none is lost among passes.
+    Findings are read once, in order, and only each group's first is kept.
     """
-    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    groups: dict[tuple[str, str, str], _Group] = {}
     for finding in findings:
-        groups.setdefault(shape(finding), []).append(finding)
+        key = shape(finding)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(finding)
+        group.add(finding)
     rank = {status.value: n for n, status in enumerate(SUMMARY_ORDER)}
     ordered = sorted(groups.items(), key=lambda item: (rank[item[0][1]], item[0][0]))
     table = Table(
-        title=f"plcheck {command}: {len(findings)} findings, alike ones grouped "
+        title=f"plcheck {command}: {count} findings, alike ones grouped "
         "(every finding is in --format json)",
         title_justify="default",
         expand=False,
@@ -195,24 +216,24 @@ def _grouped_table(command: str, findings: Sequence[Finding]) -> Table:
     table.add_column("Check", overflow="fold")
     table.add_column("Count", justify="right")
     table.add_column("Finding", ratio=1, overflow="fold")
-    for (check, _, _), found in ordered:
-        first = found[0]
+    for (check, _, _), group in ordered:
+        first = group.first
         table.add_row(
             Text(first.status.value.upper(), style=STYLE[first.status]),
             check,
-            str(len(found)),
-            Group(*_group_body(found)),
+            str(group.count),
+            Group(*_group_body(group)),
         )
     return table
 
 
-def _group_body(found: Sequence[Finding]) -> list[Text]:
-    first = found[0]
-    names = list(dict.fromkeys(f.resource for f in found))
+def _group_body(group: _Group) -> list[Text]:
+    first = group.first
+    names = list(group.resources)
     shown = ", ".join(names[:FIRST_RESOURCES])
     more = f" and {len(names) - FIRST_RESOURCES} more" if len(names) > FIRST_RESOURCES else ""
     body = [Text(f"{shown}{more}", style="bold cyan")]
-    body.append(Text(first.message if len(found) == 1 else f"e.g. {first.message}"))
+    body.append(Text(first.message if group.count == 1 else f"e.g. {first.message}"))
     if first.location is not None:
         line = f":{first.location.line}" if first.location.line else ""
         body.append(Text(f"at {first.location.uri}{line}", style="dim"))

@@ -140,7 +140,7 @@ def gate(config: GateConfig, ctx: AwsContext, today: dt.date | None = None) -> G
         findings += found
         counts[task] = _count(found)
     source = str(config.path)
-    judged = ignores.apply(findings, config.ignores, source=source, today=today)
+    judged = list(ignores.apply(findings, config.ignores, source=source, today=today))
     judged += framework.judge(
         "check", "ignores", ignores.facts(config.ignores, source=source, today=today)
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from plcheck.model import Finding, Location, Report, View
+from plcheck.spool import FindingSpool
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
@@ -59,7 +60,7 @@ def run(options: PlanOptions, ctx: AwsContext | None = None) -> Report:
     from plcheck.gate import ignores
 
     plan = options.plan
-    findings: list[Finding] = []
+    findings = FindingSpool()  # a large plan's findings are many: held compressed
     grids: list[View] = []
     if plan.endpoints or plan.services:  # a plan without either needs no AWS call
         if ctx is None:
@@ -72,19 +73,21 @@ def run(options: PlanOptions, ctx: AwsContext | None = None) -> Report:
     read = tuple(sorted(_count(r.type for r in judged).items()))
     rest = () if read else tuple(sorted(_count(r.type for r in plan.resources).items()))
     coverage = PlanCoverage(str(plan.path), read, plan.unread, rest)
-    findings += framework.judge("plan", "plan", coverage)
+    findings.extend(framework.judge("plan", "plan", coverage))
     findings = _located(findings, plan, options.tf_dir)
     if options.ignores:
-        findings = ignores.apply(
-            findings,
-            options.ignores,
-            source=options.config_source,
-            today=options.today or dt.date.today(),
+        findings = FindingSpool(
+            ignores.apply(
+                findings,
+                options.ignores,
+                source=options.config_source,
+                today=options.today or dt.date.today(),
+            )
         )
-    return Report("plan", tuple(findings), views=(*grids, *views(plan)), source=str(plan.path))
+    return Report("plan", findings, views=(*grids, *views(plan)), source=str(plan.path))
 
 
-def _judged(ctx: AwsContext, options: PlanOptions) -> tuple[list[Finding], list[View]]:
+def _judged(ctx: AwsContext, options: PlanOptions) -> tuple[FindingSpool, list[View]]:
     """The consumer side, the provider side, each in its account, then the links between them.
 
     A link is an endpoint to a service of the same plan. Also the zone grid of every planned
@@ -96,7 +99,7 @@ def _judged(ctx: AwsContext, options: PlanOptions) -> tuple[list[Finding], list[
     side = planned.run(ctx, scope, plan, profiles) if plan.endpoints else planned.ConsumerSide()
     findings = side.findings
     if plan.services:  # the services, then each endpoint joined with its planned service
-        findings += planned_links.run(ctx, scope, plan, profiles, side.facts)
+        findings.extend(planned_links.run(ctx, scope, plan, profiles, side.facts))
     return findings, side.grids
 
 
@@ -106,7 +109,7 @@ def _count(kinds: object) -> dict[str, int]:
     return dict(Counter(kinds))  # type: ignore[call-overload]
 
 
-def _located(findings: list[Finding], plan: TerraformPlan, tf_dir: Path | None) -> list[Finding]:
+def _located(findings: FindingSpool, plan: TerraformPlan, tf_dir: Path | None) -> FindingSpool:
     """Each finding on a planned resource, with the file and line of its block."""
     from plcheck.gate import tf_source
 
@@ -115,16 +118,16 @@ def _located(findings: list[Finding], plan: TerraformPlan, tf_dir: Path | None) 
     where = tf_source.locate(plan, tf_dir)
     if not where:
         return findings
-    out = []
+    located = FindingSpool()
     for finding in findings:
         address = _address(finding)
         found = where.get(address) if address else None
-        out.append(
+        located.append(
             replace(finding, location=Location(found.path, found.line))
             if found is not None and finding.location is None
             else finding
         )
-    return out
+    return located
 
 
 def _address(finding: Finding) -> str:

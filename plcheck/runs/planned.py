@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from plcheck.checks import (
     checks_for,
@@ -25,7 +25,13 @@ from plcheck.checks import (
     service_visible,
     vpc_dns_attributes,
 )
-from plcheck.facts.consumer import ServiceDetail, VpcDnsAttributes
+from plcheck.facts.consumer import (
+    ConsumerFacts,
+    EndpointFacts,
+    ServiceDetail,
+    Target,
+    VpcDnsAttributes,
+)
 from plcheck.facts.network import Subnet
 from plcheck.facts.outcome import Outcome
 from plcheck.facts.zones import AccountZones
@@ -34,6 +40,7 @@ from plcheck.model import CheckSpec, Finding, Status, View
 from plcheck.runs import after_apply, planned_facts, planned_grid, planned_network, planned_resolver
 from plcheck.runs.planned_network import NetworkFacts
 from plcheck.service_names import region_in_service_name
+from plcheck.spool import FindingSpool
 
 if TYPE_CHECKING:
     from plcheck.aws import AwsContext, Scope
@@ -106,29 +113,46 @@ def gather(
     return facts
 
 
+class Member(NamedTuple):
+    """What the ``vpc`` checks need of an endpoint once its own checks judged it."""
+
+    address: str
+    target: Target
+    service_wait: planned_facts.Wait | None
+    """What apply decides of its service (service-visible's skip), if anything."""
+
+
 def judge(
     plan: TerraformPlan, facts: LiveFacts, endpoints: Sequence[PlannedEndpoint] | None = None
-) -> list[Finding]:
+) -> FindingSpool:
     """Every finding for ``endpoints`` (default: the plan's); ``skip`` for what apply decides.
 
     Each VPC's planned endpoints are judged by the ``plan`` checks of subject ``vpc``, then
     each endpoint by those of subject ``endpoint`` (:mod:`plcheck.runs.planned_facts` builds
-    their facts), as ``plcheck consumer`` judges a VPC and its endpoints.
+    their facts), as ``plcheck consumer`` judges a VPC and its endpoints. Each endpoint's
+    facts are built, judged and dropped in turn (the ``vpc`` checks keep its target), and
+    its findings spooled: a plan's memory does not grow with a copy of every endpoint's
+    facts and findings.
     """
     endpoints = plan.endpoints if endpoints is None else endpoints
-    findings: list[Finding] = []
+    judged: list[tuple[list[Finding], FindingSpool]] = []
     for vpc in planned_facts.sides(plan, facts, endpoints):
-        findings += _judged_vpc(vpc)
-        for side in vpc.endpoints:
-            findings += _judged_endpoint(side)
-    return _one_per_service(findings)
+        own = FindingSpool()
+        members = []
+        for endpoint in vpc.members:
+            side = vpc.endpoint(endpoint)
+            own.extend(_judged_endpoint(side))
+            members.append(Member(endpoint.address, side.target, side.waits.get("service")))
+        # Reported before its endpoints' findings, as the consumer run reports a VPC.
+        judged.append((_judged_vpc(vpc, members), own))
+    return _one_per_service(judged)
 
 
 @dataclass
 class ConsumerSide:
     """The consumer side of a plan: findings, zone grids, and each account's facts."""
 
-    findings: list[Finding] = field(default_factory=list)
+    findings: FindingSpool = field(default_factory=FindingSpool)
     grids: list[View] = field(default_factory=list)
     facts: dict[str, Outcome[LiveFacts]] = field(default_factory=dict)
     """Endpoint address → the facts of its account (for the links, :mod:`planned_links`)."""
@@ -157,7 +181,7 @@ def run(
     for endpoint in plan.endpoints:
         reach = plan_accounts.reach(endpoint, scope, profiles or {})
         if reach.scope is None:
-            findings += plan_accounts.unmapped_all(specs, endpoint, reach.provider)
+            findings.extend(plan_accounts.unmapped_all(specs, endpoint, reach.provider))
         else:
             by_scope.setdefault(reach.scope, []).append(endpoint)
     groups = list(by_scope.items())
@@ -166,23 +190,25 @@ def run(
     )
     for (_, endpoints), outcome in zip(groups, outcomes, strict=True):
         if outcome.error is not None:  # the account could not be read at all
-            findings += [
+            findings.extend(
                 spec.error(e.address, outcome.error, region=e.region)
                 for e in endpoints
                 for spec in specs
-            ]
-            side.facts.update((e.address, Outcome(error=outcome.error)) for e in endpoints)
+            )
+            failed: Outcome[LiveFacts] = Outcome(error=outcome.error)
+            side.facts.update((e.address, failed) for e in endpoints)
         elif outcome.value is not None:
             found, grids, facts = outcome.value
-            findings += found
+            findings.extend(found)
             side.grids += grids
-            side.facts.update((e.address, Outcome(value=facts)) for e in endpoints)
+            read = Outcome(value=facts)  # one for the account's endpoints
+            side.facts.update((e.address, read) for e in endpoints)
     return side
 
 
 def _one_account(
     ctx: AwsContext, scope: Scope, plan: TerraformPlan, endpoints: Sequence[PlannedEndpoint]
-) -> tuple[list[Finding], list[View], LiveFacts]:
+) -> tuple[FindingSpool, list[View], LiveFacts]:
     facts = gather(ctx, scope, plan, endpoints)
     views = planned_grid.grids(
         endpoints, plan, lambda e: _service(e, facts), facts.zones.value, facts.subnets
@@ -226,39 +252,39 @@ def _skip(spec: CheckSpec, wait: planned_facts.Wait, facts: Subject) -> Finding:
     )
 
 
-def _judged_vpc(vpc: planned_facts.VpcSide) -> list[Finding]:
+def _judged_vpc(vpc: planned_facts.VpcSide, members: Sequence[Member]) -> list[Finding]:
     """The ``vpc`` checks on one VPC's planned endpoints, naming the endpoints they concern."""
-    addresses = [e.endpoint.address for e in vpc.endpoints]
+    facts = vpc.with_targets([m.target for m in members])
+    addresses = [m.address for m in members]
     findings: list[Finding] = []
-    for spec, found in _checked("vpc", vpc.facts, vpc.waits, _quiet_vpc(vpc)):
+    quiet = _quiet_vpc(facts)
+    for spec, found in _checked("vpc", facts, vpc.vpc_waits, quiet):
         if spec.id == service_visible.SPEC.id:
-            findings += [_named(f, vpc) for f in found]
+            findings += [_named(f, members) for f in found]
         elif spec.id == vpc_dns_attributes.SPEC.id:
             findings += [_dns_placed(f, vpc, addresses) for f in found]
         else:
             findings += [replace(f, details={**f.details, "addresses": addresses}) for f in found]
     # An endpoint whose service apply decides: service-visible's skip of its own.
-    findings += [
-        _about(_skip(service_visible.SPEC, e.waits["service"], e.facts), e.endpoint.address)
-        for e in vpc.endpoints
-        if "service" in e.waits
-    ]
+    for member in members:
+        if member.service_wait is not None:
+            own = EndpointFacts(facts, member.target, (member.target,))
+            skipped = _skip(service_visible.SPEC, member.service_wait, own)
+            findings.append(_about(skipped, member.address))
     return findings
 
 
-def _quiet_vpc(vpc: planned_facts.VpcSide) -> frozenset[str]:
+def _quiet_vpc(facts: ConsumerFacts) -> frozenset[str]:
     """service-visible has nothing to judge when apply decides every endpoint's service."""
-    if all(t.service_name == "" for t in vpc.facts.planned or ()):
+    if all(t.service_name == "" for t in facts.planned or ()):
         return frozenset({service_visible.SPEC.id})
     return frozenset()
 
 
-def _named(finding: Finding, vpc: planned_facts.VpcSide) -> Finding:
+def _named(finding: Finding, members: Sequence[Member]) -> Finding:
     """service-visible's finding on a service, naming the planned endpoints that use it."""
-    users = [
-        e.endpoint.address for e in vpc.endpoints if e.facts.target.service_name == finding.resource
-    ]
-    addresses = users or [e.endpoint.address for e in vpc.endpoints]
+    users = [m.address for m in members if m.target.service_name == finding.resource]
+    addresses = users or [m.address for m in members]
     return replace(finding, details={**finding.details, "addresses": addresses})
 
 
@@ -310,20 +336,31 @@ def _about(finding: Finding, address: str) -> Finding:
     return replace(finding, details={**finding.details, "address": address})
 
 
-def _one_per_service(findings: list[Finding]) -> list[Finding]:
-    """service-visible once per service name in the account, naming every endpoint using it."""
-    first: dict[tuple[str, str], int] = {}
-    out: list[Finding] = []
-    for finding in findings:
-        if finding.check != service_visible.SPEC.id or "address" in finding.details:
-            out.append(finding)
-            continue
-        key = (finding.resource, finding.message)
-        if key not in first:
-            first[key] = len(out)
-            out.append(finding)
-            continue
-        kept = out[first[key]]
-        merged = [*kept.details.get("addresses", []), *finding.details.get("addresses", [])]
-        out[first[key]] = replace(kept, details={**kept.details, "addresses": merged})
-    return out
+def _one_per_service(judged: Sequence[tuple[list[Finding], FindingSpool]]) -> FindingSpool:
+    """Each VPC's findings, then its endpoints'; service-visible once per service name.
+
+    The one kept for an account's service names every endpoint using it; only the ``vpc``
+    findings hold such a finding.
+    """
+    first: dict[tuple[str, str], tuple[list[Finding], int]] = {}
+    spool = FindingSpool()
+    for vpc_findings, _ in judged:
+        kept: list[Finding] = []
+        for finding in vpc_findings:
+            if finding.check != service_visible.SPEC.id or "address" in finding.details:
+                kept.append(finding)
+                continue
+            key = (finding.resource, finding.message)
+            if key not in first:
+                first[key] = (kept, len(kept))
+                kept.append(finding)
+                continue
+            holder, position = first[key]
+            merged = holder[position]
+            addresses = [*merged.details.get("addresses", []), *finding.details["addresses"]]
+            holder[position] = replace(merged, details={**merged.details, "addresses": addresses})
+        vpc_findings[:] = kept
+    for vpc_findings, endpoint_findings in judged:
+        spool.extend(vpc_findings)
+        spool.extend(endpoint_findings)
+    return spool

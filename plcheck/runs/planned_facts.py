@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.facts.consumer import (
@@ -83,12 +83,13 @@ class EndpointSide:
     endpoint: PlannedEndpoint
     target: Target
     vpc: ConsumerFacts
-    """Its VPC's facts, shared by the VPC's endpoints (``planned``: every one's target)."""
+    """Its VPC's facts, shared by the VPC's endpoints (without ``planned``: no ``endpoint``
+    check compares the targets)."""
     own: dict[str, Any]
     """The :class:`ConsumerFacts` fields this endpoint has of its own (request, subnets,
     Resolver rules)."""
     waits: dict[str, Wait] = field(default_factory=dict)
-    """Input → what apply decides of it."""
+    """Input → what apply decides of it (its VPC's waits included)."""
     quiet: frozenset[str] = frozenset()
     """Checks with nothing to judge on this endpoint (no finding)."""
     details: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -103,19 +104,53 @@ class EndpointSide:
         Not kept: a plan may have tens of thousands of endpoints, and each copy of its
         VPC's facts costs memory.
         """
-        vpc = replace(self.vpc, **self.own)
-        return EndpointFacts(vpc, self.target, self.vpc.planned or (self.target,))
+        return EndpointFacts(replace(self.vpc, **self.own), self.target, (self.target,))
 
 
 @dataclass
 class VpcSide:
-    """The planned endpoints of one VPC as the ``vpc`` checks take them."""
+    """The planned endpoints of one VPC: the ``vpc`` checks' facts, and each endpoint's.
+
+    :meth:`endpoint` builds one endpoint's side when it is judged, so that a plan's tens
+    of thousands of endpoints are never all held as facts; :meth:`with_targets` gives the
+    ``vpc`` checks every endpoint's target once they were built.
+    """
 
     facts: ConsumerFacts
-    endpoints: list[EndpointSide]
+    """The VPC's facts, without the planned targets."""
+    members: Sequence[PlannedEndpoint]
+    """The VPC's planned endpoints, in plan order."""
+    context: _Context
+    """What its endpoints' sides are built from."""
     waits: dict[str, Wait] = field(default_factory=dict)
+    """Input → what apply decides of it, for the VPC and so for each of its endpoints."""
     planned_vpc: PlannedVpc | None = None
     """The ``aws_vpc`` the plan creates or changes, when its DNS attributes come from it."""
+
+    def endpoint(self, endpoint: PlannedEndpoint) -> EndpointSide:
+        """One member's side (built anew at each call)."""
+        side = _endpoint_side(*self.context, self.facts, endpoint)
+        side.waits = {**self.waits, **side.waits}
+        return side
+
+    def with_targets(self, targets: Sequence[Target]) -> ConsumerFacts:
+        """The ``vpc`` checks' facts: the VPC's, with its planned endpoints' targets."""
+        return replace(self.facts, planned=tuple(targets))
+
+    @property
+    def vpc_waits(self) -> dict[str, Wait]:
+        """What apply decides of the inputs the ``vpc`` checks judge."""
+        return {k: w for k, w in self.waits.items() if k == "dns"}
+
+
+class _Context(NamedTuple):
+    """What every endpoint of one account's plan is built from."""
+
+    plan: TerraformPlan
+    live: LiveFacts
+    groups: planned_groups.Groups
+    resolved: dict[tuple[object, ...], Outcome[tuple[Subnet, ...]] | Wait]
+    """Planned subnets resolved, by what they depend on (endpoints placed alike share them)."""
 
 
 def not_read(what: str) -> Outcome[Any]:
@@ -130,25 +165,18 @@ def not_read(what: str) -> Outcome[Any]:
 def sides(
     plan: TerraformPlan, live: LiveFacts, endpoints: Sequence[PlannedEndpoint]
 ) -> list[VpcSide]:
-    """The endpoints by VPC, each VPC and endpoint with its facts (all in one account)."""
+    """The endpoints by VPC, each VPC with its facts (all in one account)."""
     by_vpc: dict[str, list[PlannedEndpoint]] = {}
     for endpoint in endpoints:
         vpc = subnets_of.endpoint_vpc(plan, endpoint)
         # An endpoint whose VPC apply decides is a VPC of its own.
         by_vpc.setdefault(vpc.label if vpc else f"\0{endpoint.address}", []).append(endpoint)
-    groups = planned_groups.merged(plan, live.network.groups.value or [])
-    # Endpoints placed alike (a module's for_each) share their planned subnets' facts.
-    resolved: dict[tuple[object, ...], Outcome[tuple[Subnet, ...]] | Wait] = {}
-    return [_vpc_side(plan, live, members, groups, resolved) for members in by_vpc.values()]
+    context = _Context(plan, live, planned_groups.merged(plan, live.network.groups.value or []), {})
+    return [_vpc_side(context, members) for members in by_vpc.values()]
 
 
-def _vpc_side(
-    plan: TerraformPlan,
-    live: LiveFacts,
-    members: Sequence[PlannedEndpoint],
-    groups: planned_groups.Groups,
-    resolved: dict[tuple[object, ...], Outcome[tuple[Subnet, ...]] | Wait],
-) -> VpcSide:
+def _vpc_side(context: _Context, members: Sequence[PlannedEndpoint]) -> VpcSide:
+    plan, live, groups, _ = context
     first = members[0]
     found = subnets_of.endpoint_vpc(plan, first)
     label = found.label if found else _vpc_label(first.vpc_id, plan)
@@ -190,12 +218,7 @@ def _vpc_side(
         hosted_zones=zones,
         resolver_rules=not_read("the VPC's Resolver rules"),  # each endpoint's, below
     )
-    ends = [_endpoint_side(plan, live, facts, e, groups, resolved) for e in members]
-    facts = replace(facts, planned=tuple(e.target for e in ends))
-    for one in ends:
-        one.vpc = facts
-        one.waits = {**waits, **one.waits}
-    return VpcSide(facts, ends, {k: w for k, w in waits.items() if k == "dns"}, planned_vpc)
+    return VpcSide(facts, members, context, waits, planned_vpc)
 
 
 def _services(live: LiveFacts) -> Outcome[Mapping[str, ServiceDetail]]:
@@ -285,10 +308,10 @@ def _hosted_zones(
 def _endpoint_side(
     plan: TerraformPlan,
     live: LiveFacts,
-    vpc: ConsumerFacts,
-    endpoint: PlannedEndpoint,
     groups: planned_groups.Groups,
     resolved: dict[tuple[object, ...], Outcome[tuple[Subnet, ...]] | Wait],
+    vpc: ConsumerFacts,
+    endpoint: PlannedEndpoint,
 ) -> EndpointSide:
     address = endpoint.address
     waits: dict[str, Wait] = {}

@@ -173,7 +173,7 @@ def joined(
         if provider_check in built.pending:
             pending.setdefault(check, built.pending[provider_check])
     (vpc_side,) = planned_facts.sides(plan, live, [endpoint])
-    (side,) = vpc_side.endpoints
+    side = vpc_side.endpoint(endpoint)
     built_consumer = side.facts.vpc
     vpc_label = built_consumer.request.vpc_id
     if "vpc" in side.waits:

@@ -51,6 +51,7 @@ BASE = {
     "plcheck.model",
     "plcheck.paths",
     "plcheck.service_names",
+    "plcheck.spool",
     "plcheck.validate",
 }
 
