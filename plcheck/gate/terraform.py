@@ -23,18 +23,16 @@ Values known only after apply, and sensitive ones, are :class:`Unknown`.
 
 from __future__ import annotations
 
-import io
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from plcheck.errors import UsageError
 from plcheck.gate import tf_reader
 from plcheck.gate.tf_plan import ProviderConfig, TerraformPlan
 from plcheck.gate.tf_resources import (
-    READERS,
     PlannedEndpoint,
     PlannedResource,
     PlannedService,
@@ -72,13 +70,37 @@ def read(source: str | Path) -> TerraformPlan:
     Every problem with the input is a :class:`UsageError` (one line, exit code 2).
     """
     path = Path(source)
-    label = "standard input" if str(source) == "-" else str(path)
+    if str(source) == "-":
+        try:
+            stream = _stdin()
+        except OSError as exc:
+            raise UsageError(f"standard input: cannot read: {exc.strerror or exc}") from None
+        with stream:
+            return _read(stream, path, "standard input")
     try:
-        text = _stdin() if str(source) == "-" else path.read_text(encoding="utf-8")
+        stream = path.open("rb")
     except FileNotFoundError:
-        raise UsageError(f"{label}: no such plan file") from None
+        raise UsageError(f"{path}: no such plan file") from None
     except IsADirectoryError:
-        raise UsageError(f"{label}: is a directory, not a plan file") from None
+        raise UsageError(f"{path}: is a directory, not a plan file") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    with stream:
+        return _read(stream, path, str(path))
+
+
+def _read(stream: IO[bytes], path: Path, label: str) -> TerraformPlan:
+    """The plan in ``stream`` (seekable): streamed when it can be, else parsed whole."""
+    try:
+        streamed = _streamed(stream, path, label)
+    except OSError as exc:
+        raise UsageError(f"{label}: cannot read: {exc.strerror or exc}") from None
+    if streamed is not None:
+        return streamed
+    # Not JSON, not a plan, or no resource change: parsed whole, for the exact error.
+    stream.seek(0)
+    try:
+        text = stream.read().decode("utf-8")
     except OSError as exc:
         raise UsageError(f"{label}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -86,87 +108,73 @@ def read(source: str | Path) -> TerraformPlan:
     if not text.strip():
         raise UsageError(f"{label}: empty: {_NOT_JSON_HINT}")
     try:
-        data = json.loads(text, object_pairs_hook=_Lean())
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{label}:{exc.lineno}: not JSON ({exc.msg}); {_NOT_JSON_HINT}") from None
     del text  # the parsed plan is all that is needed from here on
     return parse(data, path, consume=True)
 
 
-def _stdin() -> str:
-    """Standard input as UTF-8 whatever the locale, decoded as it is read."""
+#: The top-level parts of a plan read besides ``resource_changes``.
+_HEAD = ("format_version", "terraform_version", "variables", "configuration")
+
+
+def _streamed(stream: IO[bytes], path: Path, label: str) -> TerraformPlan | None:
+    """The plan, read in passes over the file without ever holding it whole.
+
+    ijson's C parser (yajl) builds only the parts asked for: the head (:data:`_HEAD`; a
+    pass ends where its part is, so ``format_version`` at the start costs nothing), then
+    ``resource_changes`` a change at a time, twice: once to index every instance, once to
+    read those of the types plcheck reads (:class:`~plcheck.gate.tf_reader.PlanReader`).
+    ``planned_values`` and ``prior_state``, which repeat the changes, are never built. A
+    20,000-endpoint plan peaks at its resources, not at its text and every JSON object.
+
+    None when the plan is not valid JSON, has no ``format_version`` or no resource change:
+    the caller parses it whole and says exactly what is wrong.
+    """
+    import ijson
+
+    def changes() -> Iterator[Any]:
+        stream.seek(0)
+        return iter(ijson.items(stream, "resource_changes.item", use_float=True))
+
+    head: dict[str, Any] = {}
+    try:
+        for key in _HEAD:
+            stream.seek(0)
+            for value in ijson.items(stream, key, use_float=True):
+                head[key] = value
+                break
+        if "format_version" not in head:
+            return None
+        _check_version(head["format_version"], label)
+        reader = _reader(head, changes())
+        if reader.count == 0:
+            return None
+        return _plan(head, path, reader, reader.read(changes()))
+    except (ijson.JSONError, UnicodeDecodeError):
+        return None
+
+
+def _stdin() -> IO[bytes]:
+    """Standard input, copied to a temporary file: the plan is read from it in passes."""
+    import shutil
+    import tempfile
+
     if sys.stdin is None:  # started with standard input closed (`plcheck plan - <&-`)
         raise OSError("standard input is closed")
-    binary = getattr(sys.stdin, "buffer", None)
-    if binary is None:  # already text (a test's StringIO)
-        return sys.stdin.read()
-    with io.TextIOWrapper(binary, encoding="utf-8") as text:
-        return text.read()
-
-
-#: Parts of a plan nothing here reads, dropped while parsing to bound memory.
-_UNREAD_CHANGE_PARTS = ("before_sensitive", "replace_paths")
-#: Attributes no reader looks at that every tagged resource carries, dropped from
-#: ``before``/``after``.
-_UNREAD_ATTRIBUTES = frozenset(("tags", "tags_all"))
-#: Strings up to this long are shared between the objects that repeat them (types, modes,
-#: actions, VPC IDs); longer ones are mostly unique (addresses, service names).
-_SHARED_STRING_LENGTH = 48
-
-
-class _Lean:
-    """``object_pairs_hook`` for a plan: each JSON object, less what plcheck never reads.
-
-    A large plan's memory is mostly these: the values representation of
-    ``planned_values``/``prior_state`` (resources and their modules become ``None``: it
-    repeats ``resource_changes``), the change of a type plcheck does not read (only
-    counted), and the same short strings and flag maps (``after_unknown``) repeated in
-    every instance, which are shared here; tags, which no check reads. Nothing downstream
-    mutates parsed objects.
-    """
-
-    def __init__(self) -> None:
-        self._strings: dict[str, str] = {}
-        self._flags: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
-        self._shared: set[int] = set()
-
-    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any] | None:
-        strings = self._strings
-        for position, (key, value) in enumerate(pairs):
-            if isinstance(value, str) and len(value) <= _SHARED_STRING_LENGTH:
-                pairs[position] = (key, strings.setdefault(value, value))
-        obj = dict(pairs)
-        if "address" in obj and "mode" in obj:
-            if "values" in obj or "sensitive_values" in obj:
-                return None  # a resource in a values representation
-            if "change" in obj and (obj["mode"] != "managed" or obj.get("type") not in READERS):
-                obj["change"] = {}
-        elif "child_modules" in obj or ("resources" in obj and "address" in obj):
-            return None  # a module of a values representation
-        elif "actions" in obj and "after_unknown" in obj:
-            for part in _UNREAD_CHANGE_PARTS:
-                obj.pop(part, None)
-            actions = obj["actions"]
-            if isinstance(actions, list):
-                obj["actions"] = [
-                    strings.setdefault(a, a) if isinstance(a, str) else a for a in actions
-                ]
-            for side in ("before", "after"):
-                values = obj.get(side)
-                if isinstance(values, dict) and not _UNREAD_ATTRIBUTES.isdisjoint(values):
-                    obj[side] = {k: v for k, v in values.items() if k not in _UNREAD_ATTRIBUTES}
-        return self._share(obj, pairs)
-
-    def _share(self, obj: dict[str, Any], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        """One object for every equal map of flags (``after_unknown``, ``after_sensitive``)."""
-        if len(obj) != len(pairs) or not all(
-            v is None or isinstance(v, bool) or id(v) in self._shared for _, v in pairs
-        ):
-            return obj
-        key = tuple((k, v if v is None or isinstance(v, bool) else id(v)) for k, v in pairs)
-        shared = self._flags.setdefault(key, obj)
-        self._shared.add(id(shared))
-        return shared
+    copy = tempfile.TemporaryFile()  # noqa: SIM115 - the caller reads and closes it
+    try:
+        binary = getattr(sys.stdin, "buffer", None)
+        if binary is None:  # already text (a test's StringIO)
+            copy.write(sys.stdin.read().encode("utf-8"))
+        else:
+            shutil.copyfileobj(binary, copy)
+        copy.seek(0)
+    except BaseException:
+        copy.close()
+        raise
+    return copy
 
 
 def load(path: Path) -> TerraformPlan:
@@ -183,9 +191,7 @@ def parse(data: Any, path: Path, *, consume: bool = False) -> TerraformPlan:
     label = "standard input" if str(path) == "-" else str(path)
     if not isinstance(data, Mapping) or "format_version" not in data:
         raise UsageError(f"{label}: not a Terraform plan in JSON (no format_version)")
-    version = str(data["format_version"])
-    if version.split(".", 1)[0] != "1":
-        raise UsageError(f"{label}: unsupported plan format_version {version} (plcheck reads 1.x)")
+    _check_version(data["format_version"], label)
     if "resource_changes" not in data and "planned_values" not in data:
         raise UsageError(
             f"{label}: no resource_changes: this looks like state, not a plan "
@@ -194,27 +200,52 @@ def parse(data: Any, path: Path, *, consume: bool = False) -> TerraformPlan:
     changes = data.get("resource_changes") or []
     if not isinstance(changes, list):
         raise UsageError(f"{label}: resource_changes is not a list")
-    configuration = data.get("configuration")
+    reader = _reader(data, changes)
+    return _plan(data, path, reader, reader.read(_consumed(changes) if consume else changes))
+
+
+def _check_version(version: Any, label: str) -> None:
+    if str(version).split(".", 1)[0] != "1":
+        raise UsageError(f"{label}: unsupported plan format_version {version} (plcheck reads 1.x)")
+
+
+def _consumed(changes: list[Any]) -> Iterator[Any]:
+    """Each change, dropped from ``changes`` as it is handed out."""
+    for position, change in enumerate(changes):
+        changes[position] = None
+        yield change
+
+
+def _reader(head: Mapping[str, Any], changes: Iterable[Any]) -> tf_reader.PlanReader:
+    """The plan's configuration and providers, and its changes indexed (the first pass)."""
+    configuration = head.get("configuration")
     config = tf_reader.Config(configuration if isinstance(configuration, Mapping) else {})
-    variables = data.get("variables")
+    variables = head.get("variables")
     providers = tf_reader.providers(
         config.provider_config, variables if isinstance(variables, Mapping) else {}
     )
-    reader = tf_reader.PlanReader(changes, config, providers, consume=consume)
-    resources = reader.read()
-    root = providers.get("aws")
+    return tf_reader.PlanReader(changes, config, providers)
+
+
+def _plan(
+    head: Mapping[str, Any],
+    path: Path,
+    reader: tf_reader.PlanReader,
+    resources: tuple[PlannedResource, ...],
+) -> TerraformPlan:
+    root = reader.providers.get("aws")
     return TerraformPlan(
         path=path,
-        format_version=version,
-        terraform_version=str(data.get("terraform_version", "")),
+        format_version=str(head["format_version"]),
+        terraform_version=str(head.get("terraform_version", "")),
         region=(root.region or None) if root else None,
         resources=resources,
-        providers=providers,
+        providers=dict(reader.providers),
         skipped=tuple(reader.skipped),
         unread=tuple(reader.unread.most_common()),
         data_sources=tuple(reader.data.most_common()),
         module_sources={
             module: str(call.get("source") or call.get("resolved_source") or "")
-            for module, call in config.calls.items()
+            for module, call in reader.config.calls.items()
         },
     )

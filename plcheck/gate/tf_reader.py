@@ -10,6 +10,7 @@ gives each resource its references and its provider block. See
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -113,19 +114,19 @@ def _region(block: Mapping[str, Any], variables: Mapping[str, Any]) -> tuple[str
 
 
 class PlanReader:
-    """One pass to index every managed instance, one to read the relevant ones."""
+    """One pass over the changes to index every managed instance, one to read the relevant ones.
+
+    Each pass takes the changes as an iterable (a list, or a stream of them): no change
+    needs to be held once its pass has seen it.
+    """
 
     def __init__(
         self,
-        changes: Sequence[Any],
+        changes: Iterable[Any],
         config: Config,
         providers: Mapping[str, ProviderConfig],
-        *,
-        consume: bool = False,
     ) -> None:
         self.config = config
-        self.changes = changes
-        self.consume = consume
         self.providers = providers
         self.skipped: list[tuple[str, str]] = []
         self.unread: Counter[str] = Counter()
@@ -134,13 +135,19 @@ class PlanReader:
         self.instances: dict[tuple[str, str], list[tuple[str, addr.Key]]] = {}
         #: (parent module instance, call name) → its module instances.
         self.module_instances: dict[tuple[str, str], dict[str, addr.ModulePath]] = {}
-        #: Positions in ``changes`` of the instances of types plcheck reads.
-        self.relevant: list[int] = []
-        self._resolved: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        #: How many changes the first pass saw.
+        self.count = 0
+        self._resolved: dict[
+            tuple[addr.ModulePath, addr.Key, tuple[str, ...]], tuple[str, ...]
+        ] = {}
+        #: One object for each equal actions tuple and :class:`Unknown` (instances repeat them).
+        self._actions: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._unknowns: dict[Unknown, Unknown] = {}
         self._paths: dict[str, addr.ModulePath] = {}
-        for position, change in enumerate(changes):
-            if isinstance(change, Mapping) and self._index(change):
-                self.relevant.append(position)
+        for change in changes:
+            if isinstance(change, Mapping):
+                self.count += 1
+                self._index(change)
 
     def _path(self, module: str) -> addr.ModulePath:
         path = self._paths.get(module)
@@ -148,17 +155,17 @@ class PlanReader:
             path = self._paths[module] = addr.parse_module(module)
         return path
 
-    def _index(self, change: Mapping[str, Any]) -> bool:
-        """Index one change; whether its type is one plcheck reads."""
+    def _index(self, change: Mapping[str, Any]) -> None:
+        """Index one change, and count it if it is a data source or of a type not read."""
         kind = str(change.get("type", ""))
         if change.get("mode", "managed") != "managed":
             self.data[kind] += 1
-            return False
+            return
         module = str(change.get("module_address") or "")
         local = f"{kind}.{change.get('name', '')}"
-        self.instances.setdefault((module, local), []).append(
-            (str(change.get("address", "")), _key(change.get("index")))
-        )
+        # Interned: the second pass reads the same addresses again, as new strings.
+        address = sys.intern(str(change.get("address", "")))
+        self.instances.setdefault((module, local), []).append((address, _key(change.get("index"))))
         if module not in self._paths:
             path = self._path(module)
             for depth in range(1, len(path) + 1):
@@ -168,30 +175,34 @@ class PlanReader:
                 ] = path[:depth]
         if kind not in READERS:
             self.unread[kind] += 1
-            return False
-        return True
 
-    def read(self) -> tuple[PlannedResource, ...]:
+    def read(self, changes: Iterable[Any]) -> tuple[PlannedResource, ...]:
+        """The second pass: the instances of the types plcheck reads (the same changes)."""
         resources: list[PlannedResource] = []
-        changes: Any = self.changes
-        for position in self.relevant:
-            resource = self._read(changes[position])
-            if self.consume:
-                changes[position] = None
-            if resource is not None:
-                resources.append(resource)
+        for change in changes:
+            if (
+                isinstance(change, Mapping)
+                and change.get("mode", "managed") == "managed"
+                and change.get("type") in READERS
+            ):
+                resource = self._read(change)
+                if resource is not None:
+                    resources.append(resource)
         return _join_associations(resources)
 
     def _read(self, change: Mapping[str, Any]) -> PlannedResource | None:
-        kind = str(change.get("type", ""))
-        address = str(change.get("address", ""))
+        # What the resources keep is interned: each change was parsed on its own, so the
+        # strings many repeat (types, module addresses, VPC IDs) would be copies.
+        kind = sys.intern(str(change.get("type", "")))
+        address = sys.intern(str(change.get("address", "")))
         body = change.get("change") or {}
         actions = tuple(str(a) for a in body.get("actions") or ())
+        actions = self._actions.setdefault(actions, actions)
         if not {"create", "update"} & set(actions):
             if "delete" in actions:
                 self.skipped.append((address, "deleted by this plan"))
             return None
-        module = str(change.get("module_address") or "")
+        module = sys.intern(str(change.get("module_address") or ""))
         path = self._path(module)
         config_module = addr.config_module(path)
         local = f"{kind}.{change.get('name', '')}"
@@ -205,10 +216,10 @@ class PlanReader:
         common = {
             "address": address,
             "type": kind,
-            "name": str(change.get("name", "")),
+            "name": sys.intern(str(change.get("name", ""))),
             "module_address": module,
             "index": index,
-            "config_address": addr.join(config_module, local),
+            "config_address": sys.intern(addr.join(config_module, local)),
             "actions": actions,
             "existing_id": str(existing) if existing else None,
             "provider_key": provider.key if provider else "",
@@ -222,6 +233,7 @@ class PlanReader:
             configured.get("expressions"),
             lambda refs: self.resolve(refs, path, index),
             configured=bool(configured),
+            shared=self._unknowns,
         )
         if kind == "aws_vpc_endpoint":
             endpoint_type = str(attrs.raw("vpc_endpoint_type", "Gateway"))
@@ -255,11 +267,23 @@ class PlanReader:
         ``each.key``), the instance with the referrer's own key is meant.
         """
         own_key = index if any(r in ("each.key", "count.index") for r in refs) else None
-        cache_key = (addr.format_module(path) + f"#{own_key!r}", tuple(refs))
+        if not path:
+            return self._resolved_in(tuple(refs), path, own_key, 0)
+        # A module instance's own: not kept, since every instance of a module's for_each
+        # has its own answer. What they share (``var.x`` in the caller) is kept.
+        found: dict[str, None] = {}
+        self._follow(refs, path, own_key, found, 0)
+        return tuple(found)
+
+    def _resolved_in(
+        self, refs: tuple[str, ...], path: addr.ModulePath, own_key: addr.Key, hops: int
+    ) -> tuple[str, ...]:
+        """What ``refs`` resolve to in module instance ``path``, kept by where they are written."""
+        cache_key = (path, own_key, refs)
         cached = self._resolved.get(cache_key)
         if cached is None:
             found: dict[str, None] = {}
-            self._follow(refs, path, own_key, found, 0)
+            self._follow(refs, path, own_key, found, hops)
             cached = self._resolved[cache_key] = tuple(found)
         return cached
 
@@ -287,7 +311,9 @@ class PlanReader:
                 expression = self.config.variable(addr.config_module(path), ref.name)
                 inner = _refs(expression)
                 parent_key = path[-1][1] if "each.key" in inner or "count.index" in inner else None
-                self._follow(inner, path[:-1], parent_key, found, hops + 1)
+                found.update(
+                    dict.fromkeys(self._resolved_in(inner, path[:-1], parent_key, hops + 1))
+                )
             elif ref.kind == "module" and ref.attribute:
                 child_config = addr.join(addr.config_module(path), f"module.{ref.name}")
                 inner = _refs(self.config.output(child_config, ref.attribute))
@@ -312,10 +338,10 @@ class PlanReader:
             found[address] = None
 
 
-def _refs(expression: Any) -> list[str]:
+def _refs(expression: Any) -> tuple[str, ...]:
     if not isinstance(expression, Mapping):
-        return []
-    return [str(r) for r in expression.get("references") or []]
+        return ()
+    return tuple(str(r) for r in expression.get("references") or [])
 
 
 def _key(index: Any) -> addr.Key:

@@ -14,6 +14,7 @@ Format: https://developer.hashicorp.com/terraform/internals/json-format
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar
@@ -104,7 +105,7 @@ def _marked(marker: Any) -> bool:
 class Attrs:
     """One object's planned attributes: ``after``, its markers and its expressions."""
 
-    __slots__ = ("after", "configured", "exprs", "resolve", "sensitive", "unknown")
+    __slots__ = ("after", "configured", "exprs", "resolve", "sensitive", "shared", "unknown")
 
     def __init__(
         self,
@@ -115,6 +116,7 @@ class Attrs:
         resolve: Resolver,
         *,
         configured: bool = False,
+        shared: dict[Unknown, Unknown] | None = None,
     ) -> None:
         self.configured = configured
         """Whether the object's configuration was found (so ``exprs`` is all it sets)."""
@@ -123,20 +125,30 @@ class Attrs:
         self.sensitive: Mapping[str, Any] = sensitive if isinstance(sensitive, Mapping) else {}
         self.exprs: Mapping[str, Any] = exprs if isinstance(exprs, Mapping) else {}
         self.resolve = resolve
+        self.shared: dict[Unknown, Unknown] = {} if shared is None else shared
+        """One object for each equal :class:`Unknown` (a module's instances repeat them)."""
 
     def raw(self, name: str, default: Any = None) -> Any:
-        """The known value as planned (None → ``default``); only for non-sensitive reads."""
+        """The known value as planned (None → ``default``); only for non-sensitive reads.
+
+        Strings are interned: a large plan repeats the same IDs and names in every instance.
+        """
         value = self.after.get(name)
+        if isinstance(value, str):
+            return sys.intern(value)
         return default if value is None else value
 
     def missing(self, name: str) -> Unknown | None:
         """An :class:`Unknown` when ``name`` is (partly) unknown or sensitive; else None."""
         if _marked(self.sensitive.get(name)):
-            return Unknown(name, sensitive=True)
+            return self._shared(Unknown(name, sensitive=True))
         if _marked(self.unknown.get(name)):
             refs = references(self.exprs.get(name))
-            return Unknown(name, refs, self.resolve(refs))
+            return self._shared(Unknown(name, refs, self.resolve(refs)))
         return None
+
+    def _shared(self, unknown: Unknown) -> Unknown:
+        return self.shared.setdefault(unknown, unknown)
 
     def text(self, name: str, default: str = "") -> Planned[str]:
         missing = self.missing(name)
@@ -173,7 +185,7 @@ class Attrs:
             return (value,)
         if not isinstance(value, list):
             return ()
-        return tuple(str(v) for v in value if v is not None)
+        return tuple(sys.intern(str(v)) for v in value if v is not None)
 
     def blocks(self, name: str, read: Callable[[Attrs], T]) -> Planned[tuple[T, ...]]:
         """A nested block list/set, each block read with ``read``.
@@ -182,11 +194,11 @@ class Attrs:
         known); unknown attributes inside a block are Unknown in that block.
         """
         if _marked(self.sensitive.get(name)):
-            return Unknown(name, sensitive=True)
+            return self._shared(Unknown(name, sensitive=True))
         unknown = self.unknown.get(name)
         if unknown is True:
             refs = references(self.exprs.get(name))
-            return Unknown(name, refs, self.resolve(refs))
+            return self._shared(Unknown(name, refs, self.resolve(refs)))
         value = self.raw(name, ())
         if isinstance(value, Mapping):
             value = [value]
@@ -204,5 +216,5 @@ class Attrs:
                 expr = exprs[i]
             else:
                 expr = shared if isinstance(shared, Mapping) else {}
-            out.append(read(Attrs(item, marker, {}, expr, self.resolve)))
+            out.append(read(Attrs(item, marker, {}, expr, self.resolve, shared=self.shared)))
         return tuple(out)
