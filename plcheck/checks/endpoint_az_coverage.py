@@ -182,11 +182,12 @@ def evaluate(
     a candidate, and the finding says which ones to use.
     """
     account, region = zones.account, zones.region
-    served = ", ".join(zone_label(z, zones) for z in sorted(service.zone_ids, key=zone_id_order))
+    zone_ids = sorted(service.zone_ids, key=zone_id_order)  # a set: the same order every run
+    served = ", ".join(zone_label(z, zones) for z in zone_ids)
     base = {
         "service_name": service.service_name,
-        "service_zone_ids": sorted(service.zone_ids, key=zone_id_order),
-        "service_zones": {z: zones.id_to_name.get(z, "") for z in service.zone_ids},
+        "service_zone_ids": zone_ids,
+        "service_zones": {z: zones.id_to_name.get(z, "") for z in zone_ids},
     }
 
     finding = _Findings(account, region, base)
