@@ -1,9 +1,10 @@
 """Reporters: one report, five formats, chosen by :class:`Format`.
 
 Each format is a module with ``render(report) -> str``; the table format can
-also print straight to a terminal in color, and the JSON format writes a file or
-stdout as it encodes (a large report is never one string). Modules are imported
-only when their format is asked for.
+also print straight to a terminal in color, and the formats whose text grows with the
+findings (JSON, SARIF, JUnit) have a ``write(report, stream)`` that writes a file or
+stdout as it encodes (a large report is never one string). Modules are imported only
+when their format is asked for.
 """
 
 from __future__ import annotations
@@ -38,26 +39,28 @@ def render(report: Report, fmt: Format) -> str:
 
 
 def emit(report: Report, fmt: Format, output: Path | None, console: Console | None = None) -> None:
-    """Write the report to ``output``, or to stdout (tables in color on a terminal)."""
-    if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        if fmt is Format.JSON:
-            from plcheck.report import json_format
+    """Write the report to ``output``, or to stdout (tables in color on a terminal).
 
-            with output.open("w", encoding="utf-8") as stream:
-                json_format.write(report, stream)
-            return
-        output.write_text(render(report, fmt), encoding="utf-8")
-        return
-    if fmt is Format.TABLE:
+    A format with a ``write(report, stream)`` writes as it encodes; the others are
+    rendered whole (their text is bounded, or small).
+    """
+    if output is None and fmt is Format.TABLE:
         from plcheck.report.table_format import print_report, stdout_console
 
         print_report(report, console or stdout_console())
         return
-    if fmt is Format.JSON:
-        from plcheck.report import json_format
-
-        json_format.write(report, sys.stdout)
+    module = importlib.import_module(f"plcheck.report.{fmt.value}_format")
+    write = getattr(module, "write", None)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8") as stream:
+            if write is not None:
+                write(report, stream)
+            else:
+                stream.write(module.render(report))
+        return
+    if write is not None:
+        write(report, sys.stdout)
     else:
-        sys.stdout.write(render(report, fmt))
+        sys.stdout.write(module.render(report))
     sys.stdout.flush()

@@ -29,10 +29,10 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote, unquote, urlparse
 
 from plcheck import __version__
@@ -115,18 +115,61 @@ def as_dict(report: Report, root: Path | None = None, cwd: Path | None = None) -
     around ``cwd``, else ``cwd``); ``cwd`` is what relative paths in
     :attr:`Report.source` are relative to (default: the working directory).
     """
+    log, results = _log(report, root, cwd)
+    log["runs"][0]["results"] = list(results)
+    return log
+
+
+#: Stands in for the results while the rest of the log is encoded (see :func:`chunks`).
+_RESULTS = "\x1fplcheck-sarif-results\x1f"
+#: How each value is encoded: ``json.dumps(..., indent=2, default=str)``.
+_ENCODER = json.JSONEncoder(indent=2, default=str)
+#: A result is an item of ``runs[0].results``: four levels deep.
+_ITEM_INDENT = "\n        "
+
+
+def chunks(report: Report, root: Path | None = None, cwd: Path | None = None) -> Iterator[str]:
+    """The text of :func:`render` in pieces: the results are encoded one at a time.
+
+    A large plan's report is never one string nor one list of results: the findings are
+    read from the report (a spool, for a plan) as each result is written. The text is
+    ``json.dumps(as_dict(report), indent=2)``'s.
+    """
+    log, results = _log(report, root, cwd)
+    log["runs"][0]["results"] = _RESULTS
+    head, tail = _ENCODER.encode(log).split(json.dumps(_RESULTS), 1)
+    yield head
+    first = True
+    for result in results:
+        text = _ENCODER.encode(result).replace("\n", _ITEM_INDENT)
+        yield ("[" if first else ",") + _ITEM_INDENT + text
+        first = False
+    yield "[]" if first else "\n      ]"
+    yield tail + "\n"
+
+
+def render(report: Report) -> str:
+    return "".join(chunks(report))
+
+
+def write(report: Report, stream: IO[str]) -> None:
+    """Write the log to ``stream`` as it is encoded (see :func:`chunks`)."""
+    for chunk in chunks(report):
+        stream.write(chunk)
+
+
+def _log(
+    report: Report, root: Path | None, cwd: Path | None
+) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    """The log without its results, and the results, made as they are read."""
     cwd = cwd or Path.cwd()
     root = root or repo_root(cwd)
     specs = catalog()
     rule_ids = report.checks_used()
     rules = [_rule(rid, specs.get(rid)) for rid in rule_ids]
     index = {rid: i for i, rid in enumerate(rule_ids)}
-    chosen = [f for f in report.findings if report.include_passes or f.status in PROBLEMS]
-    left_out = max(0, len(chosen) - MAX_RESULTS)
-    if left_out:
-        # Code scanning rejects a run with more results; keep the worst.
-        chosen = sorted(chosen, key=lambda f: -_effective_status(f).rank)[:MAX_RESULTS]
-    fingerprints = _fingerprints(chosen)
+    chosen, left_out = _chosen(report)
+    fingerprints = _fingerprints(report.findings, chosen)
     anchor = _anchor(report, root, cwd)
     errors = [f for f in report.findings if f.status is Status.ERROR]
     notifications = [
@@ -147,7 +190,7 @@ def as_dict(report: Report, root: Path | None = None, cwd: Path | None = None) -
                 },
             }
         )
-    return {
+    log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
@@ -175,10 +218,7 @@ def as_dict(report: Report, root: Path | None = None, cwd: Path | None = None) -
                         "toolExecutionNotifications": notifications,
                     }
                 ],
-                "results": [
-                    _result(f, index[f.check], fingerprint, _uri_line(f, anchor, root))
-                    for f, fingerprint in zip(chosen, fingerprints, strict=True)
-                ],
+                "results": [],
                 "properties": {
                     "command": report.command,
                     "summary": report.summary,
@@ -187,10 +227,42 @@ def as_dict(report: Report, root: Path | None = None, cwd: Path | None = None) -
             }
         ],
     }
+    results = (
+        _result(f, index[f.check], fingerprint, _uri_line(f, anchor, root))
+        for f, fingerprint in zip(_at(report.findings, chosen), fingerprints, strict=True)
+    )
+    return log, results
 
 
-def render(report: Report) -> str:
-    return json.dumps(as_dict(report), indent=2, default=str) + "\n"
+def _chosen(report: Report) -> tuple[list[int], int]:
+    """Where the results are among the findings, in the order written; how many are left out.
+
+    Problems (all findings with :attr:`Report.include_passes`), in the report's order;
+    when code scanning would reject that many, the worst :data:`MAX_RESULTS` of them.
+    """
+    wanted = [
+        (-_effective_status(f).rank, position)
+        for position, f in enumerate(report.findings)
+        if report.include_passes or f.status in PROBLEMS
+    ]
+    left_out = max(0, len(wanted) - MAX_RESULTS)
+    if left_out:
+        wanted = sorted(wanted)[:MAX_RESULTS]  # worst first, each rank in the report's order
+    return [position for _, position in wanted], left_out
+
+
+def _at(findings: Sequence[Finding], positions: list[int]) -> Iterator[Finding]:
+    """The findings at ``positions``, read in one pass when the positions ascend."""
+    if positions == sorted(positions):
+        wanted = iter(positions)
+        following = next(wanted, None)
+        for position, finding in enumerate(findings):
+            if position == following:
+                yield finding
+                following = next(wanted, None)
+        return
+    for position in positions:  # worst first: in order within each rank
+        yield findings[position]
 
 
 # -- locations ---------------------------------------------------------------------------
@@ -353,36 +425,56 @@ def _result(
 def identity(finding: Finding) -> tuple[str, ...]:
     """What makes a finding the same problem from one run to the next.
 
-    The check, region and resource, the gate's link and consumer VPC, and the account;
-    but not the account list of a finding that compares accounts, which changes when a
-    profile is added or the profiles are given in another order.
+    The check, region and resource, the gate's link and consumer VPC, a plan's planned
+    resource, and the account; but not the account list of a finding that compares
+    accounts, which changes when a profile is added or the profiles are given in
+    another order.
     """
     account = finding.account
     if finding.check in CROSS_ACCOUNT_CHECKS or "," in account:
         account = ""
     extra = [str(finding.details.get(key, "")) for key in ("link", "consumer_vpc")]
+    address = finding.details.get("address")
+    if address:  # a plan's finding: the planned resource it is about (a subnet's endpoint)
+        extra.append(str(address))
     return (finding.check, finding.region, finding.resource, account, *extra)
 
 
-def _fingerprints(findings: list[Finding]) -> list[str]:
-    """``primaryLocationLineHash`` values, unique in the run and independent of its order.
+def _fingerprints(findings: Sequence[Finding], chosen: list[int]) -> list[str]:
+    """``primaryLocationLineHash`` of the ``chosen`` findings: unique, whatever their order.
 
     Findings with the same identity are told apart by their text, in sorted order, and
-    numbered as GitHub numbers repeated line hashes (``hash:1``, ``hash:2``).
+    numbered as GitHub numbers repeated line hashes (``hash:1``, ``hash:2``). Only what
+    identifies each finding is kept, not the findings, and texts only where needed.
     """
-    groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, finding in enumerate(findings):
-        groups[identity(finding)].append(i)
-    out = [""] * len(findings)
-    for key, members in groups.items():
-        digest = hashlib.sha256("\x1f".join(key).encode()).hexdigest()[:16]
-        ordered = sorted(
-            members,
-            key=lambda i: (_stable_text(findings[i]), findings[i].remediation),
-        )
-        for occurrence, i in enumerate(ordered, start=1):
-            out[i] = f"{digest}:{occurrence}"
+    place = {position: n for n, position in enumerate(chosen)}
+    digests = [""] * len(chosen)
+    for n, finding in _placed(findings, place):
+        digests[n] = hashlib.sha256("\x1f".join(identity(finding)).encode()).hexdigest()[:16]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for n, digest in enumerate(digests):
+        groups[digest].append(n)
+    shared = {n for members in groups.values() if len(members) > 1 for n in members}
+    texts = {
+        n: (_stable_text(finding), finding.remediation)
+        for n, finding in _placed(findings, {p: n for p, n in place.items() if n in shared})
+    }
+    out = [f"{digest}:1" for digest in digests]
+    for digest, members in groups.items():
+        if len(members) > 1:
+            for occurrence, n in enumerate(sorted(members, key=texts.__getitem__), start=1):
+                out[n] = f"{digest}:{occurrence}"
     return out
+
+
+def _placed(findings: Sequence[Finding], place: Mapping[int, int]) -> Iterator[tuple[int, Finding]]:
+    """Each finding whose position ``place`` maps, with where it goes (one pass)."""
+    if not place:
+        return
+    for position, finding in enumerate(findings):
+        n = place.get(position)
+        if n is not None:
+            yield n, finding
 
 
 def _stable_text(finding: Finding) -> str:

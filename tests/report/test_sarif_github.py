@@ -289,6 +289,42 @@ def test_same_resource_twice_gets_two_fingerprints(tmp_path: Path) -> None:
     assert by_message(Report("provider", twice[::-1])) == one
 
 
+def test_a_plan_findings_fingerprint_is_its_planned_resources(tmp_path: Path) -> None:
+    """Endpoints placed alike fail on the same subnet: each keeps its fingerprint when
+    another endpoint leaves the plan (numbering them by message would shift them)."""
+
+    def coverage(i: int) -> Finding:
+        address = f'module.pl["svc{i}"].aws_vpc_endpoint.this'
+        return Finding(
+            "endpoint-az-coverage",
+            Status.FAIL,
+            'aws_subnet.pl["c"]',
+            f'aws_subnet.pl["c"] of {address} is in a zone the service is not offered in',
+            details={"address": address},
+        )
+
+    def by_message(report: Report) -> dict[str, str]:
+        log = sarif(report, tmp_path)
+        assert_github_accepts(log)
+        return {
+            r["message"]["text"]: r["partialFingerprints"]["primaryLocationLineHash"]
+            for r in log["runs"][0]["results"]
+        }
+
+    three = by_message(Report("plan", tuple(coverage(i) for i in range(3))))
+    two = by_message(Report("plan", (coverage(1), coverage(2))))
+    assert len(set(three.values())) == 3
+    assert two.items() <= three.items()
+
+
+@pytest.mark.parametrize("command", [*every_command(), "empty"])
+def test_the_log_written_in_pieces_is_the_log(command: str) -> None:
+    report = Report("plan", ()) if command == "empty" else command_report(command)
+    expected = json.dumps(as_dict(report), indent=2, default=str) + "\n"
+    assert sarif_format.render(report) == expected
+    assert json.loads(expected)["runs"][0]["results"] or command == "empty"
+
+
 #: How code scanning translates security-severity: "over 9.0 is critical, 7.0 to 8.9 is
 #: high, 4.0 to 6.9 is medium and 3.9 or less is low" (reportingDescriptor object).
 SEVERITY_BANDS = {
