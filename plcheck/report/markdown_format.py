@@ -47,42 +47,70 @@ def render(report: Report, max_bytes: int = MAX_BYTES) -> str:
     head.append("")
     views = [line for view in report.views for line in _view(view)]
 
-    findings = tuple(report.findings)  # indexed below: a spool is read once
     if report.hide_passes:  # --quiet: the counts above still cover every finding
-        findings = tuple(f for f in findings if f.status in PROBLEMS)
         head[-1:-1] = ["Passes and skips are not listed (`--quiet`)."]
-    problems = sorted(
-        (i for i, f in enumerate(findings) if f.status in PROBLEMS),
-        key=lambda i: -findings[i].status.rank,
-    )
-    others = [i for i, f in enumerate(findings) if f.status not in PROBLEMS]
-    rows = [_row(f, with_fix=f.status in PROBLEMS) for f in findings]
+    listed = sum(summary[s.value] for s in PROBLEMS) if report.hide_passes else len(report.findings)
 
     # Fixed parts, plus the longest possible note, must fit; rows fill what is left.
     fixed = head + views + _table_frame(True) + _table_frame(False) + _details_frame()
-    budget = max_bytes - _size(fixed) - _size(_left_out_note(report, len(findings)))
-    kept: set[int] = set()
-    for i in sorted(range(len(findings)), key=lambda i: _KEEP_ORDER[findings[i].status]):
-        cost = len(rows[i].encode()) + 1
-        if cost > budget:
-            break
-        budget -= cost
-        kept.add(i)
-    left_out = len(findings) - len(kept)
+    budget = max_bytes - _size(fixed) - _size(_left_out_note(report, listed))
+    rows = _rows(report, budget)
+    kept = _kept(rows, budget)
+    left_out = listed - len(kept)
+    shown = {position: row for status_rows in rows.values() for position, row in status_rows}
+    rank = {position: status.rank for status, found in rows.items() for position, _ in found}
+    problems = sorted(
+        (p for s in PROBLEMS for p, _ in rows[s] if p in kept), key=lambda p: (-rank[p], p)
+    )
+    others = sorted(p for s in (Status.SKIP, Status.PASS) for p, _ in rows[s] if p in kept)
 
     lines = list(head)
-    shown_problems = [i for i in problems if i in kept]
-    if shown_problems:
-        lines += [*_table_frame(True)[:2], *(rows[i] for i in shown_problems), ""]
+    if problems:
+        lines += [*_table_frame(True)[:2], *(shown[p] for p in problems), ""]
     lines += views
-    shown_others = [i for i in others if i in kept]
-    if shown_others:
+    if others:
         lines += [_details_frame()[0], ""]
-        lines += [*_table_frame(False)[:2], *(rows[i] for i in shown_others), ""]
+        lines += [*_table_frame(False)[:2], *(shown[p] for p in others), ""]
         lines += [_details_frame()[1], ""]
     if left_out:
         lines += _left_out_note(report, left_out)
     return "\n".join(lines)
+
+
+def _rows(report: Report, budget: int) -> dict[Status, list[tuple[int, str]]]:
+    """The rows that may fit in ``budget``, by status, with their place among those listed.
+
+    One pass over the findings (a plan's are a spool): a status's rows past what the whole
+    budget holds can never be shown, so they are not made.
+    """
+    rows: dict[Status, list[tuple[int, str]]] = {status: [] for status in _KEEP_ORDER}
+    spent = dict.fromkeys(_KEEP_ORDER, 0)
+    position = 0
+    for finding in report.findings:
+        if report.hide_passes and finding.status not in PROBLEMS:
+            continue
+        position += 1
+        if spent[finding.status] <= budget:
+            row = _row(finding, with_fix=finding.status in PROBLEMS)
+            spent[finding.status] += len(row.encode()) + 1
+            rows[finding.status].append((position, row))
+    return rows
+
+
+def _kept(rows: dict[Status, list[tuple[int, str]]], budget: int) -> set[int]:
+    """The rows kept, until one does not fit in ``budget``.
+
+    Failures first, then errors, warnings, skips and passes, each in the report's order.
+    """
+    kept: set[int] = set()
+    for status in sorted(_KEEP_ORDER, key=_KEEP_ORDER.__getitem__):
+        for position, row in rows[status]:
+            cost = len(row.encode()) + 1
+            if cost > budget:
+                return kept
+            budget -= cost
+            kept.add(position)
+    return kept
 
 
 def _row(f: Finding, *, with_fix: bool) -> str:
