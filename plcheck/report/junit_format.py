@@ -17,60 +17,159 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
-import xml.etree.ElementTree as ET
-from collections import defaultdict
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO
 
 from plcheck.model import FailOn, Finding, Report, Status
+from plcheck.spool import FindingSpool
 
 _COUNTS = ("tests", "failures", "errors", "skipped")
+#: A case's statuses, a bit each: a plan has tens of thousands of cases (a set is 200 bytes).
+_BIT = {status: 1 << n for n, status in enumerate(Status)}
+#: The count each outcome adds to (a passed case adds to ``tests`` only).
+_COUNTED = {"failure": "failures", "error": "errors", "skipped": "skipped"}
 
 
 def render(report: Report, now: dt.datetime | None = None, hostname: str | None = None) -> str:
+    return "".join(chunks(report, now, hostname))
+
+
+def write(report: Report, stream: IO[str]) -> None:
+    """Write the XML to ``stream`` as it is made (see :func:`chunks`)."""
+    for chunk in chunks(report):
+        stream.write(chunk)
+
+
+def chunks(
+    report: Report, now: dt.datetime | None = None, hostname: str | None = None
+) -> Iterator[str]:
+    """The XML in pieces, as ``ElementTree.indent`` lays it out, a suite at a time.
+
+    The counts come first, so a first pass over the findings notes each case's statuses
+    and sorts the findings by check (into a spool each); the second writes one suite at
+    a time, holding only that suite's cases.
+    """
     # Jenkins' schema wants an xs:dateTime without a zone: UTC, to the second.
     stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%S")
     host = hostname if hostname is not None else socket.gethostname()
-    cases: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    # Check → case name → its statuses (a bit each) and how many findings it has.
+    counted: dict[str, dict[str, tuple[int, int]]] = {}
+    by_check: dict[str, FindingSpool] = {}
     for finding in report.findings:
-        cases[finding.check][_case_name(finding)].append(finding)
-
-    root = ET.Element("testsuites", name=f"plcheck {report.command}")
-    totals = dict.fromkeys(_COUNTS, 0)
+        cases = counted.setdefault(finding.check, {})
+        name = _case_name(finding)
+        bits, count = cases.get(name, (0, 0))
+        cases[name] = (bits | _BIT[finding.status], count + 1)
+        by_check.setdefault(finding.check, FindingSpool()).append(finding)
+    counts = {
+        check: _counts((bits for bits, _ in cases.values()), report.fail_on)
+        for check, cases in counted.items()
+    }
+    totals = {key: sum(c[key] for c in counts.values()) for key in ("tests", "failures", "errors")}
+    root = _attributes({"name": f"plcheck {report.command}", **totals, "time": 0})
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    if not by_check:
+        yield f"<testsuites{root} />\n"
+        return
+    yield f"<testsuites{root}>"
     classname = f"plcheck.{report.command}"
-    for check, by_resource in cases.items():
-        suite = ET.SubElement(root, "testsuite", name=check)
-        counts = dict.fromkeys(_COUNTS, 0)
-        for name, findings in by_resource.items():
-            case = ET.SubElement(suite, "testcase", name=name, classname=classname, time="0")
-            counts["tests"] += 1
-            text = "\n".join(_line(f) for f in findings)
-            worst = max(findings, key=lambda f: f.status.rank)
-            outcome = _outcome(findings, report.fail_on)
-            if outcome == "failure":
-                counts["failures"] += 1
-                element = ET.SubElement(
-                    case, "failure", message=worst.message, type=worst.status.value
-                )
-                element.text = text
-            elif outcome == "error":
-                counts["errors"] += 1
-                element = ET.SubElement(case, "error", message=worst.message, type="error")
-                element.text = text
-            elif outcome == "skipped":
-                counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message=worst.message)
-            else:
-                ET.SubElement(case, "system-out").text = text
-        for key in _COUNTS:
-            suite.set(key, str(counts[key]))
-            totals[key] += counts[key]
-        suite.set("time", "0")
-        suite.set("timestamp", stamp)
-        suite.set("hostname", host)
-    for key in ("tests", "failures", "errors"):
-        root.set(key, str(totals[key]))
-    root.set("time", "0")
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    for check, findings in by_check.items():
+        suite = {"name": check, **counts[check], "time": 0, "timestamp": stamp, "hostname": host}
+        yield f"\n  <testsuite{_attributes(suite)}>"
+        yield from _cases(findings, counted[check], classname, report.fail_on)
+        yield "\n  </testsuite>"
+    yield "\n</testsuites>\n"
+
+
+def _counts(cases: Iterable[int], fail_on: FailOn) -> dict[str, int]:
+    counts = dict.fromkeys(_COUNTS, 0)
+    for bits in cases:
+        counts["tests"] += 1
+        outcome = _outcome(_statuses(bits), fail_on)
+        if outcome in _COUNTED:
+            counts[_COUNTED[outcome]] += 1
+    return counts
+
+
+def _cases(
+    findings: Iterable[Finding],
+    counted: Mapping[str, tuple[int, int]],
+    classname: str,
+    fail_on: FailOn,
+) -> Iterator[str]:
+    """One suite's ``<testcase>`` elements, in the order their first findings come.
+
+    A case is written once its last finding was read (``counted``: each case's statuses
+    and number of findings, from the first pass), so only cases still open are held: one
+    at a time when each case's findings are together, as a check's usually are.
+    """
+    left = {name: count for name, (_, count) in counted.items()}
+    order: deque[str] = deque()
+    open_cases: dict[str, _Case] = {}
+    for finding in findings:
+        name = _case_name(finding)
+        case = open_cases.get(name)
+        if case is None:
+            case = open_cases[name] = _Case()
+            order.append(name)
+        case.add(finding)
+        left[name] -= 1
+        while order and left[order[0]] == 0:
+            done = order.popleft()
+            outcome = _outcome(_statuses(counted[done][0]), fail_on)
+            yield from open_cases.pop(done).xml(done, classname, outcome)
+
+
+class _Case:
+    """What a ``<testcase>`` needs of its findings: each one's line, and the worst one."""
+
+    __slots__ = ("lines", "worst")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.worst: Finding | None = None
+
+    def add(self, finding: Finding) -> None:
+        self.lines.append(_line(finding))
+        if self.worst is None or finding.status.rank > self.worst.status.rank:
+            self.worst = finding
+
+    def xml(self, name: str, classname: str, outcome: str) -> Iterator[str]:
+        assert self.worst is not None
+        message = self.worst.message
+        yield f"\n    <testcase{_attributes({'name': name, 'classname': classname, 'time': 0})}>"
+        if outcome == "skipped":
+            yield f"\n      <skipped{_attributes({'message': message})} />"
+        else:
+            tag, attributes = {
+                "failure": ("failure", {"message": message, "type": self.worst.status.value}),
+                "error": ("error", {"message": message, "type": "error"}),
+            }.get(outcome, ("system-out", {}))
+            yield f"\n      <{tag}{_attributes(attributes)}>"
+            for n, line in enumerate(self.lines):
+                yield ("\n" if n else "") + _text(line)
+            yield f"</{tag}>"
+        yield "\n    </testcase>"
+
+
+def _statuses(bits: int) -> set[Status]:
+    return {status for status, bit in _BIT.items() if bits & bit}
+
+
+def _attributes(values: Mapping[str, object]) -> str:
+    return "".join(f' {key}="{_attribute(str(value))}"' for key, value in values.items())
+
+
+def _text(value: str) -> str:
+    """Character data escaped as ElementTree escapes it."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    """An attribute value escaped as ElementTree escapes it (newlines and tabs kept)."""
+    value = _text(value).replace('"', "&quot;")
+    return value.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
 
 
 def _case_name(finding: Finding) -> str:
@@ -79,8 +178,7 @@ def _case_name(finding: Finding) -> str:
     return f"{name} [{where}]" if where else name
 
 
-def _outcome(findings: list[Finding], fail_on: FailOn) -> str:
-    statuses = {f.status for f in findings}
+def _outcome(statuses: set[Status], fail_on: FailOn) -> str:
     if Status.FAIL in statuses or (fail_on is FailOn.WARN and Status.WARN in statuses):
         return "failure"
     if Status.ERROR in statuses:

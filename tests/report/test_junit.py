@@ -163,3 +163,26 @@ def test_fix_and_escaping_survive() -> None:
     [case] = [c for s in xml for c in s]
     assert case.result[0].message == 'no listener on "443" <&>'
     assert "Fix: add it" in (case.result[0].text or "")
+
+
+@pytest.mark.parametrize("command", [*every_command(), "empty"])
+def test_written_as_elementtree_lays_it_out(command: str) -> None:
+    """The XML is written a suite at a time; it is what ElementTree makes of the same tree."""
+    report = Report("plan", ()) if command == "empty" else command_report(command)
+    # A case whose findings are apart (one on each side of another case's) and text that
+    # needs escaping, in elements and attributes.
+    odd = [
+        Finding("nlb-listeners", Status.WARN, "tg\t1", 'a <"b">\n&c', remediation="x & y"),
+        Finding("nlb-listeners", Status.PASS, "tg-2", "fine"),
+        Finding("nlb-listeners", Status.FAIL, "tg\t1", "worse & worse"),
+    ]
+    report = Report(report.command, (*report.findings, *odd), fail_on=FailOn.WARN)
+    text = render(report, now=dt.datetime(2026, 1, 2, 3, 4, 5), hostname="runner & co")
+    root = ET.fromstring(text.split("\n", 1)[1])
+    ET.indent(root)
+    assert text == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    )
+    [case] = [c for c in root.iter("testcase") if "tg\t1" in c.get("name", "")]
+    assert case[0].tag == "failure"
+    assert case[0].get("message") == "worse & worse"
