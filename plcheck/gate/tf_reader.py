@@ -24,7 +24,7 @@ from plcheck.gate.tf_resources import (
     PlannedResource,
     PlannedSubnetAssociation,
 )
-from plcheck.gate.tf_values import Attrs, Unknown
+from plcheck.gate.tf_values import Attrs, Unknown, references
 
 #: How deep ``var.x``/``module.m.out`` are followed (module nesting is rarely deeper).
 _MAX_HOPS = 16
@@ -43,19 +43,36 @@ class Config:
         self.resources: dict[tuple[str, str], Mapping[str, Any]] = {}
         #: config module of a call (``module.a``) → the call (``expressions``, ``module``).
         self.calls: dict[str, Mapping[str, Any]] = {}
+        #: (config module, ``type.name``) of every resource an expression references where
+        #: it is written: the only instances a reference can resolve to.
+        self.referenced: set[tuple[str, str]] = set()
+        #: (config module, call name) of every module whose outputs are referenced.
+        self.called: set[tuple[str, str]] = set()
         root = configuration.get("root_module")
         stack: list[tuple[str, Any]] = [("", root if isinstance(root, Mapping) else {})]
         while stack:
             prefix, module = stack.pop()
+            self._note(prefix, module.get("outputs"))
             for resource in module.get("resources") or []:
                 if isinstance(resource, Mapping):
                     self.resources[(prefix, str(resource.get("address", "")))] = resource
+                    self._note(prefix, resource)
             for name, call in (module.get("module_calls") or {}).items():
                 if isinstance(call, Mapping):
                     child = addr.join(prefix, f"module.{name}")
                     self.calls[child] = call
+                    self._note(prefix, {k: v for k, v in call.items() if k != "module"})
                     inner = call.get("module")
                     stack.append((child, inner if isinstance(inner, Mapping) else {}))
+
+    def _note(self, module: str, node: Any) -> None:
+        """Note what the references in ``node`` (written in ``module``) may resolve to."""
+        for ref in references(node):
+            parsed = addr.parse_reference(ref)
+            if parsed.kind == "resource":
+                self.referenced.add((module, parsed.local_address))
+            elif parsed.kind == "module":
+                self.called.add((module, parsed.name))
 
     def resource(self, module: str, local: str) -> Mapping[str, Any]:
         return self.resources.get((module, local), {})
@@ -143,38 +160,36 @@ class PlanReader:
         #: One object for each equal actions tuple and :class:`Unknown` (instances repeat them).
         self._actions: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._unknowns: dict[Unknown, Unknown] = {}
-        self._paths: dict[str, addr.ModulePath] = {}
         for change in changes:
             if isinstance(change, Mapping):
                 self.count += 1
                 self._index(change)
 
-    def _path(self, module: str) -> addr.ModulePath:
-        path = self._paths.get(module)
-        if path is None:
-            path = self._paths[module] = addr.parse_module(module)
-        return path
-
     def _index(self, change: Mapping[str, Any]) -> None:
-        """Index one change, and count it if it is a data source or of a type not read."""
+        """Index one change if a reference may resolve to it; count the changes not read.
+
+        Only instances the configuration references are indexed: a module's for_each of
+        thousands of endpoints that nothing references costs nothing here.
+        """
         kind = str(change.get("type", ""))
         if change.get("mode", "managed") != "managed":
             self.data[kind] += 1
             return
-        module = str(change.get("module_address") or "")
-        local = f"{kind}.{change.get('name', '')}"
-        # Interned: the second pass reads the same addresses again, as new strings.
-        address = sys.intern(str(change.get("address", "")))
-        self.instances.setdefault((module, local), []).append((address, _key(change.get("index"))))
-        if module not in self._paths:
-            path = self._path(module)
-            for depth in range(1, len(path) + 1):
-                parent = addr.format_module(path[: depth - 1])
-                self.module_instances.setdefault((parent, path[depth - 1][0]), {})[
-                    addr.format_module(path[:depth])
-                ] = path[:depth]
         if kind not in READERS:
             self.unread[kind] += 1
+        module = str(change.get("module_address") or "")
+        path = addr.parse_module(module)
+        local = f"{kind}.{change.get('name', '')}"
+        if (addr.config_module(path), local) in self.config.referenced:
+            # Interned: the second pass reads the same addresses again, as new strings.
+            address = sys.intern(str(change.get("address", "")))
+            key = (sys.intern(module), sys.intern(local))
+            self.instances.setdefault(key, []).append((address, _key(change.get("index"))))
+        for depth in range(1, len(path) + 1):
+            parent, name = path[: depth - 1], path[depth - 1][0]
+            if (addr.config_module(parent), name) in self.config.called:
+                children = self.module_instances.setdefault((addr.format_module(parent), name), {})
+                children[addr.format_module(path[:depth])] = path[:depth]
 
     def read(self, changes: Iterable[Any]) -> tuple[PlannedResource, ...]:
         """The second pass: the instances of the types plcheck reads (the same changes)."""
@@ -203,7 +218,7 @@ class PlanReader:
                 self.skipped.append((address, "deleted by this plan"))
             return None
         module = sys.intern(str(change.get("module_address") or ""))
-        path = self._path(module)
+        path = addr.parse_module(module)
         config_module = addr.config_module(path)
         local = f"{kind}.{change.get('name', '')}"
         configured = self.config.resource(config_module, local)

@@ -399,3 +399,19 @@ def _plan(changes: list[dict[str, Any]], configuration: dict[str, Any]) -> dict[
         "configuration": configuration,
     }
     return json.loads(json.dumps(plan))  # type: ignore[no-any-return]
+
+
+def test_only_instances_a_reference_can_reach_are_indexed() -> None:
+    """A module's for_each of thousands of endpoints nothing references costs no index."""
+    from plcheck.gate import tf_reader
+
+    data = json.loads((DATA / "two_accounts.json").read_text(encoding="utf-8"))
+    reader = tf_reader.PlanReader(
+        data["resource_changes"], tf_reader.Config(data["configuration"]), {}
+    )
+    indexed = {local for _, local in reader.instances}
+    assert {"aws_subnet.pl", "aws_security_group.this", "aws_vpc_endpoint_service.svc"} <= indexed
+    assert not {"aws_route53_zone.private", "aws_vpc_endpoint.old", "aws_iam_role.r"} & indexed
+    # Only the module whose output is referenced (module.sg[0].id) has its instances listed.
+    assert list(reader.module_instances) == [('module.pl["burrito"]', "sg")]
+    assert reader.count == len(data["resource_changes"])
