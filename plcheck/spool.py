@@ -55,7 +55,7 @@ def _finding(row: _Row) -> Finding:
         region,
         remediation,
         details,
-        where and Location(*where),
+        None if where is None else Location(*where),
         why,
     )
 

@@ -6,8 +6,9 @@ unknown properties are ignored, other major versions refused):
 
 * ``resource_changes[*]``: ``address``, ``module_address``, ``mode``, ``type``, ``name``,
   ``index`` and ``change`` (``actions``, ``before``, ``after``, ``after_unknown``,
-  ``after_sensitive``). Every managed instance is indexed by its module instance, so that
-  references resolve to the instances of the *same* module instance.
+  ``after_sensitive``). Every managed instance a reference can reach is indexed by its
+  module instance, so that references resolve to the instances of the *same* module
+  instance. The changes are streamed (:func:`read`): a change is held only while read.
 * ``configuration.root_module`` and, recursively, ``module_calls.<name>.module``:
   each resource's ``expressions.<attr>.references`` (relative to its module) and
   ``provider_config_key``; each call's ``expressions`` (to follow ``var.x`` out of a
@@ -124,8 +125,9 @@ def _streamed(stream: IO[bytes], path: Path, label: str) -> TerraformPlan | None
 
     ijson's C parser (yajl) builds only the parts asked for: the head (:data:`_HEAD`; a
     pass ends where its part is, so ``format_version`` at the start costs nothing), then
-    ``resource_changes`` a change at a time, twice: once to index every instance, once to
-    read those of the types plcheck reads (:class:`~plcheck.gate.tf_reader.PlanReader`).
+    ``resource_changes`` a change at a time, twice: once to index the instances references
+    can reach, once to read those of the types plcheck reads
+    (:class:`~plcheck.gate.tf_reader.PlanReader`).
     ``planned_values`` and ``prior_state``, which repeat the changes, are never built. A
     20,000-endpoint plan peaks at its resources, not at its text and every JSON object.
 

@@ -1,8 +1,9 @@
 """The two passes over a plan's ``resource_changes``, and its configuration tree.
 
-The first pass indexes every managed instance by module instance (so that a
-reference resolves to the instances of the *same* module instance); the second reads
-the instances of the types in :data:`~plcheck.gate.tf_resources.READERS`. The
+The first pass indexes, by module instance, the managed instances the configuration's
+references can reach (so that a reference resolves to the instances of the *same* module
+instance); the second reads the instances of the types in
+:data:`~plcheck.gate.tf_resources.READERS`. Each pass takes the changes as a stream. The
 configuration (``configuration.root_module``, ``module_calls``, ``provider_config``)
 gives each resource its references and its provider block. See
 :mod:`plcheck.gate.terraform` for the parts of the format read.
