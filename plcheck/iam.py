@@ -1,7 +1,8 @@
 """The least-privilege IAM policy plcheck needs: read-only, built from the check catalog.
 
-Every check declares the IAM actions its gatherers call (``CheckSpec.aws_actions``);
-the AWS layer adds what it calls for itself. A test runs every command against
+Every check declares the IAM actions its gatherers call (``CheckSpec.aws_actions``, and
+``plan_actions`` where ``plcheck plan`` reads less); the AWS layer adds what it calls for
+itself. A test runs every command against
 the simulated world and proves each action sent is in this policy.
 """
 
@@ -40,7 +41,7 @@ def actions(commands: Iterable[str] = ()) -> list[str]:
     found = set(LAYER_ACTIONS)
     for command in list(commands) or COMMANDS:
         for spec in checks_for(command):
-            found.update(spec.aws_actions)
+            found.update(spec.actions_for(command))
     for action in found:
         if not _ACTION.fullmatch(action) or not is_read_only(action):
             raise ValueError(f"not a read-only IAM action: {action!r}")

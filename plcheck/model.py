@@ -91,6 +91,9 @@ class CheckSpec:
     """AWS documentation that explains the underlying behaviour."""
     aws_actions: tuple[str, ...] = ()
     """IAM actions the check needs (``ec2:DescribeAvailabilityZones``)."""
+    plan_actions: tuple[str, ...] | None = None
+    """The IAM actions it needs in ``plcheck plan``, where the plan stands in for some reads
+    (what a planned service or endpoint will be); None: :attr:`aws_actions`."""
     subject: str = ""
     """What one call of the check's ``judge`` looks at (``endpoint``, ``service``, ...):
     its run calls ``judge`` once per subject of this kind, with that subject's facts."""
@@ -111,6 +114,12 @@ class CheckSpec:
     can_fail: bool = True
     """False for a check whose worst outcome is a warning: its facts can show a risk but
     never prove a failure."""
+
+    def actions_for(self, command: str) -> tuple[str, ...]:
+        """The IAM actions the check needs in a run of ``command``."""
+        if command == "plan" and self.plan_actions is not None:
+            return self.plan_actions
+        return self.aws_actions
 
     def finding(
         self,

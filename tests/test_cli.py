@@ -77,6 +77,17 @@ def test_explain_prints_one_check_in_full(capsys: pytest.CaptureFixture[str]) ->
     assert "https://docs.aws.amazon.com/" in out
 
 
+def test_explain_names_what_a_plan_reads_when_it_reads_less(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["explain", "link-principal"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "ec2:DescribeVpcEndpointConnections" in out
+    assert "(in plcheck plan: ec2:DescribeVpcEndpointServicePermissions)" in out
+    assert run(["explain", "az-id-mapping"]) == 0
+    assert "in plcheck plan" not in capsys.readouterr().out
+
+
 def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
     err = capsys.readouterr().err
     lines = err.strip().splitlines()

@@ -47,6 +47,8 @@ SPEC = CheckSpec(
         "ec2:DescribeVpcEndpointServices",
         "ec2:DescribeSubnets",
     ),
+    # A planned endpoint's address types are in the plan.
+    plan_actions=("ec2:DescribeVpcEndpointServices", "ec2:DescribeSubnets"),
     details={
         "supported_ip_address_types": "the service's SupportedIpAddressTypes",
         "ip_address_type": "the endpoint's IpAddressType",

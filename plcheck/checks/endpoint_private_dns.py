@@ -38,6 +38,7 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
     aws_actions=("ec2:DescribeVpcEndpointServices", "ec2:DescribeVpcEndpoints"),
+    plan_actions=("ec2:DescribeVpcEndpointServices",),  # private_dns_enabled is planned
     details={
         "service_name": "the endpoint service",
         "private_dns_name": "the service's private DNS name",

@@ -74,6 +74,8 @@ SPEC = CheckSpec(
         "ec2:DescribeVpcEndpointConnections",
         "ec2:DescribeVpcEndpoints",
     ),
+    # In a plan: the planned principals, or an existing service's; no connection exists yet.
+    plan_actions=("ec2:DescribeVpcEndpointServicePermissions",),
     details={
         **DETAILS,
         "principals": "the service's allowed principals",

@@ -42,6 +42,7 @@ SPEC = CheckSpec(
         "ec2:DescribeVpcEndpointServiceConfigurations",
         "ec2:DescribeVpcEndpoints",
     ),
+    plan_actions=(),  # both sides are planned: the name is verified only after apply
     details={
         **DETAILS,
         "private_dns_name": "the service's private DNS name",

@@ -43,6 +43,12 @@ SPEC = CheckSpec(
         "ec2:DescribeSubnets",
         "ec2:DescribeAvailabilityZones",
     ),
+    # The planned service names its load balancers.
+    plan_actions=(
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeAvailabilityZones",
+    ),
     details={
         "offered_zone_ids": "AZ IDs the service is offered in",
         "missing_zone_ids": "AZ IDs of the region it is not offered in",

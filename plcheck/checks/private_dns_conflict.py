@@ -63,6 +63,8 @@ SPEC = CheckSpec(
         "route53:ListResourceRecordSets",
         "ec2:DescribeVpcEndpointServices",
     ),
+    # In a plan the zones are judged by name: their records are not read.
+    plan_actions=("route53:ListHostedZonesByVPC", "ec2:DescribeVpcEndpointServices"),
     details={
         "service_name": "the endpoint service",
         "private_dns_name": "its private DNS name",

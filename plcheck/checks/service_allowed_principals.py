@@ -53,6 +53,8 @@ SPEC = CheckSpec(
         "organizations:DescribeAccount",  # with an organization or OU principal
         "organizations:ListParents",
     ),
+    # A planned service's principals are in the plan; an existing one's are read.
+    plan_actions=("ec2:DescribeVpcEndpointServicePermissions",),
     details={
         "principals": "the allowed principals: principal, type",
         "consumer_account": "the consumer account judged",

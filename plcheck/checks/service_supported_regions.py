@@ -32,6 +32,7 @@ SPEC = CheckSpec(
     ),
     docs_url="https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html",
     aws_actions=("ec2:DescribeVpcEndpointServiceConfigurations",),
+    plan_actions=(),  # the planned service's supported_regions
     details={
         "supported_regions": "region → its state for cross-Region access",
     },

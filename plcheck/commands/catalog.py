@@ -73,6 +73,8 @@ def explanation(spec: CheckSpec) -> Text:
     text = Text()
     text.append(f"{spec.id}: {spec.title}\n\n", style="bold underline")
     actions = ", ".join(spec.aws_actions) or "none"
+    if spec.plan_actions is not None and "plan" in (spec.command, *spec.also_in):
+        actions += f" (in plcheck plan: {', '.join(spec.plan_actions) or 'none'})"
     for label, value in (
         ("Command", f"plcheck {spec.command}"),
         ("Inspects", spec.inspects),

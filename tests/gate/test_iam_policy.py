@@ -16,6 +16,7 @@ import pytest
 from plcheck.cli import run
 from plcheck.iam import LAYER_ACTIONS, PERMISSION_ONLY_ACTIONS, is_read_only, policy
 from plcheck.sim.dns_server import DnsServer
+from plcheck.sim.plans import aliased_module_plan
 from plcheck.sim.scenarios import AzMismatchScenario
 from plcheck.sim.world import SimulatedWorld
 from tests.gate.conftest import gate_toml
@@ -56,6 +57,36 @@ def test_per_command_policies(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["iam-policy", "--command", "nope"]) == 2
 
 
+def test_the_plan_policy_is_what_a_plan_reads() -> None:
+    """A plan reads what will exist beside what it plans: not the live endpoints, their
+    connections, zone records, a planned service's configuration or the organization."""
+    assert set(policy(["plan"])["Statement"][0]["Action"]) == {
+        "sts:GetCallerIdentity",
+        "ec2:DescribeAvailabilityZones",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcs",
+        "ec2:DescribeVpcAttribute",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeVpcEndpointServices",
+        "route53:ListHostedZonesByVPC",
+        "route53resolver:ListResolverRuleAssociations",
+        "route53resolver:ListResolverRules",
+        # an existing service the plan changes: its principals
+        "ec2:DescribeVpcEndpointServicePermissions",
+        # an existing NLB a planned service names, and what is behind it
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeTargetGroupAttributes",
+        "elasticloadbalancing:DescribeTargetHealth",
+        "ec2:DescribeInstances",
+        "ec2:DescribeNetworkInterfaces",
+    }
+    live = set(policy(["consumer", "provider"])["Statement"][0]["Action"])
+    assert {"ec2:DescribeVpcEndpoints", "ec2:DescribeVpcEndpointConnections"} <= live
+
+
 def test_permission_only_actions_are_allowed_explicitly() -> None:
     # vpce:AllowMultiRegion calls no API; the consumer policy grants it for cross-Region reads.
     assert is_read_only("vpce:AllowMultiRegion")
@@ -94,6 +125,8 @@ def test_every_action_every_command_sends_is_in_the_policy(
     )["VpcEndpoint"]["VpcEndpointId"]
     config = tmp_path / "plcheck.toml"
     config.write_text(gate_toml(scenario, dns.resolver))
+    both_sides = tmp_path / "both.json"
+    both_sides.write_text(json.dumps(aliased_module_plan(scenario)), encoding="utf-8")
     # An organization for az-map --org: the management account lists its members.
     world.add_profile("management", MANAGEMENT)
     organizations = world.admin_client(MANAGEMENT, "organizations")
@@ -118,6 +151,14 @@ def test_every_action_every_command_sends_is_in_the_policy(
         ],
         "check": ["check", "--config", str(config)],
         "plan": ["plan", str(plan_file("plan_unknown.json")), "-p", "consumer"],
+        # Both sides in two accounts, the planned service on a live NLB: its reads too.
+        "plan (both sides)": [
+            "plan",
+            str(both_sides),
+            *("-p", scenario.provider_profile),
+            *("--provider-profile", f"consumer={scenario.consumer_profile}"),
+            *("--provider-profile", f"provider={scenario.provider_profile}"),
+        ],
     }
     everything = set(policy()["Statement"][0]["Action"])
     seen: set[str] = set()
