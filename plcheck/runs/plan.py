@@ -18,8 +18,10 @@ from plcheck.model import Finding, Location, Report, View
 from plcheck.spool import FindingSpool
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from plcheck.aws import AwsContext, Scope
-    from plcheck.gate.terraform import TerraformPlan
+    from plcheck.gate.terraform import PlannedEndpoint, TerraformPlan
     from plcheck.gate.topology import Ignore
 
 #: Rows of the planned-endpoints view; the JSON report and the findings have them all.
@@ -163,7 +165,7 @@ def views(plan: TerraformPlan) -> list[View]:
                 e.address,
                 "/".join(e.actions),
                 e.provider_alias or "default",
-                _short(cell(e.service_name)),
+                _service(e, plan, cell),
                 cell(e.subnet_ids),
                 cell(e.private_dns_enabled),
             )
@@ -199,6 +201,14 @@ def views(plan: TerraformPlan) -> list[View]:
             )
         )
     return found
+
+
+def _service(endpoint: PlannedEndpoint, plan: TerraformPlan, cell: Callable[[object], str]) -> str:
+    """The endpoint's service: its name, or the planned service it will be created from."""
+    from plcheck.runs.planned_facts import service_from_plan
+
+    source = service_from_plan(endpoint, plan)
+    return f"{source} (in this plan)" if source else _short(cell(endpoint.service_name))
 
 
 def _short(service_name: str) -> str:

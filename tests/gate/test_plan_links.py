@@ -308,3 +308,17 @@ def test_a_service_in_a_module_links_through_its_output(
     # No security group named: the clients' port is unknown, not the default 443.
     assert found["link-port"]["status"] == "skip"
     assert "client port unknown" in found["link-port"]["message"]
+
+
+def test_the_planned_endpoints_view_names_a_linked_endpoints_planned_service(
+    scenario: AzMismatchScenario, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "linked.json"
+    path.write_text(json.dumps(linked_plan(scenario)))
+    args = ["plan", str(path), "--profile", scenario.provider_profile, "--format", "json"]
+    args += ["--provider-profile", f"consumer={scenario.consumer_profile}"]
+    args += ["--provider-profile", f"provider={scenario.provider_profile}"]
+    run(args)
+    (view,) = [v for v in report(capsys)["views"] if v["title"].startswith("Planned interface")]
+    (row,) = [r for r in view["rows"] if r[0] == ENDPOINT]
+    assert row[view["columns"].index("Service")] == f"{SERVICE} (in this plan)"
