@@ -16,6 +16,7 @@ it; no command or run lists its checks or guards them one by one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 from plcheck.checks import checks_for, module
@@ -70,6 +71,23 @@ def apply(spec: CheckSpec, facts: Subject) -> list[Finding]:
         except AwsCallError as exc:  # a fact the check reached for and did not declare
             failed = exc
     return [spec.error(facts.resource, failed, account=facts.account, region=facts.region)]
+
+
+def each(spec: CheckSpec, facts: Subject) -> Iterator[Finding]:
+    """:func:`apply`'s findings one at a time, as a check that yields them makes them.
+
+    For a subject with thousands of findings (a plan's VPC of thousands of services). A
+    fact the check reaches for and cannot read ends its findings with the ``error``.
+    """
+    failed = missing(spec, facts)
+    if failed is None:
+        try:
+            yield from module(spec.id).judge(facts)
+        except AwsCallError as exc:  # a fact the check reached for and did not declare
+            failed = exc
+        else:
+            return
+    yield spec.error(facts.resource, failed, account=facts.account, region=facts.region)
 
 
 def judge(command: str, subject: str, facts: Subject) -> list[Finding]:

@@ -8,7 +8,7 @@ from plcheck.model import CheckSpec, Finding, Status
 from plcheck.service_names import region_in_service_name
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
     from plcheck.facts.consumer import ConsumerFacts, ServiceDetail
 
@@ -55,16 +55,17 @@ def evaluate(
     *,
     account: str,
     region: str,
-) -> list[Finding]:
-    """One finding per service name: pass when visible, fail with the possible causes."""
-    findings = []
+) -> Iterator[Finding]:
+    """One finding per service name: pass when visible, fail with the possible causes.
+
+    Made one at a time: a plan's VPC may name thousands of services.
+    """
     for name in service_names:
         detail = services.get(name)
         if detail is not None:
-            findings.append(_visible(detail, account, region))
+            yield _visible(detail, account, region)
         else:
-            findings.append(_invisible(name, account, region))
-    return findings
+            yield _invisible(name, account, region)
 
 
 def _visible(detail: ServiceDetail, account: str, region: str) -> Finding:
@@ -120,19 +121,21 @@ def _invisible(name: str, account: str, region: str) -> Finding:
     )
 
 
-def judge(facts: ConsumerFacts) -> list[Finding]:
+def judge(facts: ConsumerFacts) -> Iterator[Finding]:
     """Every service asked for or connected to; a skip when the VPC has nothing to check."""
     names = facts.service_names
     if not names:
         vpc_id = facts.request.vpc_id
-        return [
-            SPEC.finding(
-                Status.SKIP,
-                vpc_id,
-                f"{vpc_id} has no interface endpoints; pass --service NAME to preflight one "
-                "before it exists",
-                account=facts.account,
-                region=facts.region,
-            )
-        ]
+        return iter(
+            [
+                SPEC.finding(
+                    Status.SKIP,
+                    vpc_id,
+                    f"{vpc_id} has no interface endpoints; pass --service NAME to preflight "
+                    "one before it exists",
+                    account=facts.account,
+                    region=facts.region,
+                )
+            ]
+        )
     return evaluate(names, facts.services.get(), account=facts.account, region=facts.region)

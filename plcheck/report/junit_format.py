@@ -46,25 +46,19 @@ def chunks(
 ) -> Iterator[str]:
     """The XML in pieces, as ``ElementTree.indent`` lays it out, a suite at a time.
 
-    The counts come first, so a first pass over the findings notes each case's statuses
-    and sorts the findings by check (into a spool each); the second writes one suite at
-    a time, holding only that suite's cases.
+    The counts come first, so the findings are sorted by check into a spool each, and each
+    suite's cases are counted from its spool (only one suite's cases held at a time);
+    then each suite is written, a case as soon as its findings are all read.
     """
     # Jenkins' schema wants an xs:dateTime without a zone: UTC, to the second.
     stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%S")
     host = hostname if hostname is not None else socket.gethostname()
-    # Check → case name → its statuses (a bit each) and how many findings it has.
-    counted: dict[str, dict[str, tuple[int, int]]] = {}
     by_check: dict[str, FindingSpool] = {}
     for finding in report.findings:
-        cases = counted.setdefault(finding.check, {})
-        name = _case_name(finding)
-        bits, count = cases.get(name, (0, 0))
-        cases[name] = (bits | _BIT[finding.status], count + 1)
         by_check.setdefault(finding.check, FindingSpool()).append(finding)
     counts = {
-        check: _counts((bits for bits, _ in cases.values()), report.fail_on)
-        for check, cases in counted.items()
+        check: _counts((bits for bits, _ in _counted(findings).values()), report.fail_on)
+        for check, findings in by_check.items()
     }
     totals = {key: sum(c[key] for c in counts.values()) for key in ("tests", "failures", "errors")}
     root = _attributes({"name": f"plcheck {report.command}", **totals, "time": 0})
@@ -77,9 +71,19 @@ def chunks(
     for check, findings in by_check.items():
         suite = {"name": check, **counts[check], "time": 0, "timestamp": stamp, "hostname": host}
         yield f"\n  <testsuite{_attributes(suite)}>"
-        yield from _cases(findings, counted[check], classname, report.fail_on)
+        yield from _cases(findings, _counted(findings), classname, report.fail_on)
         yield "\n  </testsuite>"
     yield "\n</testsuites>\n"
+
+
+def _counted(findings: Iterable[Finding]) -> dict[str, tuple[int, int]]:
+    """Case name → its statuses (a bit each) and how many findings it has."""
+    cases: dict[str, tuple[int, int]] = {}
+    for finding in findings:
+        name = _case_name(finding)
+        bits, count = cases.get(name, (0, 0))
+        cases[name] = (bits | _BIT[finding.status], count + 1)
+    return cases
 
 
 def _counts(cases: Iterable[int], fail_on: FailOn) -> dict[str, int]:

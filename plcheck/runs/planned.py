@@ -13,7 +13,8 @@ resource (``address``/``addresses``) so that the report locates its ``.tf`` bloc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -135,7 +136,8 @@ def judge(
     facts and findings.
     """
     endpoints = plan.endpoints if endpoints is None else endpoints
-    judged: list[tuple[list[Finding], FindingSpool]] = []
+    once = _OnePerService()
+    judged = FindingSpool()
     for vpc in planned_facts.sides(plan, facts, endpoints):
         own = FindingSpool()
         members = []
@@ -144,8 +146,9 @@ def judge(
             own.extend(_judged_endpoint(side))
             members.append(Member(endpoint.address, side.target, side.waits.get("service")))
         # Reported before its endpoints' findings, as the consumer run reports a VPC.
-        judged.append((_judged_vpc(vpc, members), own))
-    return _one_per_service(judged)
+        judged.extend(f for f in _judged_vpc(vpc, members) if once.keeps(f))
+        judged.extend(own)
+    return once.merged(judged)
 
 
 @dataclass
@@ -230,14 +233,17 @@ def _checked(
     facts: Subject,
     waits: Mapping[str, planned_facts.Wait],
     quiet: frozenset[str] = frozenset(),
-) -> Iterator[tuple[CheckSpec, list[Finding]]]:
-    """Each ``plan`` check of ``subject``: its findings, or its skip for what apply decides."""
+) -> Iterator[tuple[CheckSpec, Iterable[Finding]]]:
+    """Each ``plan`` check of ``subject``: its findings, or its skip for what apply decides.
+
+    The findings are made as they are read (:func:`~plcheck.checks.framework.each`).
+    """
     for spec in checks_for("plan", subject):
         if spec.id in quiet:
             continue
         inputs = planned_facts.INPUTS.get(spec.id, ())
         wait = next((waits[i] for i in inputs if i in waits), None)
-        yield spec, framework.apply(spec, facts) if wait is None else [_skip(spec, wait, facts)]
+        yield spec, framework.each(spec, facts) if wait is None else [_skip(spec, wait, facts)]
 
 
 def _skip(spec: CheckSpec, wait: planned_facts.Wait, facts: Subject) -> Finding:
@@ -252,26 +258,32 @@ def _skip(spec: CheckSpec, wait: planned_facts.Wait, facts: Subject) -> Finding:
     )
 
 
-def _judged_vpc(vpc: planned_facts.VpcSide, members: Sequence[Member]) -> list[Finding]:
-    """The ``vpc`` checks on one VPC's planned endpoints, naming the endpoints they concern."""
+def _judged_vpc(vpc: planned_facts.VpcSide, members: Sequence[Member]) -> Iterator[Finding]:
+    """The ``vpc`` checks on one VPC's planned endpoints, naming the endpoints they concern.
+
+    One at a time: a VPC of thousands of endpoints to as many services has as many
+    service-visible findings, each made, named and spooled in turn.
+    """
     facts = vpc.with_targets([m.target for m in members])
     addresses = [m.address for m in members]
-    findings: list[Finding] = []
     quiet = _quiet_vpc(facts)
+    users: dict[str, list[str]] = {}  # service name → the addresses of its endpoints
+    for member in members:
+        users.setdefault(member.target.service_name, []).append(member.address)
     for spec, found in _checked("vpc", facts, vpc.vpc_waits, quiet):
-        if spec.id == service_visible.SPEC.id:
-            findings += [_named(f, members) for f in found]
-        elif spec.id == vpc_dns_attributes.SPEC.id:
-            findings += [_dns_placed(f, vpc, addresses) for f in found]
-        else:
-            findings += [replace(f, details={**f.details, "addresses": addresses}) for f in found]
+        for finding in found:
+            if spec.id == service_visible.SPEC.id:
+                yield _named(finding, users, addresses)
+            elif spec.id == vpc_dns_attributes.SPEC.id:
+                yield _dns_placed(finding, vpc, addresses)
+            else:
+                yield replace(finding, details={**finding.details, "addresses": addresses})
     # An endpoint whose service apply decides: service-visible's skip of its own.
     for member in members:
         if member.service_wait is not None:
             own = EndpointFacts(facts, member.target, (member.target,))
             skipped = _skip(service_visible.SPEC, member.service_wait, own)
-            findings.append(_about(skipped, member.address))
-    return findings
+            yield _about(skipped, member.address)
 
 
 def _quiet_vpc(facts: ConsumerFacts) -> frozenset[str]:
@@ -281,11 +293,10 @@ def _quiet_vpc(facts: ConsumerFacts) -> frozenset[str]:
     return frozenset()
 
 
-def _named(finding: Finding, members: Sequence[Member]) -> Finding:
+def _named(finding: Finding, users: Mapping[str, list[str]], addresses: list[str]) -> Finding:
     """service-visible's finding on a service, naming the planned endpoints that use it."""
-    users = [m.address for m in members if m.target.service_name == finding.resource]
-    addresses = users or [m.address for m in members]
-    return replace(finding, details={**finding.details, "addresses": addresses})
+    named = users.get(finding.resource) or addresses
+    return replace(finding, details={**finding.details, "addresses": named})
 
 
 def _dns_placed(finding: Finding, vpc: planned_facts.VpcSide, addresses: list[str]) -> Finding:
@@ -336,31 +347,46 @@ def _about(finding: Finding, address: str) -> Finding:
     return replace(finding, details={**finding.details, "address": address})
 
 
-def _one_per_service(judged: Sequence[tuple[list[Finding], FindingSpool]]) -> FindingSpool:
-    """Each VPC's findings, then its endpoints'; service-visible once per service name.
+class _OnePerService:
+    """service-visible once per service name (and message) in the account.
 
-    The one kept for an account's service names every endpoint using it; only the ``vpc``
-    findings hold such a finding.
+    The first VPC's finding is kept and names every endpoint using the service, the later
+    VPCs' are dropped. Only a digest of each kept finding's key is held, and the spool is
+    read again only when a later VPC added addresses.
     """
-    first: dict[tuple[str, str], tuple[list[Finding], int]] = {}
-    spool = FindingSpool()
-    for vpc_findings, _ in judged:
-        kept: list[Finding] = []
-        for finding in vpc_findings:
-            if finding.check != service_visible.SPEC.id or "address" in finding.details:
-                kept.append(finding)
-                continue
-            key = (finding.resource, finding.message)
-            if key not in first:
-                first[key] = (kept, len(kept))
-                kept.append(finding)
-                continue
-            holder, position = first[key]
-            merged = holder[position]
-            addresses = [*merged.details.get("addresses", []), *finding.details["addresses"]]
-            holder[position] = replace(merged, details={**merged.details, "addresses": addresses})
-        vpc_findings[:] = kept
-    for vpc_findings, endpoint_findings in judged:
-        spool.extend(vpc_findings)
-        spool.extend(endpoint_findings)
-    return spool
+
+    def __init__(self) -> None:
+        self._first: set[bytes] = set()
+        self._more: dict[bytes, list[str]] = {}
+
+    @staticmethod
+    def _key(finding: Finding) -> bytes | None:
+        if finding.check != service_visible.SPEC.id or "address" in finding.details:
+            return None  # another check, or an endpoint's own skip
+        text = f"{finding.resource}\x1f{finding.message}".encode()
+        return hashlib.blake2b(text, digest_size=16).digest()
+
+    def keeps(self, finding: Finding) -> bool:
+        """Whether the finding is reported (False: its addresses join the first one's)."""
+        key = self._key(finding)
+        if key is None or key not in self._first:
+            if key is not None:
+                self._first.add(key)
+            return True
+        self._more.setdefault(key, []).extend(finding.details.get("addresses", []))
+        return False
+
+    def merged(self, findings: FindingSpool) -> FindingSpool:
+        """``findings`` with each kept finding naming the later VPCs' endpoints too."""
+        if not self._more:
+            return findings
+        out = FindingSpool()
+        for finding in findings:
+            key = self._key(finding)
+            more = self._more.get(key) if key is not None else None
+            if more:
+                addresses = [*finding.details.get("addresses", []), *more]
+                out.append(replace(finding, details={**finding.details, "addresses": addresses}))
+            else:
+                out.append(finding)
+        return out
