@@ -60,3 +60,34 @@ def test_finding_json_shape() -> None:
         "remediation": "fix",
         "details": {"a": 1},
     }
+
+
+def test_each_makes_a_checks_findings_as_they_are_read_and_ends_with_its_error() -> None:
+    from types import SimpleNamespace
+
+    from plcheck.checks import framework
+    from plcheck.checks.service_visible import SPEC
+    from plcheck.errors import AwsCallError, AwsErrorKind
+    from plcheck.facts.consumer import ServiceDetail
+    from plcheck.facts.outcome import Outcome
+
+    names = ("com.amazonaws.vpce.us-east-1.vpce-svc-0a", "com.amazonaws.vpce.us-east-1.vpce-svc-0b")
+
+    def vpc(services: Outcome[dict[str, ServiceDetail]]) -> SimpleNamespace:
+        """The facts service-visible reads of a VPC."""
+        return SimpleNamespace(
+            resource="vpc-1",
+            account="222222222222",
+            region="us-east-1",
+            targets=Outcome(value=()),
+            services=services,
+            service_names=names,
+        )
+
+    made = framework.each(SPEC, vpc(Outcome(value={names[0]: ServiceDetail(names[0])})))
+    assert next(made).status.value == "pass"  # one at a time, not a list
+    assert [f.status.value for f in made] == ["fail"]
+    denied = AwsCallError(AwsErrorKind.ACCESS_DENIED, "ec2:DescribeVpcEndpointServices", "x", "no")
+    failed = list(framework.each(SPEC, vpc(Outcome(error=denied))))
+    assert [f.status.value for f in failed] == ["error"]
+    assert failed == framework.apply(SPEC, vpc(Outcome(error=denied)))

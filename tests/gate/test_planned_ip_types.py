@@ -161,3 +161,41 @@ def test_cli_a_dualstack_endpoint_to_the_simulated_ipv4_service_fails(
     (sqs,) = [f for f in found if f["resource"] == "aws_vpc_endpoint.sqs"]
     assert sqs["status"] == "skip"  # moto reports no SupportedIpAddressTypes for AWS services
     assert parse(data, path).endpoints  # the plan the CLI read is the one written here
+
+
+def test_a_service_is_judged_once_per_account_naming_every_vpcs_endpoints() -> None:
+    """Endpoints in two VPCs of the account to one service, and one to a service it cannot
+    see: one service-visible finding each, the first naming the endpoints of both VPCs."""
+    other_vpc, hidden = "vpc-0fedcba9876543210", "com.amazonaws.vpce.us-east-1.vpce-svc-0dead"
+    plan = plan_of(
+        [
+            change("aws_vpc_endpoint.a", _endpoint()),
+            change("aws_vpc_endpoint.b", _endpoint(vpc_id=other_vpc, subnet_ids=["subnet-0b"])),
+            change("aws_vpc_endpoint.c", _endpoint(service_name=hidden)),
+        ],
+        [],
+    )
+    live = planned.LiveFacts(
+        CONSUMER,
+        "us-east-1",
+        Outcome(value=ZONES),
+        Outcome(value={SERVICE: ServiceDetail(SERVICE, supported_ip_address_types=("ipv4",))}),
+        subnets={VPC: Outcome(value=[LIVE_SUBNET]), other_vpc: Outcome(value=[])},
+        dns={v: Outcome(value=VpcDnsAttributes(v, True, True)) for v in (VPC, other_vpc)},
+        network=planned_network.NetworkFacts(
+            vpcs={
+                v: Outcome(value=Vpc(v, CONSUMER, ("10.0.0.0/16",), "default"))
+                for v in (VPC, other_vpc)
+            }
+        ),
+    )
+    found = list(planned.judge(plan, live))
+    visible = [f for f in found if f.check == "service-visible"]
+    assert [(f.resource, f.status.value) for f in visible] == [(SERVICE, "pass"), (hidden, "fail")]
+    assert visible[0].details["addresses"] == ["aws_vpc_endpoint.a", "aws_vpc_endpoint.b"]
+    assert visible[1].details["addresses"] == ["aws_vpc_endpoint.c"]
+    # Each VPC's findings come before its endpoints'.
+    checks = [(f.check, f.details.get("address")) for f in found]
+    assert checks.index(("service-visible", None)) < checks.index(
+        ("endpoint-ip-address-type", "aws_vpc_endpoint.a")
+    )

@@ -171,7 +171,7 @@ def _network(plan: TerraformPlan, zones: list[HostedZone] | None = None) -> list
         dns={VPC: Outcome(value=VpcDnsAttributes(VPC, True, True))},
         network=net,
     )
-    return planned.judge(plan, live)
+    return list(planned.judge(plan, live))
 
 
 def test_planned_group_admitting_https_passes() -> None:
