@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from plcheck.aws.context import AwsContext, Scope
+from plcheck.aws.filters import paginate_filtered
 from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.facts.consumer import (
     AMAZON_PROVIDED_DNS,
@@ -44,9 +45,7 @@ def vpcs(ctx: AwsContext, scope: Scope, vpc_ids: Iterable[str]) -> dict[str, Out
     ids = sorted(set(vpc_ids))
     if not ids:
         return {}
-    listed = ctx.paginate(
-        scope, "ec2", "describe_vpcs", Filters=[{"Name": "vpc-id", "Values": ids}]
-    ).get("Vpcs", [])
+    listed = paginate_filtered(ctx, scope, "ec2", "describe_vpcs", "vpc-id", ids).get("Vpcs", [])
     found = {v["VpcId"]: _vpc(v) for v in listed}
     return {
         i: Outcome(value=found[i]) if i in found else Outcome(error=_vpc_not_found(i)) for i in ids
@@ -114,7 +113,7 @@ def dhcp_options(ctx: AwsContext, scope: Scope, options_id: str) -> DhcpOptions:
 def endpoint_services(
     ctx: AwsContext, scope: Scope, service_names: Iterable[str], regions: Iterable[str] = ()
 ) -> dict[str, ServiceDetail]:
-    """The services this account can see, by name (one paginated call for all of them).
+    """The services this account can see, by name (one paginated call per 200 names).
 
     A name the account cannot see is simply absent. The names go in a
     ``service-name`` filter rather than ``ServiceNames``, which fails the whole
@@ -124,12 +123,14 @@ def endpoint_services(
     names = sorted(set(service_names))
     if not names:
         return {}
-    params: dict[str, Any] = {"Filters": [{"Name": "service-name", "Values": names}]}
+    params: dict[str, Any] = {}
     here = ctx.region(scope)
     wanted = sorted({r for r in regions if r} | {here})
     if wanted != [here]:
         params["ServiceRegions"] = wanted
-    response = ctx.paginate(scope, "ec2", "describe_vpc_endpoint_services", **params)
+    response = paginate_filtered(
+        ctx, scope, "ec2", "describe_vpc_endpoint_services", "service-name", names, **params
+    )
     details = {}
     for d in response.get("ServiceDetails", []):
         if d.get("ServiceName") not in names:

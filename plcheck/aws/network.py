@@ -6,11 +6,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from plcheck.aws.context import AwsContext, Scope
+from plcheck.aws.filters import paginate_filtered
 from plcheck.facts.network import NaclEntry, NetworkAcl, SecurityGroup, SgRule, Subnet
 
 
 def security_groups(ctx: AwsContext, scope: Scope, group_ids: Iterable[str]) -> list[SecurityGroup]:
-    """The given security groups with their rules, in one paginated call."""
+    """The given security groups with their rules, in one paginated call per 200 VPCs."""
     ids = sorted(set(group_ids))
     if not ids:
         return []
@@ -19,13 +20,11 @@ def security_groups(ctx: AwsContext, scope: Scope, group_ids: Iterable[str]) -> 
 
 
 def subnets_in_vpcs(ctx: AwsContext, scope: Scope, vpc_ids: Iterable[str]) -> list[Subnet]:
-    """Every subnet of the given VPCs with zone name and AZ ID, in one paginated call."""
+    """Every subnet of the given VPCs with zone name and AZ ID (a paginated call per 200 VPCs)."""
     ids = sorted(set(vpc_ids))
     if not ids:
         return []
-    response = ctx.paginate(
-        scope, "ec2", "describe_subnets", Filters=[{"Name": "vpc-id", "Values": ids}]
-    )
+    response = paginate_filtered(ctx, scope, "ec2", "describe_subnets", "vpc-id", ids)
     return sorted(
         (_subnet(s) for s in response.get("Subnets", [])),
         key=lambda s: (s.zone_name, s.subnet_id),
@@ -59,26 +58,22 @@ def name_tag(tags: list[dict[str, str]] | None) -> str:
 def security_groups_in_vpcs(
     ctx: AwsContext, scope: Scope, vpc_ids: Iterable[str]
 ) -> list[SecurityGroup]:
-    """Every security group of the given VPCs, in one paginated call."""
+    """Every security group of the given VPCs, in one paginated call per 200 VPCs."""
     ids = sorted(set(vpc_ids))
     if not ids:
         return []
-    response = ctx.paginate(
-        scope, "ec2", "describe_security_groups", Filters=[{"Name": "vpc-id", "Values": ids}]
-    )
+    response = paginate_filtered(ctx, scope, "ec2", "describe_security_groups", "vpc-id", ids)
     return [_group(g) for g in response.get("SecurityGroups", [])]
 
 
 def network_acls_for_vpcs(
     ctx: AwsContext, scope: Scope, vpc_ids: Iterable[str]
 ) -> list[NetworkAcl]:
-    """Every network ACL of the given VPCs, in one paginated call."""
+    """Every network ACL of the given VPCs, in one paginated call per 200 VPCs."""
     ids = sorted(set(vpc_ids))
     if not ids:
         return []
-    response = ctx.paginate(
-        scope, "ec2", "describe_network_acls", Filters=[{"Name": "vpc-id", "Values": ids}]
-    )
+    response = paginate_filtered(ctx, scope, "ec2", "describe_network_acls", "vpc-id", ids)
     return [_acl(a) for a in response.get("NetworkAcls", [])]
 
 
@@ -132,7 +127,7 @@ def _acl(a: dict[str, Any]) -> NetworkAcl:
 
 
 def subnets_by_id(ctx: AwsContext, scope: Scope, subnet_ids: Iterable[str]) -> list[Subnet]:
-    """The given subnets with zone name and AZ ID, in one paginated call."""
+    """The given subnets with zone name and AZ ID, in one paginated call per 200 VPCs."""
     ids = sorted(set(subnet_ids))
     if not ids:
         return []

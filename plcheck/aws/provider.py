@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 
 from plcheck.aws.consumer import region_opt_in
 from plcheck.aws.context import AwsContext, Scope
+from plcheck.aws.filters import paginate_filtered
 from plcheck.aws.network import security_groups, subnets_in_vpcs
 from plcheck.aws.targets import (
     attributes,
@@ -154,12 +155,9 @@ def _service(s: Mapping[str, Any], region: str) -> ServiceConfig:
 def _connections(
     ctx: AwsContext, scope: Scope, service_ids: Sequence[str]
 ) -> tuple[Connection, ...]:
-    """Every connection of the services, in one paginated call (the filter takes a list)."""
-    response = ctx.paginate(
-        scope,
-        "ec2",
-        "describe_vpc_endpoint_connections",
-        Filters=[{"Name": "service-id", "Values": sorted(service_ids)}],
+    """Every connection of the services, in one paginated call per 200 services."""
+    response = paginate_filtered(
+        ctx, scope, "ec2", "describe_vpc_endpoint_connections", "service-id", sorted(service_ids)
     )
     return tuple(
         Connection(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plcheck.aws.context import AwsContext, Scope
+from plcheck.aws.filters import paginate_filtered
 from plcheck.aws.network import security_groups
 from plcheck.errors import AwsCallError
 from plcheck.facts.network import SecurityGroup, Subnet
@@ -235,15 +236,6 @@ def target_groups(
     }
 
 
-#: Most values one EC2 filter takes in a request; more is refused with FilterLimitExceeded.
-#: (Not found stated in the EC2 API reference; the limit observed in practice.)
-MAX_FILTER_VALUES = 200
-
-
-def _chunks(values: Sequence[str], size: int = MAX_FILTER_VALUES) -> list[list[str]]:
-    return [list(values[i : i + size]) for i in range(0, len(values), size)]
-
-
 def _instances(
     ctx: AwsContext, scope: Scope, instance_ids: Sequence[str]
 ) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -255,24 +247,15 @@ def _instances(
     """
     if not instance_ids:
         return {}
-    outcomes = ctx.gather(
-        [
-            lambda chunk=chunk: ctx.paginate(  # type: ignore[misc]
-                scope,
-                "ec2",
-                "describe_instances",
-                Filters=[{"Name": "instance-id", "Values": chunk}],
-            )
-            for chunk in _chunks(instance_ids)
-        ]
+    response = paginate_filtered(
+        ctx, scope, "ec2", "describe_instances", "instance-id", instance_ids
     )
     return {
         i["InstanceId"]: (
             (i.get("Placement") or {}).get("AvailabilityZone", ""),
             tuple(g["GroupId"] for g in i.get("SecurityGroups", []) if g.get("GroupId")),
         )
-        for outcome in outcomes
-        for r in outcome.get().get("Reservations", [])
+        for r in response.get("Reservations", [])
         for i in r.get("Instances", [])
     }
 
@@ -288,29 +271,23 @@ def _ip_target_groups(
     """
     if not addresses:
         return {}
-    outcomes = ctx.gather(
-        [
-            lambda chunk=chunk: ctx.paginate(  # type: ignore[misc]
-                scope,
-                "ec2",
-                "describe_network_interfaces",
-                Filters=[
-                    {"Name": "addresses.private-ip-address", "Values": chunk},
-                    {"Name": "vpc-id", "Values": list(vpc_ids)},
-                ],
-            )
-            for chunk in _chunks(addresses)
-        ]
+    response = paginate_filtered(
+        ctx,
+        scope,
+        "ec2",
+        "describe_network_interfaces",
+        "addresses.private-ip-address",
+        addresses,
+        also=[{"Name": "vpc-id", "Values": list(vpc_ids)}],
     )
     wanted = set(addresses)
     found: dict[str, tuple[str, ...]] = {}
-    for outcome in outcomes:
-        for eni in outcome.get().get("NetworkInterfaces", []):
-            groups = tuple(g["GroupId"] for g in eni.get("Groups", []) if g.get("GroupId"))
-            held = [p.get("PrivateIpAddress") for p in eni.get("PrivateIpAddresses", [])]
-            for address in [eni.get("PrivateIpAddress"), *held]:
-                if address in wanted:
-                    found[str(address)] = groups
+    for eni in response.get("NetworkInterfaces", []):
+        groups = tuple(g["GroupId"] for g in eni.get("Groups", []) if g.get("GroupId"))
+        held = [p.get("PrivateIpAddress") for p in eni.get("PrivateIpAddresses", [])]
+        for address in [eni.get("PrivateIpAddress"), *held]:
+            if address in wanted:
+                found[str(address)] = groups
     return found
 
 

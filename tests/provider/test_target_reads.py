@@ -1,4 +1,5 @@
-"""The target reads split EC2 filters at 200 values, concurrently, and keep every answer."""
+"""The target reads split EC2 filters at 200 values a call (all filters' values counted),
+concurrently, and keep every answer."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any, TypeVar
 import pytest
 
 from plcheck.aws import targets
+from plcheck.aws.filters import MAX_FILTER_VALUES
 from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.facts.outcome import Outcome, outcome_of
 
@@ -27,8 +29,10 @@ class FakeContext:
         return [outcome_of(thunk) for thunk in thunks]
 
     def paginate(self, scope: object, service: str, operation: str, **kwargs: Any) -> Any:
-        values = list(kwargs["Filters"][0]["Values"])
-        assert len(values) <= targets.MAX_FILTER_VALUES  # more is FilterLimitExceeded
+        filters = kwargs["Filters"]
+        # More is FilterLimitExceeded; the split filter is the last.
+        assert sum(len(f["Values"]) for f in filters) <= MAX_FILTER_VALUES
+        values = list(filters[-1]["Values"])
         self.calls.append((operation, values))
         if self.fail_on is not None and len(self.calls) == self.fail_on:
             raise AwsCallError(AwsErrorKind.ACCESS_DENIED, operation, "AccessDenied", "no")
@@ -63,7 +67,8 @@ def test_more_than_200_ip_targets_take_one_call_per_200() -> None:
     ctx = FakeContext()
     addresses = [f"10.0.{n // 250}.{n % 250}" for n in range(401)]
     found = targets._ip_target_groups(ctx, object(), addresses, ["vpc-1"])  # type: ignore[arg-type]
-    assert [len(v) for _, v in ctx.calls] == [200, 200, 1]
+    # The vpc-id filter's value counts too: 199 addresses a call.
+    assert [len(v) for _, v in ctx.calls] == [199, 199, 3]
     assert ctx.gathered == [3]
     assert set(found) == set(addresses)
 

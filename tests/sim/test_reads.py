@@ -216,3 +216,22 @@ def test_parent_zone_record_for_an_exact_name(
         HostedZoneId=zone, StartRecordName="api.example.com", StartRecordType="A", MaxItems="1"
     )["ResourceRecordSets"]
     assert [(r["Name"], r["Type"]) for r in records] == [("api.example.com.", "A")]
+
+
+def test_more_than_200_filter_values_are_refused(client: ClientFactory) -> None:
+    import botocore.exceptions
+
+    ec2 = client("consumer", "ec2")
+    names = [f"com.amazonaws.vpce.us-east-1.vpce-svc-{i:017x}" for i in range(201)]
+    with pytest.raises(botocore.exceptions.ClientError) as refused:
+        ec2.describe_vpc_endpoint_services(Filters=[{"Name": "service-name", "Values": names}])
+    assert refused.value.response["Error"]["Code"] == "FilterLimitExceeded"
+    # Counted over every filter of the request; 200 in all is taken.
+    with pytest.raises(botocore.exceptions.ClientError):
+        ec2.describe_subnets(
+            Filters=[
+                {"Name": "vpc-id", "Values": ["vpc-1"] * 150},
+                {"Name": "subnet-id", "Values": ["subnet-1"] * 51},
+            ]
+        )
+    ec2.describe_vpc_endpoint_services(Filters=[{"Name": "service-name", "Values": names[:200]}])
