@@ -196,7 +196,7 @@ class ConsumerFacts:
         return tuple(dict.fromkeys(names))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """One endpoint to check, or one planned endpoint (pre-deploy)."""
 

@@ -151,6 +151,9 @@ class _Context(NamedTuple):
     groups: planned_groups.Groups
     resolved: dict[tuple[object, ...], Outcome[tuple[Subnet, ...]] | Wait]
     """Planned subnets resolved, by what they depend on (endpoints placed alike share them)."""
+    alike: dict[tuple[str, ...], tuple[str, ...]]
+    """One object for each equal tuple of subnet IDs: the targets kept for the ``vpc``
+    checks share them (a module's for_each places thousands alike)."""
 
 
 def not_read(what: str) -> Outcome[Any]:
@@ -171,12 +174,13 @@ def sides(
         vpc = subnets_of.endpoint_vpc(plan, endpoint)
         # An endpoint whose VPC apply decides is a VPC of its own.
         by_vpc.setdefault(vpc.label if vpc else f"\0{endpoint.address}", []).append(endpoint)
-    context = _Context(plan, live, planned_groups.merged(plan, live.network.groups.value or []), {})
+    groups = planned_groups.merged(plan, live.network.groups.value or [])
+    context = _Context(plan, live, groups, {}, {})
     return [_vpc_side(context, members) for members in by_vpc.values()]
 
 
 def _vpc_side(context: _Context, members: Sequence[PlannedEndpoint]) -> VpcSide:
-    plan, live, groups, _ = context
+    plan, live, groups = context.plan, context.live, context.groups
     first = members[0]
     found = subnets_of.endpoint_vpc(plan, first)
     label = found.label if found else _vpc_label(first.vpc_id, plan)
@@ -310,6 +314,7 @@ def _endpoint_side(
     live: LiveFacts,
     groups: planned_groups.Groups,
     resolved: dict[tuple[object, ...], Outcome[tuple[Subnet, ...]] | Wait],
+    alike: dict[tuple[str, ...], tuple[str, ...]],
     vpc: ConsumerFacts,
     endpoint: PlannedEndpoint,
 ) -> EndpointSide:
@@ -334,6 +339,7 @@ def _endpoint_side(
     existing = {s.subnet_id for s in read.value or ()} if read is not None else set()
     planned = [s.subnet_id for s in subnets.value or () if s.subnet_id not in existing]
     subnet_ids = tuple(dict.fromkeys([*known, *planned]))
+    subnet_ids = alike.setdefault(subnet_ids, subnet_ids)
     keys = _groups(plan, endpoint, groups, waits)
     side_details["endpoint-security-groups"] = {
         "groups_from_plan": [k for k in keys if k in groups.planned]
