@@ -308,3 +308,44 @@ def test_a_shared_client_loads_its_pagination_model_once(
         )
     # Loaded when the shared client was built, not by each thread that paginates with it.
     assert loaded == ["ec2"]
+
+
+def test_a_wait_lets_ctrl_c_through_when_another_thread_receives_it() -> None:
+    """The kernel may hand SIGINT to any thread; Python handles it on the main thread only
+    when that thread runs. A wait on an AWS call must not sleep through it."""
+    import signal
+    import threading
+    from concurrent.futures import Future
+
+    from plcheck.aws.timeouts import awaited
+
+    never: Future[str] = Future()
+
+    def interrupt_from_another_thread() -> None:
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+        # Without the interrupt getting through, end the wait rather than hang the suite.
+        if not never.done():
+            fallback = threading.Timer(30, lambda: never.done() or never.set_result("slept"))
+            fallback.daemon = True
+            fallback.start()
+
+    threading.Timer(0.3, interrupt_from_another_thread).start()
+    with pytest.raises(KeyboardInterrupt):
+        awaited(never)
+    # A bare result() raises it too, but only once the work is done: here, never.
+    assert not never.done(), "the interrupt waited for the work to finish"
+    never.set_result("done")
+
+
+def test_a_wait_returns_the_work_s_own_timeout_error() -> None:
+    from concurrent.futures import Future
+
+    from plcheck.aws.timeouts import awaited
+
+    done: Future[str] = Future()
+    done.set_result("value")
+    assert awaited(done) == "value"
+    timed_out: Future[str] = Future()
+    timed_out.set_exception(TimeoutError("the work's own"))
+    with pytest.raises(TimeoutError, match="the work's own"):
+        awaited(timed_out)

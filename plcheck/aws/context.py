@@ -35,7 +35,7 @@ from plcheck.aws.scope import Scope
 from plcheck.aws.sessions import ReadOnlyViolation, ScopeState, Sessions
 from plcheck.aws.settings import MAX_POOL, MAX_WORKERS_ENV, AwsSettings
 from plcheck.aws.status import SlowCalls, terminal_status
-from plcheck.aws.timeouts import EndpointGuard, EndpointTimeout
+from plcheck.aws.timeouts import EndpointGuard, EndpointTimeout, awaited
 from plcheck.errors import AwsCallError, AwsErrorKind
 from plcheck.facts.outcome import Outcome, outcome_of
 
@@ -75,7 +75,7 @@ class Started(Generic[T]):
             if future.cancel():
                 results.append(outcome_of(thunk))
             else:
-                results.append(future.result())
+                results.append(awaited(future))
         return results
 
 
@@ -230,7 +230,7 @@ class AwsContext:
                 future = Future()
                 self._cache[key] = future
         if not owner:
-            result: dict[str, Any] = future.result()
+            result: dict[str, Any] = awaited(future)
             return result
         try:
             value = self._send(scope, service, operation, params, paginate=paginate)

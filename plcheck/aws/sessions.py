@@ -29,7 +29,7 @@ from plcheck.aws.models import create_loader
 from plcheck.aws.regions import resolve_region
 from plcheck.aws.scope import Scope
 from plcheck.aws.settings import MAX_POOL, AwsSettings
-from plcheck.aws.timeouts import EndpointGuard
+from plcheck.aws.timeouts import EndpointGuard, awaited
 from plcheck.errors import AwsCallError, AwsErrorKind, UsageError
 
 #: Operation name prefixes that only read. Anything else is refused.
@@ -269,7 +269,7 @@ def _once(lock: threading.RLock, table: dict[K, Future[V]], key: K, build: Calla
             future.set_result(build())
         except BaseException as exc:
             future.set_exception(exc)
-    return future.result()
+    return awaited(future)
 
 
 def _credentials_unavailable(profile: str | None, exc: Exception) -> AwsCallError:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
 
 from plcheck.aws.settings import TIMEOUT_ENV, AwsSettings
+
+T = TypeVar("T")
 
 
 class EndpointTimeout(Exception):
@@ -100,3 +104,25 @@ def origin(url: str) -> str:
     """``scheme://host:port`` of a URL: what a timed-out endpoint is remembered by."""
     scheme, _, rest = url.partition("://")
     return f"{scheme}://{rest.split('/', 1)[0]}" if rest else url
+
+
+#: How often a waiting thread wakes to let the interpreter handle Ctrl-C.
+WAKE_SECONDS = 0.2
+
+
+def awaited(future: Future[T]) -> T:
+    """The future's result, waking every :data:`WAKE_SECONDS` while it runs.
+
+    Ctrl-C may be delivered to any thread; Python runs its handler on the main thread, which
+    notices only when it next runs bytecode. A bare ``result()`` sleeps in the lock until the
+    future finishes (up to an AWS call's timeout); short waits in a loop let the interrupt
+    through at once.
+    """
+    while True:
+        try:
+            return future.result(timeout=WAKE_SECONDS)
+        except FutureTimeout:
+            # The wait timed out, or the work itself raised a TimeoutError (the same class
+            # from Python 3.11 on): once it is done, its own result or error stands.
+            if future.done():
+                return future.result()
