@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -118,11 +119,7 @@ class AwsContext:
         """The current worker pool (threads start on demand, up to ``max_workers``)."""
         with self._pool_lock:
             if not self._pools:
-                self._pools.append(
-                    ThreadPoolExecutor(
-                        max_workers=self.settings.max_workers, thread_name_prefix="plcheck-aws"
-                    )
-                )
+                self._pools.append(_worker_pool(self.settings.max_workers))
             return self._pools[-1]
 
     def ensure_workers(self, workers: int) -> None:
@@ -137,9 +134,7 @@ class AwsContext:
                 return
             self.settings = dataclasses.replace(self.settings, max_workers=workers)
             if self._pools:  # work already running stays on the old pool
-                self._pools.append(
-                    ThreadPoolExecutor(max_workers=workers, thread_name_prefix="plcheck-aws")
-                )
+                self._pools.append(_worker_pool(workers))
 
     def close(self, wait: bool = True) -> None:
         """Stop the worker pools and the status line.
@@ -312,6 +307,23 @@ class AwsContext:
         next page is listed).
         """
         return Started([(self._pool.submit(outcome_of, thunk), thunk) for thunk in thunks])
+
+
+def _worker_pool(workers: int) -> ThreadPoolExecutor:
+    """A pool whose threads leave Ctrl-C to the main thread (see :func:`_leave_interrupts`)."""
+    return ThreadPoolExecutor(
+        max_workers=workers, thread_name_prefix="plcheck-aws", initializer=_leave_interrupts
+    )
+
+
+def _leave_interrupts() -> None:
+    """Block SIGINT in a worker thread, so the kernel hands it to the main thread.
+
+    Python handles signals on the main thread only; one delivered to a worker waits until
+    the main thread next runs (:func:`~plcheck.aws.timeouts.awaited` bounds that wait too).
+    """
+    if hasattr(signal, "pthread_sigmask"):  # not on Windows
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
 
 
 def _quietly(fetch: Callable[[], Any]) -> None:
