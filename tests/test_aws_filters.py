@@ -46,3 +46,11 @@ def test_many_vpcs_and_the_other_filters_values_count_too(
     assert {s["SubnetId"] for s in response["Subnets"]} == {s.subnet_id for s in subnets}
     # 452 VPCs: 3 calls of 200; with 100 other values, 5 calls of 100.
     assert calls.count("ec2:DescribeSubnets") == 3 + 5
+
+
+def test_no_values_ask_nothing(world: SimulatedWorld, scenario: AzMismatchScenario) -> None:
+    """An empty filter would match every subnet of the account, not none."""
+    with AwsContext() as ctx:
+        scope = Scope(profile=scenario.consumer_profile, region=scenario.region)
+        assert paginate_filtered(ctx, scope, "ec2", "describe_subnets", "vpc-id", []) == {}
+        assert ctx.calls == []

@@ -41,10 +41,13 @@ def paginate_filtered(
     their result lists are joined. The first failed call is the read's failure.
     """
     wanted = list(values)
+    if not wanted:
+        # A filter with no values would match everything, not nothing: nothing to ask.
+        return {}
     size = MAX_FILTER_VALUES - sum(len(f.get("Values", ())) for f in also)
     if size < 1:
         raise ValueError(f"{operation}: the other filters hold {MAX_FILTER_VALUES} values or more")
-    chunks = [wanted[i : i + size] for i in range(0, len(wanted), size)] or [[]]
+    chunks = [wanted[i : i + size] for i in range(0, len(wanted), size)]
 
     def one(chunk: list[str]) -> dict[str, Any]:
         filters = [*also, {"Name": name, "Values": chunk}]
